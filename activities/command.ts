@@ -1,0 +1,178 @@
+import { spawn } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
+import { once } from 'node:events';
+import { constants } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { logFilePath, type CommandInput, type LogStream } from '../core';
+import { LineSplitter, ProgressThrottle, parseProgressLine } from './progress';
+import type { ActivityDeps } from './deps';
+
+export interface CommandResult {
+  exit_code: number;
+  stdout_lines: number;
+  stderr_lines: number;
+}
+
+/** Lines of stderr kept for the error message of a failed command. */
+const STDERR_TAIL_LINES = 20;
+/** Time a process group gets between SIGTERM and SIGKILL. */
+const KILL_GRACE_MS = 3000;
+/** Heartbeats carry liveness and let cancellation (abort) reach the activity. */
+const HEARTBEAT_MS = 1000;
+
+export function createCommandActivities(deps: ActivityDeps) {
+  return {
+    /** Initializing step: everything that can be checked before the command runs. */
+    async prepareCommand(input: CommandInput): Promise<CommandInput> {
+      if (input.cwd) {
+        const info = await stat(input.cwd).catch(() => undefined);
+        if (!info) throw nonRetryable(`Working directory ${input.cwd} does not exist`);
+        if (!info.isDirectory()) throw nonRetryable(`Working directory ${input.cwd} is not a directory`);
+      }
+      const { workflowId: taskId } = taskExecution();
+      await mkdir(dirname(logFile(deps.logsRoot, taskId, 'stdout')), { recursive: true });
+      return input;
+    },
+
+    /**
+     * Runs the command in its own process group, streaming stdout and stderr to the task's log
+     * files and reading progress from both. Abort (activity cancellation) and the timeout kill
+     * the whole group.
+     */
+    async runCommand(input: CommandInput): Promise<CommandResult> {
+      const ctx = Context.current();
+      const { workflowId, runId } = taskExecution();
+      const stdoutFile = createWriteStream(logFile(deps.logsRoot, workflowId, 'stdout'), { flags: 'w' });
+      const stderrFile = createWriteStream(logFile(deps.logsRoot, workflowId, 'stderr'), { flags: 'w' });
+      const throttle = new ProgressThrottle((update) => deps.reportProgress(workflowId, runId, update));
+
+      const child = spawn('/bin/sh', ['-c', input.command], {
+        cwd: input.cwd,
+        env: commandEnv(input.env, workflowId),
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const stderrTail: string[] = [];
+      const counts = { stdout: 0, stderr: 0 };
+      const watch = (
+        stream: NodeJS.ReadableStream,
+        file: WriteStream,
+        name: 'stdout' | 'stderr',
+      ): void => {
+        const splitter = new LineSplitter();
+        const onLine = (line: string): void => {
+          counts[name] += 1;
+          const progress = parseProgressLine(line);
+          if (progress) throttle.report(progress);
+          if (name === 'stderr' && line.trim()) {
+            stderrTail.push(line);
+            if (stderrTail.length > STDERR_TAIL_LINES) stderrTail.shift();
+          }
+        };
+        stream.setEncoding('utf8');
+        stream.on('data', (chunk: string) => {
+          file.write(chunk);
+          splitter.push(chunk, onLine);
+        });
+        stream.on('end', () => splitter.end(onLine));
+      };
+      watch(child.stdout, stdoutFile, 'stdout');
+      watch(child.stderr, stderrFile, 'stderr');
+
+      let stopReason: 'aborted' | 'timeout' | undefined;
+      const killGroup = (reason: 'aborted' | 'timeout'): void => {
+        if (stopReason) return;
+        stopReason = reason;
+        signalGroup(child.pid, 'SIGTERM');
+        setTimeout(() => signalGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS).unref();
+      };
+      const heartbeat = setInterval(() => ctx.heartbeat({ progress: throttle.current }), HEARTBEAT_MS);
+      const onAbort = (): void => killGroup('aborted');
+      ctx.cancellationSignal.addEventListener('abort', onAbort);
+      const timeout = input.timeout_seconds
+        ? setTimeout(() => killGroup('timeout'), input.timeout_seconds * 1000)
+        : undefined;
+
+      try {
+        const spawnError = once(child, 'error').then(([err]) => {
+          throw nonRetryable(`Could not start the command: ${(err as Error).message}`);
+        });
+        const [code, signal] = (await Promise.race([once(child, 'close'), spawnError])) as [
+          number | null,
+          NodeJS.Signals | null,
+        ];
+        // Kill what the shell left behind in its group (background jobs), even on success.
+        signalGroup(child.pid, 'SIGKILL');
+        await Promise.all([closeFile(stdoutFile), closeFile(stderrFile)]);
+
+        if (stopReason === 'aborted') throw ctx.cancellationSignal.reason ?? new Error('aborted');
+        if (stopReason === 'timeout') {
+          throw nonRetryable(`Command timed out after ${input.timeout_seconds} s and was killed`, { exit_code: 124 });
+        }
+        throttle.flush();
+        const exitCode = code ?? 128 + signalNumber(signal);
+        if (exitCode !== 0) {
+          const tail = stderrTail.join('\n');
+          const cause = signal ? `Command killed by ${signal}` : `Command exited with code ${exitCode}`;
+          throw nonRetryable(tail ? `${cause}: ${tail}` : cause, { exit_code: exitCode });
+        }
+        return { exit_code: 0, stdout_lines: counts.stdout, stderr_lines: counts.stderr };
+      } finally {
+        clearInterval(heartbeat);
+        if (timeout) clearTimeout(timeout);
+        ctx.cancellationSignal.removeEventListener('abort', onAbort);
+        throttle.stop();
+      }
+    },
+  };
+}
+
+/** Task activities always run for a task workflow; the workflow ID is the task ID. */
+function taskExecution(): { workflowId: string; runId: string } {
+  const execution = Context.current().info.workflowExecution;
+  if (!execution) throw nonRetryable('Task activities must be started by a task workflow');
+  return execution;
+}
+
+function nonRetryable(message: string, details?: { exit_code: number }): ApplicationFailure {
+  return ApplicationFailure.create({ message, nonRetryable: true, details: details ? [details] : undefined });
+}
+
+/**
+ * The command sees the worker's environment without Taskdeck's and Temporal's own settings
+ * (API keys, TLS paths), plus its own variables. Python output is unbuffered so progress lines
+ * arrive as they are printed.
+ */
+function commandEnv(extra: Record<string, string> | undefined, taskId: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.startsWith('TEMPORAL_') && !key.startsWith('TASKDECK_')) env[key] = value;
+  }
+  return { ...env, PYTHONUNBUFFERED: '1', ...extra, TASKDECK_TASK_ID: taskId };
+}
+
+function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group is already gone.
+  }
+}
+
+function signalNumber(signal: NodeJS.Signals | null): number {
+  return signal ? constants.signals[signal] : 0;
+}
+
+function logFile(root: string, taskId: string, stream: LogStream): string {
+  return join(root, logFilePath(taskId, stream));
+}
+
+async function closeFile(file: WriteStream): Promise<void> {
+  if (file.closed) return;
+  file.end();
+  await once(file, 'close');
+}

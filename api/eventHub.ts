@@ -1,0 +1,73 @@
+import type { Request, Response } from 'express';
+import type { TaskIndex } from './taskIndex';
+import { present, type TaskRecord } from './taskRecord';
+
+/** Events kept for clients that reconnect with Last-Event-ID. */
+const REPLAY_EVENTS = 2000;
+const KEEPALIVE_MS = 15_000;
+
+interface HubEvent {
+  id: number;
+  data: string;
+}
+
+/**
+ * `GET /events`: server-sent events of task changes. Every client is fed from the task index's
+ * one poller, so a hundred open browsers cost no more visibility calls than one. A client that
+ * reconnects with Last-Event-ID gets what it missed, or a `resync` event when that is too old.
+ */
+export class EventHub {
+  private readonly clients = new Set<Response>();
+  private readonly recent: HubEvent[] = [];
+  private sequence = 0;
+  private readonly keepalive: NodeJS.Timeout;
+
+  constructor(index: TaskIndex) {
+    index.on('change', (record) => this.publish(record));
+    this.keepalive = setInterval(() => this.broadcast(': keepalive\n\n'), KEEPALIVE_MS);
+    this.keepalive.unref();
+  }
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  connect(req: Request, res: Response): void {
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.write(`retry: 2000\nevent: hello\ndata: ${JSON.stringify({ last_event_id: this.sequence })}\n\n`);
+    const lastSeen = Number(req.get('Last-Event-ID'));
+    if (Number.isInteger(lastSeen) && lastSeen < this.sequence) {
+      const oldest = this.recent[0]?.id ?? this.sequence + 1;
+      if (lastSeen + 1 < oldest) res.write('event: resync\ndata: {}\n\n');
+      else for (const event of this.recent) if (event.id > lastSeen) res.write(format(event));
+    }
+    this.clients.add(res);
+    req.on('close', () => this.clients.delete(res));
+  }
+
+  close(): void {
+    clearInterval(this.keepalive);
+    for (const res of this.clients) res.end();
+    this.clients.clear();
+  }
+
+  private publish(record: TaskRecord): void {
+    const event = { id: ++this.sequence, data: JSON.stringify(present(record)) };
+    this.recent.push(event);
+    if (this.recent.length > REPLAY_EVENTS) this.recent.shift();
+    this.broadcast(format(event));
+  }
+
+  private broadcast(chunk: string): void {
+    for (const res of this.clients) res.write(chunk);
+  }
+}
+
+function format(event: HubEvent): string {
+  return `id: ${event.id}\nevent: task\ndata: ${event.data}\n\n`;
+}

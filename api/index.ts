@@ -1,0 +1,49 @@
+import type { Server } from 'node:http';
+import { TASK_TYPE_IDS } from '../core';
+import { bootstrapNamespace } from '../runtime/bootstrap';
+import { loadConfig, temporalAddress } from '../runtime/config';
+import { connectClient } from '../runtime/connection';
+import { createApp } from './app';
+import { EventHub } from './eventHub';
+import { LogStore } from './logStore';
+import { TaskIndex } from './taskIndex';
+import { TaskService } from './taskService';
+
+/** The API process: bootstraps the namespace, starts the one shared poller, serves HTTP. */
+async function run(): Promise<void> {
+  const config = loadConfig();
+  const { connection, client } = await connectClient(config);
+  await bootstrapNamespace(connection, config.temporal.namespace);
+
+  const index = new TaskIndex(client, { pollMs: config.pollMs, taskTypes: TASK_TYPE_IDS, log: console.error });
+  index.start();
+  const hub = new EventHub(index);
+  const service = new TaskService({
+    client,
+    index,
+    taskQueue: config.taskQueue,
+    namespace: config.temporal.namespace,
+    temporalUiUrl: config.temporal.uiUrl,
+  });
+  const app = createApp({ connection, index, service, hub, logs: new LogStore(config.logsRoot) });
+
+  const server: Server = app.listen(config.port, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    console.log(`taskdeck api: http://localhost:${port} (Temporal ${temporalAddress(config)}, namespace ${config.temporal.namespace})`);
+  });
+
+  const shutdown = (): void => {
+    index.stop();
+    hub.close();
+    server.close(() => void connection.close().then(() => process.exit(0)));
+    server.closeAllConnections();
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+run().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

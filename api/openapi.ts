@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { TASK_TYPES } from '../core';
+import { logFollowQuery, logPageQuery, logStreamQuery, startTaskBody } from './schemas';
+import { listTasksQuery } from './taskQuery';
+import { taskRecordSchema } from './taskRecord';
+
+type JsonSchema = Record<string, unknown>;
+
+const schema = (s: z.ZodType): JsonSchema => {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  return rest;
+};
+
+/** Query parameters of an operation, one per property of its zod object schema. */
+function queryParameters(s: z.ZodObject): JsonSchema[] {
+  const json = schema(s) as { properties?: Record<string, JsonSchema>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: json.required?.includes(name) ?? false,
+    schema: property,
+    description: property.description,
+  }));
+}
+
+const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+const error = { description: 'Error naming the field at fault', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+const json = (ref: string, description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } },
+});
+const sse = (description: string) => ({ description, content: { 'text/event-stream': { schema: { type: 'string' } } } });
+
+/** The OpenAPI document, generated from the same zod schemas that validate requests. */
+export function openApiDocument(): JsonSchema {
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Taskdeck API', version: '0.1.0', description: 'Background tasks as Temporal workflows.' },
+    components: {
+      schemas: {
+        Task: schema(taskRecordSchema),
+        StartTask: schema(startTaskBody),
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: {
+            error: { type: 'string' },
+            field: { type: 'string' },
+            issues: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+          },
+        },
+        ...Object.fromEntries(Object.values(TASK_TYPES).map((t) => [`Input_${t.id}`, schema(t.input)])),
+      },
+    },
+    paths: {
+      '/tasks': {
+        get: {
+          summary: 'List tasks of the last 14 days, newest first',
+          parameters: queryParameters(listTasksQuery),
+          responses: {
+            200: {
+              description: 'Tasks; the total matching count is in X-Total-Count',
+              headers: { 'X-Total-Count': { schema: { type: 'integer' } } },
+              content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/Task' } } } },
+            },
+            400: error,
+          },
+        },
+        post: {
+          summary: 'Start a task; input is validated against the type (see Input_<type>)',
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/StartTask' } } } },
+          responses: { 201: json('Task', 'The started task'), 400: error },
+        },
+      },
+      '/tasks/{id}': {
+        get: {
+          summary: 'One task: input, lifecycle timeline, progress, error, result, retries',
+          parameters: [idParameter],
+          responses: { 200: { description: 'The task' }, 404: error },
+        },
+      },
+      '/tasks/{id}/abort': {
+        post: { summary: 'Abort an unfinished task', parameters: [idParameter], responses: { 202: json('Task', 'Abort requested'), 404: error, 409: error } },
+      },
+      '/tasks/{id}/retry': {
+        post: { summary: 'Start a new task with the same input', parameters: [idParameter], responses: { 201: json('Task', 'The new task'), 404: error, 409: error } },
+      },
+      '/tasks/{id}/logs': {
+        get: { summary: 'A page of 500 log lines with line counts', parameters: [idParameter, ...queryParameters(logPageQuery)], responses: { 200: { description: 'Log page' }, 400: error, 404: error } },
+      },
+      '/tasks/{id}/logs/download': {
+        get: { summary: 'The whole log file', parameters: [idParameter, ...queryParameters(logStreamQuery)], responses: { 200: { description: 'text/plain attachment' }, 404: error } },
+      },
+      '/tasks/{id}/logs/follow': {
+        get: { summary: 'New log lines while the task runs (`lines` events, then `end`)', parameters: [idParameter, ...queryParameters(logFollowQuery)], responses: { 200: sse('Log lines'), 404: error } },
+      },
+      '/events': { get: { summary: 'Task changes as server-sent `task` events', responses: { 200: sse('Task changes') } } },
+      '/task-types': { get: { summary: 'The task-type catalog with each input as JSON Schema', responses: { 200: { description: 'Task types' } } } },
+      '/healthz': { get: { summary: 'Liveness and Temporal reachability', responses: { 200: { description: 'Healthy' }, 503: { description: 'Temporal unreachable' } } } },
+    },
+  };
+}
+
+export function taskTypeCatalog() {
+  return Object.values(TASK_TYPES).map((t) => ({
+    id: t.id,
+    label: t.label,
+    description: t.description,
+    modifies_data: t.modifiesData,
+    resource: t.resource,
+    input_schema: schema(t.input),
+  }));
+}

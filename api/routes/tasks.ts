@@ -1,0 +1,44 @@
+import { Router } from 'express';
+import { TASK_TYPES, type TaskTypeId } from '../../core';
+import { parseOr400 } from '../errors';
+import { startTaskBody, taskIdParams } from '../schemas';
+import type { TaskIndex } from '../taskIndex';
+import { listTasksQuery, queryTasks } from '../taskQuery';
+import type { TaskService } from '../taskService';
+
+export function tasksRouter(index: TaskIndex, service: TaskService): Router {
+  const router = Router();
+
+  router.get('/tasks', async (req, res) => {
+    const query = parseOr400(listTasksQuery, req.query);
+    await index.ready;
+    const page = queryTasks(index.all(), query);
+    res.set('X-Total-Count', String(page.total)).json(page.items);
+  });
+
+  router.post('/tasks', async (req, res) => {
+    const { type, input, ...meta } = parseOr400(startTaskBody, req.body);
+    const validInput = parseOr400(TASK_TYPES[type as TaskTypeId].input, input, ['input']);
+    const record = await service.start(type as TaskTypeId, validInput, meta);
+    res.status(201).location(`/tasks/${encodeURIComponent(record.id)}`).json(record);
+  });
+
+  router.get('/tasks/:id', async (req, res) => {
+    const { id } = parseOr400(taskIdParams, req.params);
+    res.json(await service.detail(id));
+  });
+
+  router.post('/tasks/:id/abort', async (req, res) => {
+    const { id } = parseOr400(taskIdParams, req.params);
+    const record = await service.abort(id);
+    res.status(202).json({ ...record, abort_requested: true });
+  });
+
+  router.post('/tasks/:id/retry', async (req, res) => {
+    const { id } = parseOr400(taskIdParams, req.params);
+    const record = await service.retry(id);
+    res.status(201).location(`/tasks/${encodeURIComponent(record.id)}`).json(record);
+  });
+
+  return router;
+}

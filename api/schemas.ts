@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { LOG_STREAMS, TASK_TYPE_IDS, taskMeta } from '../core';
+
+/** `POST /tasks`: the type's own input is validated against the catalog in a second step. */
+export const startTaskBody = taskMeta
+  .omit({ retry_of: true })
+  .extend({
+    type: z.enum(TASK_TYPE_IDS as [string, ...string[]], {
+      error: (i) =>
+        i.input === undefined ? 'type is required' : `unknown task type '${String(i.input)}'; known: ${TASK_TYPE_IDS.join(', ')}`,
+    }),
+    input: z.record(z.string(), z.unknown(), { error: 'input must be a JSON object' }),
+  })
+  .strict();
+
+export const taskIdParams = z.object({ id: z.string().min(1).max(1000) });
+
+export const logPageQuery = z
+  .object({
+    stream: z.enum(LOG_STREAMS, { error: 'stream must be stdout or stderr' }).default('stdout'),
+    page: z
+      .string()
+      .regex(/^\d+$/, 'page must be a whole number')
+      .transform(Number)
+      .pipe(z.number().min(1, 'page must be 1 or more'))
+      .default(1),
+  })
+  .strict();
+
+export const logStreamQuery = z
+  .object({ stream: z.enum(LOG_STREAMS, { error: 'stream must be stdout or stderr' }).default('stdout') })
+  .strict();
+
+export const logFollowQuery = z
+  .object({
+    stream: z.enum(LOG_STREAMS, { error: 'stream must be stdout or stderr' }).default('stdout'),
+    from: z
+      .string()
+      .regex(/^\d+$/, 'from must be a whole number')
+      .transform(Number)
+      .default(0)
+      .describe('Number of lines the client already has'),
+  })
+  .strict();

@@ -1,0 +1,138 @@
+import { EventEmitter } from 'node:events';
+import type { Client } from '@temporalio/client';
+import { changedSinceQuery, windowQuery } from './visibilityQuery';
+import { toTaskRecord, type TaskRecord } from './taskRecord';
+
+export const WINDOW_MS = 14 * 24 * 3600 * 1000;
+/** Visibility is eventually consistent: each delta poll looks back this far to catch late rows. */
+const OVERLAP_MS = 15_000;
+/** A full reload now and then drops tasks that left the window or were deleted. */
+const RESYNC_MS = 5 * 60_000;
+const PAGE_SIZE = 1000;
+
+export interface TaskIndexOptions {
+  pollMs: number;
+  taskTypes: readonly string[];
+  log?: (message: string) => void;
+}
+
+export interface TaskIndexEvents {
+  change: [TaskRecord];
+}
+
+/**
+ * The 14-day task table of one API process, read from Temporal visibility by ONE poller however
+ * many clients list or listen. It loads the window once, then asks each poll only for tasks that
+ * started, changed or closed since the last poll, and emits every row that changed. Lists,
+ * filters, sorts and counts are answered from it, which is why they cost no visibility call and
+ * why no filter value ever reaches a visibility query.
+ */
+export class TaskIndex extends EventEmitter<TaskIndexEvents> {
+  private readonly records = new Map<string, TaskRecord>();
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private lastPollStart = 0;
+  private lastResync = 0;
+  readonly stats = { visibilityCalls: 0, polls: 0, lastPollAt: null as string | null, lastError: null as string | null };
+  readonly ready: Promise<void>;
+  private markReady!: () => void;
+
+  constructor(
+    private readonly client: Client,
+    private readonly options: TaskIndexOptions,
+  ) {
+    super();
+    this.ready = new Promise((resolve) => (this.markReady = resolve));
+  }
+
+  start(): void {
+    void this.tick();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  get size(): number {
+    return this.records.size;
+  }
+
+  get(id: string): TaskRecord | undefined {
+    return this.records.get(id);
+  }
+
+  all(): IterableIterator<TaskRecord> {
+    return this.records.values();
+  }
+
+  /** Records a row (from a poll, or first-hand from a start ahead of visibility); emits it if it changed. */
+  put(record: TaskRecord): void {
+    if (!this.isNewer(record)) return;
+    const previous = this.records.get(record.id);
+    if (previous && JSON.stringify(previous) === JSON.stringify(record)) return;
+    this.records.set(record.id, record);
+    this.emit('change', record);
+  }
+
+  private async tick(): Promise<void> {
+    const started = Date.now();
+    try {
+      if (started - this.lastResync >= RESYNC_MS) await this.resync(started);
+      else await this.pollChanges(started);
+      this.lastPollStart = started;
+      this.stats.polls += 1;
+      this.stats.lastPollAt = new Date().toISOString();
+      this.stats.lastError = null;
+      this.markReady();
+    } catch (err) {
+      this.stats.lastError = (err as Error).message;
+      this.options.log?.(`taskdeck api: visibility poll failed: ${(err as Error).message}`);
+    }
+    if (!this.stopped) this.timer = setTimeout(() => void this.tick(), this.options.pollMs);
+  }
+
+  private async pollChanges(started: number): Promise<void> {
+    const since = new Date(this.lastPollStart - OVERLAP_MS);
+    for await (const record of this.list(changedSinceQuery(this.options.taskTypes, since))) {
+      this.put(record);
+    }
+    this.dropExpired(started);
+  }
+
+  private async resync(started: number): Promise<void> {
+    const seen = new Set<string>();
+    for await (const record of this.list(windowQuery(this.options.taskTypes, new Date(started - WINDOW_MS)))) {
+      seen.add(record.id);
+      this.put(record);
+    }
+    for (const [id, record] of this.records) {
+      // A task started a moment ago may not be visible yet; only long-known absences are deletions.
+      if (!seen.has(id) && Date.parse(record.created_at) < started - OVERLAP_MS) this.records.delete(id);
+    }
+    this.dropExpired(started);
+    this.lastResync = started;
+  }
+
+  /** Visibility may list an old run of a reused workflow ID; the newest run is the task. */
+  private isNewer(record: TaskRecord): boolean {
+    const known = this.records.get(record.id);
+    return !known || known.run_id === record.run_id || Date.parse(record.created_at) >= Date.parse(known.created_at);
+  }
+
+  private dropExpired(now: number): void {
+    for (const [id, record] of this.records) {
+      if (Date.parse(record.created_at) < now - WINDOW_MS) this.records.delete(id);
+    }
+  }
+
+  private async *list(query: string): AsyncGenerator<TaskRecord> {
+    this.stats.visibilityCalls += 1;
+    let rows = 0;
+    for await (const info of this.client.workflow.list({ query, pageSize: PAGE_SIZE })) {
+      rows += 1;
+      if (rows % PAGE_SIZE === 0) this.stats.visibilityCalls += 1;
+      yield toTaskRecord(info);
+    }
+  }
+}

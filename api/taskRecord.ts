@@ -1,0 +1,104 @@
+import type { WorkflowExecutionInfo } from '@temporalio/client';
+import { z } from 'zod';
+import { SA, STATUS_CODE, STATUS_CODES, TASK_STATUSES, isTaskStatus, type TaskMemo, type TaskStatus } from '../core';
+
+const isoTime = z.iso.datetime();
+
+/**
+ * One row of the task table. The first six fields are the `/tasks` contract of
+ * vectorize-tasks-endpoint.md; the rest are what the other seeds' tables show. The schema
+ * documents the responses in the OpenAPI document.
+ */
+export const taskRecordSchema = z.object({
+  id: z.string(),
+  task_type: z.string(),
+  task_status: z.enum(STATUS_CODES),
+  tag: z.string().nullable(),
+  created_at: isoTime,
+  end_date: isoTime.nullable(),
+  name: z.string().nullable(),
+  status: z.enum(TASK_STATUSES),
+  progress: z.number().int().min(0).max(100),
+  message: z.string().nullable(),
+  dataset: z.string().nullable(),
+  dataset_id: z.string().nullable(),
+  user: z.string().nullable(),
+  started_at: isoTime.nullable().describe('When processing started: pending time does not count'),
+  duration_ms: z.number().nullable().describe('Processing time, counted up to now while the task runs'),
+  error: z.string().nullable(),
+  failed_step: z.enum(TASK_STATUSES).nullable(),
+  exit_code: z.number().int().nullable(),
+  retry_of: z.string().nullable(),
+  run_id: z.string(),
+});
+export type TaskRecord = z.infer<typeof taskRecordSchema>;
+
+/**
+ * Maps what Temporal knows of a workflow (a visibility row or a describe answer) to a task row.
+ * The execution status wins where only the server knows the end: a terminated or timed-out
+ * workflow never got to upsert its own status.
+ */
+export function toTaskRecord(info: Omit<WorkflowExecutionInfo, 'raw'>): TaskRecord {
+  const sa = info.typedSearchAttributes;
+  const memo = (info.memo ?? {}) as TaskMemo;
+  const status = taskStatusOf(info.status.name, sa.get(SA.status));
+  const startedAt = sa.get(SA.startedAt);
+  return {
+    id: info.workflowId,
+    task_type: sa.get(SA.type) ?? info.type,
+    task_status: STATUS_CODE[status],
+    tag: sa.get(SA.tag) ?? null,
+    created_at: info.startTime.toISOString(),
+    end_date: info.closeTime ? info.closeTime.toISOString() : null,
+    name: memo.name ?? null,
+    status,
+    progress: status === 'completed' ? 100 : (sa.get(SA.progress) ?? 0),
+    message: memo.message ?? null,
+    dataset: sa.get(SA.dataset) ?? null,
+    dataset_id: sa.get(SA.datasetId) ?? null,
+    user: sa.get(SA.user) ?? null,
+    started_at: startedAt ? startedAt.toISOString() : null,
+    duration_ms: null,
+    error: memo.error ?? SERVER_ENDED[status] ?? null,
+    failed_step: memo.failed_step ?? null,
+    exit_code: memo.exit_code ?? null,
+    retry_of: sa.get(SA.retryOf) ?? null,
+    run_id: info.runId,
+  };
+}
+
+const SERVER_ENDED: Partial<Record<TaskStatus, string>> = {
+  terminated: 'The workflow was terminated outside Taskdeck',
+  timed_out: 'The workflow hit its execution timeout',
+};
+
+function taskStatusOf(execution: string, attribute: string | undefined): TaskStatus {
+  const own = attribute && isTaskStatus(attribute) ? attribute : undefined;
+  switch (execution) {
+    case 'RUNNING':
+      return own ?? 'pending';
+    case 'COMPLETED':
+      return 'completed';
+    case 'FAILED':
+      return own === 'upstream_failed' || own === 'rejected' ? own : 'failed';
+    case 'CANCELLED':
+      return own === 'rejected' ? own : 'aborted';
+    case 'TERMINATED':
+      return 'terminated';
+    case 'TIMED_OUT':
+      return 'timed_out';
+    default:
+      return own ?? 'pending';
+  }
+}
+
+/** The row as served: durations of running tasks are counted up to `now`. */
+export function present(record: TaskRecord, now = Date.now()): TaskRecord {
+  return { ...record, duration_ms: durationMs(record, now) };
+}
+
+export function durationMs(record: TaskRecord, now = Date.now()): number | null {
+  if (!record.started_at) return null;
+  const end = record.end_date ? Date.parse(record.end_date) : now;
+  return Math.max(0, end - Date.parse(record.started_at));
+}

@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { arrayFromPayloads, defaultPayloadConverter, type SearchAttributePair } from '@temporalio/common';
+import {
+  SA,
+  TASK_TYPES,
+  isFinished,
+  taskStateQuery,
+  type TaskMemo,
+  type TaskMeta,
+  type TaskRequest,
+  type TaskState,
+  type TaskTypeId,
+  type TimelineEntry,
+} from '../core';
+import { conflict, notFound } from './errors';
+import type { TaskIndex } from './taskIndex';
+import { present, toTaskRecord, type TaskRecord } from './taskRecord';
+
+/** A query on a task whose worker is gone must not hang the detail page. */
+const QUERY_TIMEOUT_MS = 3000;
+
+export interface TaskDetail extends TaskRecord {
+  input: unknown;
+  timeline: TimelineEntry[];
+  error_detail: TaskState['error'];
+  result: unknown;
+  retries: string[];
+  worker: string | null;
+  temporal_ui_url: string | null;
+}
+
+export interface TaskServiceOptions {
+  client: Client;
+  index: TaskIndex;
+  taskQueue: string;
+  namespace: string;
+  temporalUiUrl: string | undefined;
+}
+
+/** What the API does to tasks: start, describe, abort, retry. All of it is plain Temporal. */
+export class TaskService {
+  constructor(private readonly o: TaskServiceOptions) {}
+
+  async start(type: TaskTypeId, input: unknown, meta: TaskMeta): Promise<TaskRecord> {
+    const id = randomUUID();
+    const request: TaskRequest = { input, ...meta };
+    const now = new Date();
+    // Set at start so the task lists as pending before any worker has picked it up; the workflow
+    // sets the same attributes itself, which is what tasks started from other clients rely on.
+    const attributes: SearchAttributePair[] = [
+      { key: SA.type, value: type },
+      { key: SA.status, value: 'pending' },
+      { key: SA.progress, value: 0 },
+      { key: SA.updatedAt, value: now },
+    ];
+    if (meta.tag) attributes.push({ key: SA.tag, value: meta.tag });
+    if (meta.dataset) attributes.push({ key: SA.dataset, value: meta.dataset });
+    if (meta.dataset_id) attributes.push({ key: SA.datasetId, value: meta.dataset_id });
+    if (meta.user) attributes.push({ key: SA.user, value: meta.user });
+    if (meta.retry_of) attributes.push({ key: SA.retryOf, value: meta.retry_of });
+    const handle = await this.o.client.workflow.start(type, {
+      taskQueue: this.o.taskQueue,
+      workflowId: id,
+      args: [request],
+      typedSearchAttributes: attributes,
+      memo: meta.name ? ({ name: meta.name } satisfies TaskMemo) : undefined,
+      staticSummary: `Taskdeck ${TASK_TYPES[type].label}${meta.name ? `: ${meta.name}` : ''}`,
+    });
+    const record = toTaskRecord(await handle.describe());
+    this.o.index.put(record);
+    return present(record);
+  }
+
+  /** The task's row, straight from Temporal (describe, not a visibility list). */
+  async record(id: string): Promise<TaskRecord> {
+    return present(toTaskRecord(await this.describe(this.o.client.workflow.getHandle(id))));
+  }
+
+  async detail(id: string): Promise<TaskDetail> {
+    const handle = this.o.client.workflow.getHandle(id);
+    const description = await this.describe(handle);
+    const record = present(toTaskRecord(description));
+    const state = await this.queryState(handle);
+    const input = state ? state.input : (await this.originalRequest(id)).input;
+    const worker =
+      description.raw.pendingActivities?.find((a) => a.lastWorkerIdentity)?.lastWorkerIdentity ?? null;
+    return {
+      ...record,
+      progress: state?.status === 'completed' ? 100 : (state?.progress ?? record.progress),
+      message: state?.message ?? record.message,
+      exit_code: state?.exit_code ?? record.exit_code,
+      input,
+      timeline: state?.timeline ?? fallbackTimeline(record),
+      error_detail: state?.error ?? (record.error ? { message: record.error, step: record.failed_step ?? record.status } : null),
+      result: state?.result ?? null,
+      retries: [...this.o.index.all()]
+        .filter((r) => r.retry_of === id)
+        .sort((a, b) => a.created_at.localeCompare(b.created_at))
+        .map((r) => r.id),
+      worker,
+      temporal_ui_url: this.o.temporalUiUrl
+        ? `${this.o.temporalUiUrl}/namespaces/${encodeURIComponent(this.o.namespace)}/workflows/${encodeURIComponent(id)}/${encodeURIComponent(record.run_id)}/history`
+        : null,
+    };
+  }
+
+  /** Abort is Temporal cancellation: the workflow records `aborted` and its activity stops. */
+  async abort(id: string): Promise<TaskRecord> {
+    const handle = this.o.client.workflow.getHandle(id);
+    const record = present(toTaskRecord(await this.describe(handle)));
+    if (isFinished(record.status)) throw conflict(`Task ${id} is already ${record.status}; only unfinished tasks can be aborted`);
+    await handle.cancel();
+    return record;
+  }
+
+  /** A new task with the same type, input and labels, linked both ways to the original. */
+  async retry(id: string): Promise<TaskRecord> {
+    const handle = this.o.client.workflow.getHandle(id);
+    const record = present(toTaskRecord(await this.describe(handle)));
+    if (!isFinished(record.status)) throw conflict(`Task ${id} is still ${record.status}; abort it or wait for it to end before retrying`);
+    if (!(record.task_type in TASK_TYPES)) throw conflict(`Task ${id} has type ${record.task_type}, which this Taskdeck cannot start`);
+    const { input, ...meta } = await this.originalRequest(id);
+    return this.start(record.task_type as TaskTypeId, input, { ...meta, retry_of: id });
+  }
+
+  /** The 404 of every task route: unknown ID, or a workflow that is not a Taskdeck task. */
+  private async describe(handle: WorkflowHandle) {
+    try {
+      const description = await handle.describe();
+      if (!(description.type in TASK_TYPES) && !description.typedSearchAttributes.get(SA.type)) {
+        throw notFound(`Task ${handle.workflowId}`);
+      }
+      return description;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw notFound(`Task ${handle.workflowId}`);
+      throw err;
+    }
+  }
+
+  private async queryState(handle: WorkflowHandle): Promise<TaskState | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), QUERY_TIMEOUT_MS)));
+    try {
+      return await Promise.race([handle.query(taskStateQuery).catch(() => undefined), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The workflow's argument, read from the first event of its history. */
+  private async originalRequest(id: string): Promise<TaskRequest> {
+    const { history } = await this.o.client.workflowService.getWorkflowExecutionHistory({
+      namespace: this.o.namespace,
+      execution: { workflowId: id },
+      maximumPageSize: 1,
+    });
+    const payloads = history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
+    const [request] = arrayFromPayloads(defaultPayloadConverter, payloads);
+    const { input, ...meta } = (request ?? {}) as TaskRequest;
+    const { retry_of: _previous, ...rest } = meta;
+    return { input, ...rest };
+  }
+}
+
+/** Without the workflow's own timeline (no worker to answer), show what visibility knows. */
+function fallbackTimeline(record: TaskRecord): TimelineEntry[] {
+  const timeline: TimelineEntry[] = [{ status: 'pending', at: record.created_at }];
+  if (record.started_at) timeline.push({ status: 'initializing', at: record.started_at });
+  if (record.end_date) timeline.push({ status: record.status, at: record.end_date });
+  return timeline;
+}

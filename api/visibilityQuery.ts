@@ -1,0 +1,24 @@
+import { SA } from '../core';
+
+/**
+ * Builds visibility queries. Values are always written as escaped string literals, so no value
+ * can change the query's structure. Taskdeck itself only ever queries with its own values (task
+ * types and times); users' filters are applied to the task index in memory.
+ */
+export function literal(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** Every Taskdeck task started in the window, whatever its state. */
+export function windowQuery(taskTypes: readonly string[], since: Date): string {
+  return `WorkflowType IN (${taskTypes.map(literal).join(', ')}) AND StartTime >= ${literal(since.toISOString())}`;
+}
+
+/** Tasks that started, changed (every Taskdeck upsert bumps TaskdeckUpdatedAt) or closed since a time. */
+export function changedSinceQuery(taskTypes: readonly string[], since: Date): string {
+  const t = literal(since.toISOString());
+  return (
+    `WorkflowType IN (${taskTypes.map(literal).join(', ')}) AND ` +
+    `(${SA.updatedAt.name} >= ${t} OR StartTime >= ${t} OR CloseTime >= ${t})`
+  );
+}

@@ -1,0 +1,6 @@
+export * from './statuses';
+export * from './searchAttributes';
+export * from './taskTypes';
+export * from './task';
+export * from './messages';
+export * from './logs';

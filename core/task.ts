@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { MAX_KEYWORD_LENGTH } from './searchAttributes';
+import type { TaskStatus } from './statuses';
+
+const label = z.string().trim().min(1).max(MAX_KEYWORD_LENGTH);
+
+/**
+ * What describes a task besides its type's input. It travels inside the workflow argument, so
+ * a task started from the Temporal CLI carries it too and the workflow can set its own search
+ * attributes.
+ */
+export const taskMeta = z
+  .object({
+    name: label.optional().describe('Human name of the task'),
+    tag: label.optional().describe('Free label to group tasks'),
+    dataset: label.optional().describe('Name of the dataset the task works on'),
+    dataset_id: label.optional().describe('Identifier of that dataset'),
+    user: label.optional().describe('Who started the task'),
+    retry_of: label.optional().describe('Task this one retries'),
+  })
+  .strict();
+export type TaskMeta = z.infer<typeof taskMeta>;
+
+/** The argument of every task workflow: `{ input, ...meta }`. */
+export interface TaskRequest<Input = unknown> extends TaskMeta {
+  input: Input;
+}
+
+export interface ProgressUpdate {
+  /** 0–100; whole numbers are enough for the table, fractions are rounded. */
+  percent: number;
+  message?: string;
+}
+
+export interface TimelineEntry {
+  status: TaskStatus;
+  at: string;
+}
+
+export interface TaskFailure {
+  message: string;
+  /** The lifecycle step that was running when the task failed. */
+  step: TaskStatus;
+  exit_code?: number;
+}
+
+/** What the detail query answers: the task's live state as its workflow sees it. */
+export interface TaskState {
+  task_type: string;
+  status: TaskStatus;
+  input: unknown;
+  meta: TaskMeta;
+  timeline: TimelineEntry[];
+  progress: number;
+  message: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  error: TaskFailure | null;
+  result: unknown;
+  exit_code: number | null;
+}
+
+/** Memo fields: shown in lists but never filtered by a visibility query. */
+export interface TaskMemo {
+  name?: string;
+  message?: string | null;
+  error?: string | null;
+  failed_step?: TaskStatus | null;
+  exit_code?: number | null;
+}

@@ -1,0 +1,93 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The process environment, parsed and validated once. Nothing else in Taskdeck reads
+ * `process.env`; a bad value stops the process at start with the variable's name.
+ */
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  TASKDECK_DATA: z.string().min(1).default('.taskdeck'),
+  TASKDECK_TASK_QUEUE: z.string().min(1).default('taskdeck'),
+  /** How often the API's one shared poller asks visibility what changed. */
+  TASKDECK_POLL_MS: z.coerce.number().int().min(100).default(1000),
+  /** Unset: `npm start` runs an embedded dev server. Set: use that cluster, start none. */
+  TEMPORAL_ADDRESS: z.string().min(1).optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  TEMPORAL_TLS: z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .transform((v) => v === 'true' || v === '1'),
+  TEMPORAL_TLS_CERT: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY: z.string().min(1).optional(),
+  TEMPORAL_TLS_CA: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  /** Where "Open in Temporal UI" links point. */
+  TEMPORAL_UI_URL: z.string().url().optional(),
+  TEMPORAL_CLI: z.string().min(1).optional(),
+  /** Ports of the embedded dev server. */
+  TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
+  TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  port: number;
+  dataDir: string;
+  logsRoot: string;
+  taskQueue: string;
+  pollMs: number;
+  temporal: {
+    /** Undefined until an embedded server is started or TEMPORAL_ADDRESS is given. */
+    address: string | undefined;
+    namespace: string;
+    apiKey?: string;
+    tls: boolean;
+    tlsCert?: string;
+    tlsKey?: string;
+    tlsCa?: string;
+    tlsServerName?: string;
+    uiUrl: string | undefined;
+    cli?: string;
+    embeddedPort: number;
+    embeddedUiPort: number;
+  };
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n  ');
+    throw new Error(`Invalid environment:\n  ${problems}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.TASKDECK_DATA);
+  return {
+    port: e.PORT,
+    dataDir,
+    logsRoot: resolve(dataDir, 'logs'),
+    taskQueue: e.TASKDECK_TASK_QUEUE,
+    pollMs: e.TASKDECK_POLL_MS,
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      apiKey: e.TEMPORAL_API_KEY,
+      tls: e.TEMPORAL_TLS || Boolean(e.TEMPORAL_TLS_CERT || e.TEMPORAL_API_KEY),
+      tlsCert: e.TEMPORAL_TLS_CERT,
+      tlsKey: e.TEMPORAL_TLS_KEY,
+      tlsCa: e.TEMPORAL_TLS_CA,
+      tlsServerName: e.TEMPORAL_TLS_SERVER_NAME,
+      uiUrl: e.TEMPORAL_UI_URL ?? (e.TEMPORAL_ADDRESS ? undefined : `http://localhost:${e.TEMPORAL_UI_PORT}`),
+      cli: e.TEMPORAL_CLI,
+      embeddedPort: e.TEMPORAL_PORT,
+      embeddedUiPort: e.TEMPORAL_UI_PORT,
+    },
+  };
+}
+
+/** The address to connect to; only an embedded launcher may leave it unset beforehand. */
+export function temporalAddress(config: Config): string {
+  return config.temporal.address ?? `localhost:${config.temporal.embeddedPort}`;
+}

@@ -45,8 +45,14 @@ export function createCommandActivities(deps: ActivityDeps) {
     async runCommand(input: CommandInput): Promise<CommandResult> {
       const ctx = Context.current();
       const { workflowId, runId } = taskExecution();
-      const stdoutFile = createWriteStream(logFile(deps.logsRoot, workflowId, 'stdout'), { flags: 'w' });
-      const stderrFile = createWriteStream(logFile(deps.logsRoot, workflowId, 'stderr'), { flags: 'w' });
+      // Logs only ever grow: a retried attempt appends under a marker, so readers' line offsets stay valid.
+      const stdoutFile = createWriteStream(logFile(deps.logsRoot, workflowId, 'stdout'), { flags: 'a' });
+      const stderrFile = createWriteStream(logFile(deps.logsRoot, workflowId, 'stderr'), { flags: 'a' });
+      if (ctx.info.attempt > 1) {
+        const marker = `--- taskdeck: attempt ${ctx.info.attempt}, the previous attempt was interrupted ---\n`;
+        stdoutFile.write(marker);
+        stderrFile.write(marker);
+      }
       const throttle = new ProgressThrottle((update) => deps.reportProgress(workflowId, runId, update));
 
       const child = spawn('/bin/sh', ['-c', input.command], {
@@ -76,6 +82,8 @@ export function createCommandActivities(deps: ActivityDeps) {
         stream.on('data', (chunk: string) => {
           file.write(chunk);
           splitter.push(chunk, onLine);
+          const drawing = splitter.partial && parseProgressLine(splitter.partial);
+          if (drawing) throttle.report(drawing);
         });
         stream.on('end', () => splitter.end(onLine));
       };

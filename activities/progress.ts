@@ -37,13 +37,26 @@ export class LineSplitter {
   private rest = '';
 
   push(chunk: string, onLine: (line: string) => void): void {
-    const parts = (this.rest + chunk).split(/\r\n|\r|\n/);
-    this.rest = parts.pop() ?? '';
+    let text = this.rest + chunk;
+    // A trailing \r may be the first half of a \r\n split across chunks: decide on the next one.
+    const heldBack = text.endsWith('\r') ? '\r' : '';
+    if (heldBack) text = text.slice(0, -1);
+    const parts = text.split(/\r\n|\r|\n/);
+    this.rest = (parts.pop() ?? '') + heldBack;
     for (const part of parts) onLine(part);
   }
 
+  /**
+   * The line being written: a tqdm bar redraws after a leading `\r` and ends only when the next
+   * redraw starts, so its latest state is here, not in a completed line.
+   */
+  get partial(): string {
+    return this.rest.replace(/\r$/, '');
+  }
+
   end(onLine: (line: string) => void): void {
-    if (this.rest) onLine(this.rest);
+    const rest = this.rest.replace(/\r$/, '');
+    if (rest) onLine(rest);
     this.rest = '';
   }
 }

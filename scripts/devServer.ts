@@ -11,6 +11,8 @@ export interface DevServerOptions {
   uiPort: number;
   /** Where the server's own output goes; the default is this process's stderr. */
   output?: 'inherit' | 'ignore';
+  /** Register Taskdeck's search attributes by flag (default); off to test the bootstrap alone. */
+  registerSearchAttributes?: boolean;
 }
 
 export interface DevServer {
@@ -52,7 +54,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     String(options.uiPort),
     '--log-level',
     'error',
-    ...ALL_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${SEARCH_ATTRIBUTE_FLAG[key.type]}`]),
+    ...(options.registerSearchAttributes === false ? [] : ALL_SEARCH_ATTRIBUTES).flatMap((key) => ['--search-attribute', `${key.name}=${SEARCH_ATTRIBUTE_FLAG[key.type]}`]),
   ];
   const child = spawn(options.cli, args, {
     stdio: ['ignore', options.output ?? 'inherit', options.output ?? 'inherit'],

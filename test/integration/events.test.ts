@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { api, apiUrl, startTask, uniqueTag, waitFor, waitForStatus } from './helpers';
+
+interface SseEvent {
+  event: string;
+  id?: string;
+  data: string;
+}
+
+/** A minimal server-sent events reader over fetch, as a browser's EventSource would see them. */
+async function openEvents(path: string, headers: Record<string, string> = {}) {
+  const controller = new AbortController();
+  const res = await fetch(`${apiUrl()}${path}`, { signal: controller.signal, headers });
+  expect(res.headers.get('content-type')).toContain('text/event-stream');
+  const events: SseEvent[] = [];
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  const pump = (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += value;
+        let cut: number;
+        while ((cut = buffer.indexOf('\n\n')) !== -1) {
+          const block = buffer.slice(0, cut);
+          buffer = buffer.slice(cut + 2);
+          const event: SseEvent = { event: 'message', data: '' };
+          for (const line of block.split('\n')) {
+            if (line.startsWith('event: ')) event.event = line.slice(7);
+            else if (line.startsWith('data: ')) event.data += line.slice(6);
+            else if (line.startsWith('id: ')) event.id = line.slice(4);
+          }
+          if (!block.startsWith(':')) events.push(event);
+        }
+      }
+    } catch {
+      // aborted by close()
+    }
+  })();
+  return {
+    events,
+    close: async () => {
+      controller.abort();
+      await pump;
+    },
+  };
+}
+
+interface Health {
+  index: { visibilityCalls: number; polls: number };
+  event_clients: number;
+}
+
+describe('GET /events', () => {
+  it('streams a task through its lifecycle to completion', async () => {
+    const stream = await openEvents('/events');
+    try {
+      const task = await startTask({ tag: uniqueTag('events'), input: { command: 'echo PROGRESS 50; sleep 1.5; echo PROGRESS 90; sleep 1' } });
+      const statuses = await waitFor('a completed event', async () => {
+        const mine = stream.events.filter((e) => e.event === 'task').map((e) => JSON.parse(e.data)).filter((t) => t.id === task.id);
+        return mine.some((t) => t.status === 'completed') ? mine : undefined;
+      });
+      expect(statuses[0].status).toBe('pending');
+      expect(statuses.map((t) => t.status)).toContain('running');
+      expect(statuses.some((t) => t.status === 'running' && t.progress >= 50)).toBe(true);
+      expect(statuses.at(-1)).toMatchObject({ status: 'completed', progress: 100, task_status: 'D' });
+    } finally {
+      await stream.close();
+    }
+  });
+
+  it('feeds every client from one shared poller: 25 listeners cost no more visibility calls', async () => {
+    const health = async () => (await api<Health>('/healthz')).body;
+    const streams = await Promise.all(Array.from({ length: 25 }, () => openEvents('/events')));
+    try {
+      await waitFor('25 connected clients', async () => ((await health()).event_clients >= 25 ? true : undefined));
+      const before = await health();
+      const task = await startTask({ tag: uniqueTag('fanout'), input: { command: 'sleep 1' } });
+      await waitForStatus(task.id, ['completed']);
+      await new Promise((r) => setTimeout(r, 1500));
+      const after = await health();
+      const calls = after.index.visibilityCalls - before.index.visibilityCalls;
+      const polls = after.index.polls - before.index.polls;
+      // One list call per poll, whatever the number of listeners.
+      expect(calls).toBeLessThanOrEqual(polls + 1);
+      for (const stream of streams) {
+        await waitFor('every client to see the completion', async () =>
+          stream.events.some((e) => e.event === 'task' && JSON.parse(e.data).id === task.id && JSON.parse(e.data).status === 'completed') ? true : undefined,
+        );
+      }
+    } finally {
+      await Promise.all(streams.map((s) => s.close()));
+    }
+  });
+
+  it('replays missed events to a client that reconnects with Last-Event-ID', async () => {
+    const first = await openEvents('/events');
+    const task = await startTask({ tag: uniqueTag('replay'), input: { command: 'sleep 0.5' } });
+    await waitFor('an event of the task', async () => first.events.find((e) => e.event === 'task' && e.data.includes(task.id)));
+    const lastId = first.events.filter((e) => e.id).at(-1)!.id!;
+    await first.close();
+    await waitForStatus(task.id, ['completed']);
+    await new Promise((r) => setTimeout(r, 1500));
+    const second = await openEvents('/events', { 'Last-Event-ID': lastId });
+    try {
+      await waitFor('the missed completion', async () =>
+        second.events.some((e) => e.event === 'task' && JSON.parse(e.data).id === task.id && JSON.parse(e.data).status === 'completed') ? true : undefined,
+      );
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe('GET /tasks/:id/logs/follow', () => {
+  it('streams new lines while the task runs, then ends', async () => {
+    const task = await startTask({ tag: uniqueTag('follow'), input: { command: 'for i in 1 2 3 4; do echo line $i; sleep 0.7; done' } });
+    const stream = await openEvents(`/tasks/${task.id}/logs/follow?stream=stdout`);
+    try {
+      const end = await waitFor('the end event', async () => stream.events.find((e) => e.event === 'end'));
+      const batches = stream.events.filter((e) => e.event === 'lines').map((e) => JSON.parse(e.data) as { from: number; lines: string[] });
+      // Lines arrived in several batches as they were printed, each starting where the last ended.
+      expect(batches.length).toBeGreaterThan(1);
+      let next = 0;
+      for (const batch of batches) {
+        expect(batch.from).toBe(next);
+        next += batch.lines.length;
+      }
+      expect(batches.flatMap((b) => b.lines)).toEqual(['line 1', 'line 2', 'line 3', 'line 4']);
+      expect(JSON.parse(end.data)).toMatchObject({ total_lines: 4, status: 'completed' });
+    } finally {
+      await stream.close();
+    }
+  });
+});

@@ -1,0 +1,97 @@
+import { Client, Connection } from '@temporalio/client';
+import { inject } from 'vitest';
+
+export const apiUrl = (): string => inject('apiUrl');
+
+export interface Task {
+  id: string;
+  task_type: string;
+  task_status: string;
+  tag: string | null;
+  created_at: string;
+  end_date: string | null;
+  name: string | null;
+  status: string;
+  progress: number;
+  message: string | null;
+  dataset: string | null;
+  dataset_id: string | null;
+  user: string | null;
+  started_at: string | null;
+  duration_ms: number | null;
+  error: string | null;
+  failed_step: string | null;
+  exit_code: number | null;
+  retry_of: string | null;
+}
+
+export async function api<T = unknown>(path: string, init?: RequestInit & { json?: unknown }): Promise<{ status: number; body: T; headers: Headers }> {
+  const { json, ...rest } = init ?? {};
+  const res = await fetch(`${apiUrl()}${path}`, {
+    ...rest,
+    headers: json !== undefined ? { 'content-type': 'application/json', ...rest.headers } : rest.headers,
+    body: json !== undefined ? JSON.stringify(json) : rest.body,
+  });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON (a log download)
+  }
+  return { status: res.status, body: body as T, headers: res.headers };
+}
+
+export interface StartBody {
+  type?: string;
+  input: Record<string, unknown>;
+  name?: string;
+  tag?: string;
+  dataset?: string;
+  dataset_id?: string;
+  user?: string;
+}
+
+export async function startTask(body: StartBody): Promise<Task> {
+  const res = await api<Task>('/tasks', { method: 'POST', json: { type: 'command', ...body } });
+  if (res.status !== 201) throw new Error(`POST /tasks answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** Polls until `check` returns a value; the API and visibility are eventually consistent. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** The task as `GET /tasks` lists it (found by its unique tag). */
+export async function listed(id: string, tag: string): Promise<Task | undefined> {
+  const { body } = await api<Task[]>(`/tasks?tag=${encodeURIComponent(tag)}&limit=100`);
+  return body.find((t) => t.id === id);
+}
+
+export async function waitForStatus(id: string, statuses: string[], timeoutMs = 60_000): Promise<Task> {
+  return waitFor(`task ${id} to reach ${statuses.join('|')}`, async () => {
+    const { body } = await api<Task>(`/tasks/${id}`);
+    return statuses.includes(body.status) ? body : undefined;
+  }, timeoutMs);
+}
+
+export function uniqueTag(label: string): string {
+  return `${label}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+export async function temporalClient(): Promise<{ client: Client; close: () => Promise<void> }> {
+  const connection = await Connection.connect({ address: inject('temporalAddress') });
+  return { client: new Client({ connection }), close: () => connection.close() };
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { api } from './helpers';
+
+describe('service routes', () => {
+  it('GET /healthz reports Temporal reachable and the index polling', async () => {
+    const res = await api<{ ok: boolean; temporal: string; index: { polls: number } }>('/healthz');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ ok: true, temporal: 'ok' });
+    expect(res.body.index.polls).toBeGreaterThan(0);
+  });
+
+  it('GET /task-types serves the catalog with each input as JSON Schema', async () => {
+    const res = await api<{ id: string; modifies_data: boolean; resource: string; input_schema: { properties: Record<string, unknown>; required: string[] } }[]>('/task-types');
+    const command = res.body.find((t) => t.id === 'command')!;
+    expect(command).toMatchObject({ modifies_data: false, resource: 'cpu' });
+    expect(Object.keys(command.input_schema.properties)).toEqual(expect.arrayContaining(['command', 'cwd', 'env', 'timeout_seconds']));
+    expect(command.input_schema.required).toEqual(['command']);
+  });
+
+  it('GET /openapi.json documents the routes from the zod schemas', async () => {
+    const res = await api<{ openapi: string; paths: Record<string, { get?: { parameters?: { name: string }[] } }>; components: { schemas: Record<string, unknown> } }>('/openapi.json');
+    expect(res.body.openapi).toBe('3.1.0');
+    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/tasks', '/tasks/{id}', '/tasks/{id}/abort', '/tasks/{id}/retry', '/tasks/{id}/logs', '/events']));
+    const names = res.body.paths['/tasks'].get!.parameters!.map((p) => p.name);
+    expect(names).toEqual(expect.arrayContaining(['limit', 'offset', 'within_hours', 'task_type', 'status', 'tag', 'sort']));
+    expect(Object.keys(res.body.components.schemas)).toEqual(expect.arrayContaining(['Task', 'StartTask', 'Error', 'Input_command']));
+  });
+
+  it('answers unknown routes with a JSON 404', async () => {
+    const res = await api<{ error: string }>('/nope', { headers: { accept: 'application/json' } });
+    expect(res.status).toBe(404);
+    expect(res.body.error).toContain('/nope');
+  });
+});

@@ -1,0 +1,76 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startDevServer, type DevServer } from '../../scripts/devServer';
+import { findTemporalCli } from '../../scripts/temporalCli';
+
+export const ROOT = resolve(__dirname, '../..');
+const TSX = require.resolve('tsx/cli');
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+/** The Temporal CLI for tests: TEMPORAL_CLI, PATH, or the project's own `.taskdeck/bin` (built once). */
+export function testTemporalCli(): string {
+  return findTemporalCli({ explicit: process.env.TEMPORAL_CLI, binDir: join(ROOT, '.taskdeck', 'bin'), log: console.error });
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `taskdeck-${prefix}-`));
+}
+
+/** A real dev server on free ports with a fresh database. */
+export async function startTestServer(cli: string, dataDir: string, registerSearchAttributes = true): Promise<DevServer> {
+  return startDevServer({
+    cli,
+    dbFile: join(dataDir, 'temporal.db'),
+    port: await freePort(),
+    uiPort: await freePort(),
+    output: 'ignore',
+    registerSearchAttributes,
+  });
+}
+
+/** Runs one of Taskdeck's entry points (`worker/index.ts`, `api/index.ts`, ...) as a real process. */
+export function runEntry(entry: string, env: NodeJS.ProcessEnv, output: 'inherit' | 'ignore' | 'pipe' = 'ignore'): ChildProcess {
+  return spawn(process.execPath, [TSX, join(ROOT, entry)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', output, output] });
+}
+
+export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGINT'): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+  const exited = once(child, 'exit');
+  child.kill(signal);
+  const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  const [code] = await exited;
+  clearTimeout(force);
+  return code as number | null;
+}
+
+export async function waitForHttp(url: string, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}

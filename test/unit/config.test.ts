@@ -1,0 +1,66 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig, temporalAddress } from '../../runtime/config';
+
+describe('loadConfig', () => {
+  it('applies the defaults to an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toEqual({
+      port: 8080,
+      dataDir: resolve('.taskdeck'),
+      logsRoot: resolve('.taskdeck', 'logs'),
+      taskQueue: 'taskdeck',
+      pollMs: 1000,
+      temporal: {
+        address: undefined,
+        namespace: 'default',
+        apiKey: undefined,
+        tls: false,
+        tlsCert: undefined,
+        tlsKey: undefined,
+        tlsCa: undefined,
+        tlsServerName: undefined,
+        uiUrl: 'http://localhost:8233',
+        cli: undefined,
+        embeddedPort: 7233,
+        embeddedUiPort: 8233,
+      },
+    });
+    expect(temporalAddress(config)).toBe('localhost:7233');
+  });
+
+  it('reads the values it is given', () => {
+    const config = loadConfig({ PORT: '3000', TASKDECK_DATA: '/srv/td', TASKDECK_POLL_MS: '250', TEMPORAL_UI_PORT: '9000' });
+    expect(config).toMatchObject({ port: 3000, dataDir: resolve('/srv/td'), logsRoot: resolve('/srv/td/logs'), pollMs: 250 });
+    expect(config.temporal.uiUrl).toBe('http://localhost:9000');
+  });
+
+  it.each(['abc', '70000', '-1', '80.5'])('names PORT when PORT=%j is invalid', (PORT) => {
+    expect(() => loadConfig({ PORT })).toThrow(/Invalid environment:[\s\S]*PORT: /);
+  });
+
+  it('names every bad variable', () => {
+    expect(() => loadConfig({ PORT: 'x', TASKDECK_POLL_MS: '5' })).toThrow(/PORT: [\s\S]*TASKDECK_POLL_MS: /);
+  });
+
+  it('with TEMPORAL_ADDRESS uses that cluster and has no UI link by default', () => {
+    const config = loadConfig({ TEMPORAL_ADDRESS: 'temporal.example:7233' });
+    expect(config.temporal.address).toBe('temporal.example:7233');
+    expect(config.temporal.uiUrl).toBeUndefined();
+    expect(temporalAddress(config)).toBe('temporal.example:7233');
+  });
+
+  it('TEMPORAL_UI_URL wins with or without TEMPORAL_ADDRESS', () => {
+    expect(loadConfig({ TEMPORAL_UI_URL: 'https://ui.example' }).temporal.uiUrl).toBe('https://ui.example');
+    expect(loadConfig({ TEMPORAL_ADDRESS: 'x:1', TEMPORAL_UI_URL: 'https://ui.example' }).temporal.uiUrl).toBe('https://ui.example');
+  });
+
+  it('turns TLS on from TEMPORAL_TLS, a certificate or an API key', () => {
+    expect(loadConfig({ TEMPORAL_TLS: 'true' }).temporal.tls).toBe(true);
+    expect(loadConfig({ TEMPORAL_TLS: '1' }).temporal.tls).toBe(true);
+    expect(loadConfig({ TEMPORAL_TLS: 'false' }).temporal.tls).toBe(false);
+    expect(loadConfig({ TEMPORAL_API_KEY: 'k' }).temporal.tls).toBe(true);
+    expect(loadConfig({ TEMPORAL_TLS_CERT: '/c.pem' }).temporal.tls).toBe(true);
+    expect(() => loadConfig({ TEMPORAL_TLS: 'yes' })).toThrow(/TEMPORAL_TLS: /);
+  });
+});

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -45,6 +45,7 @@ export function createCommandActivities(deps: ActivityDeps) {
     async runCommand(input: CommandInput): Promise<CommandResult> {
       const ctx = Context.current();
       const { workflowId, runId } = taskExecution();
+      if (ctx.info.attempt > 1) await killLeftovers(workflowId);
       // Logs only ever grow: a retried attempt appends under a marker, so readers' line offsets stay valid.
       const stdoutFile = createWriteStream(logFile(deps.logsRoot, workflowId, 'stdout'), { flags: 'a' });
       const stderrFile = createWriteStream(logFile(deps.logsRoot, workflowId, 'stderr'), { flags: 'a' });
@@ -160,6 +161,27 @@ function commandEnv(extra: Record<string, string> | undefined, taskId: string): 
     if (!key.startsWith('TEMPORAL_') && !key.startsWith('TASKDECK_')) env[key] = value;
   }
   return { ...env, PYTHONUNBUFFERED: '1', ...extra, TASKDECK_TASK_ID: taskId };
+}
+
+/**
+ * A worker killed mid-command leaves the command's process group running (it is detached so
+ * abort can kill it as a whole). Before a new attempt runs the command again, end what the lost
+ * attempt left on this host: every process carrying this task's TASKDECK_TASK_ID.
+ */
+async function killLeftovers(taskId: string): Promise<void> {
+  const marker = `\0TASKDECK_TASK_ID=${taskId}\0`;
+  const entries = await readdir('/proc').catch(() => [] as string[]);
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const environ = await readFile(`/proc/${entry}/environ`, 'utf8').catch(() => '');
+    if (`\0${environ}`.includes(marker)) {
+      try {
+        process.kill(Number(entry), 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+  }
 }
 
 function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {

@@ -28,7 +28,7 @@ describe('a command task started through the API', () => {
       dataset_id: 'ds-1',
       user: 'ada',
       input: {
-        command: 'for i in 1 2 3 4 5 6; do echo "PROGRESS $((i*15)) $i/6 shards"; echo "warn $i" >&2; sleep 0.8; done',
+        command: 'for i in 1 2 3 4 5 6; do echo "PROGRESS $((i*15)) $i/6 shards"; echo "warn $i" >&2; sleep 1; done',
       },
     });
     expect(task).toMatchObject({ task_type: 'command', task_status: 'Q', status: 'pending', tag, name: 'count shards', end_date: null });
@@ -82,7 +82,7 @@ describe('a command task started through the API', () => {
   it('reads tqdm-style progress bars', async () => {
     const tag = uniqueTag('tqdm');
     // tqdm redraws its bar after a leading \r and writes no newline until it closes.
-    const script = 'for p in 10 35 60; do printf "\\repochs: %3d%%|###   | %d/100 [00:01<00:02]" $p $p >&2; sleep 1.2; done; echo >&2';
+    const script = 'for p in 10 35 60; do printf "\\repochs: %3d%%|###   | %d/100 [00:01<00:02]" $p $p >&2; sleep 2; done; echo >&2';
     const task = await startTask({ tag, input: { command: script } });
     const seen = await waitFor('a tqdm percentage', async () => {
       const row = await listed(task.id, tag);

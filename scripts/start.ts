@@ -7,7 +7,6 @@ import { startDevServer, type DevServer } from './devServer';
 import { findTemporalCli } from './temporalCli';
 
 const ROOT = resolve(__dirname, '..');
-const TSX = require.resolve('tsx/cli');
 
 /**
  * `npm start`: everything on one machine. Without TEMPORAL_ADDRESS it runs the Temporal dev
@@ -70,8 +69,9 @@ async function run(): Promise<void> {
 }
 
 function launch(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
+  // Node loads TypeScript through tsx in the process itself, so a signal reaches the real process.
   // Children share the terminal's process group, so Ctrl-C reaches them too; each shuts down on SIGINT.
-  const child = spawn(process.execPath, [TSX, join(ROOT, entry)], { cwd: ROOT, env, stdio: 'inherit' });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, entry)], { cwd: ROOT, env, stdio: 'inherit' });
   child.on('error', (err) => console.error(`taskdeck: could not start the ${name}: ${err.message}`));
   return child;
 }

@@ -171,7 +171,8 @@ describe('abort', () => {
     const marker = `taskdeck-abort-${Math.random().toString(36).slice(2)}`;
     const task = await startTask({
       tag: uniqueTag('abort'),
-      input: { command: `sleep 300 & sh -c 'exec -a ${marker} sleep 300' & echo started; wait` },
+      // A background grandchild, named by bash's `exec -a` so it can be found: the group kill must reach it.
+      input: { command: `sleep 300 & bash -c 'exec -a ${marker} sleep 300' & echo started; wait` },
     });
     await waitFor('the process group to run', async () => (pgrep(marker) ? true : undefined));
     await waitForStatus(task.id, ['running']);
@@ -235,9 +236,10 @@ describe('a task started from the Temporal CLI', () => {
   });
 });
 
-function pgrep(pattern: string): boolean {
+/** Whether a process whose command line starts with the marker runs. */
+function pgrep(marker: string): boolean {
   try {
-    execFileSync('pgrep', ['-f', pattern]);
+    execFileSync('pgrep', ['-f', `^${marker}`]);
     return true;
   } catch {
     return false;

@@ -8,7 +8,6 @@ import { startDevServer, type DevServer } from '../../scripts/devServer';
 import { findTemporalCli } from '../../scripts/temporalCli';
 
 export const ROOT = resolve(__dirname, '../..');
-const TSX = require.resolve('tsx/cli');
 
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -44,7 +43,7 @@ export async function startTestServer(cli: string, dataDir: string, registerSear
 
 /** Runs one of Taskdeck's entry points (`worker/index.ts`, `api/index.ts`, ...) as a real process. */
 export function runEntry(entry: string, env: NodeJS.ProcessEnv, output: 'inherit' | 'ignore' | 'pipe' = 'ignore'): ChildProcess {
-  return spawn(process.execPath, [TSX, join(ROOT, entry)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', output, output] });
+  return spawn(process.execPath, ['--import', 'tsx', join(ROOT, entry)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', output, output] });
 }
 
 export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGINT'): Promise<number | null> {

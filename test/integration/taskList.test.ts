@@ -5,7 +5,7 @@ const TOTAL = 110;
 const run = uniqueTag('list');
 const datasets = ['alpha', 'beta', 'gamma'];
 const users = ['ada', 'grace'];
-let tasks: Task[] = [];
+const tasks: Task[] = [];
 const longRunning: string[] = [];
 
 async function list(query: string): Promise<{ items: Task[]; total: number; status: number }> {

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Client } from '@temporalio/client';
+import { HttpError } from './errors';
 import { changedSinceQuery, windowQuery } from './visibilityQuery';
 import { toTaskRecord, type TaskRecord } from './taskRecord';
 
@@ -43,6 +44,25 @@ export class TaskIndex extends EventEmitter<TaskIndexEvents> {
   ) {
     super();
     this.ready = new Promise((resolve) => (this.markReady = resolve));
+  }
+
+  /**
+   * Resolves once the window is loaded; a 503 instead of a hang when Temporal does not answer,
+   * naming why.
+   */
+  async whenReady(timeoutMs = 10_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new HttpError(503, `The task list is still loading from Temporal visibility${this.stats.lastError ? `: ${this.stats.lastError}` : ''}`)),
+        timeoutMs,
+      );
+    });
+    try {
+      await Promise.race([this.ready, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   start(): void {

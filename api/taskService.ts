@@ -3,6 +3,7 @@ import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@tempor
 import { arrayFromPayloads, defaultPayloadConverter, type SearchAttributePair } from '@temporalio/common';
 import {
   SA,
+  STATUS_CODE,
   TASK_TYPES,
   isFinished,
   taskStateQuery,
@@ -67,9 +68,31 @@ export class TaskService {
       memo: meta.name ? ({ name: meta.name } satisfies TaskMemo) : undefined,
       staticSummary: `Taskdeck ${TASK_TYPES[type].label}${meta.name ? `: ${meta.name}` : ''}`,
     });
-    const record = toTaskRecord(await handle.describe());
+    // The row is known without asking Temporal again; visibility's own row replaces it within a poll.
+    const record: TaskRecord = {
+      id,
+      task_type: type,
+      task_status: STATUS_CODE.pending,
+      tag: meta.tag ?? null,
+      created_at: now.toISOString(),
+      end_date: null,
+      name: meta.name ?? null,
+      status: 'pending',
+      progress: 0,
+      message: null,
+      dataset: meta.dataset ?? null,
+      dataset_id: meta.dataset_id ?? null,
+      user: meta.user ?? null,
+      started_at: null,
+      duration_ms: null,
+      error: null,
+      failed_step: null,
+      exit_code: null,
+      retry_of: meta.retry_of ?? null,
+      run_id: handle.firstExecutionRunId,
+    };
     this.o.index.put(record);
-    return present(record);
+    return record;
   }
 
   /** The task's row, straight from Temporal (describe, not a visibility list). */

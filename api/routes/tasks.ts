@@ -11,7 +11,7 @@ export function tasksRouter(index: TaskIndex, service: TaskService): Router {
 
   router.get('/tasks', async (req, res) => {
     const query = parseOr400(listTasksQuery, req.query);
-    await index.ready;
+    await index.whenReady();
     const page = queryTasks(index.all(), query);
     res.set('X-Total-Count', String(page.total)).json(page.items);
   });

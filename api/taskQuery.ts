@@ -94,7 +94,8 @@ function sortKey(sort: SortKey, now: number): (r: TaskRecord) => SortValue {
     case 'task_type':
       return (r) => r.task_type;
     case 'status':
-      return (r) => r.status;
+      // Lifecycle order (pending, ..., running, completed, failed, ...) reads better than A–Z.
+      return (r) => TASK_STATUSES.indexOf(r.status);
   }
 }
 

@@ -114,7 +114,7 @@ export class TaskService {
       message: state?.message ?? record.message,
       exit_code: state?.exit_code ?? record.exit_code,
       input,
-      timeline: state?.timeline ?? fallbackTimeline(record),
+      timeline: state ? withServerEnd(state.timeline, record) : fallbackTimeline(record),
       error_detail: state?.error ?? (record.error ? { message: record.error, step: record.failed_step ?? record.status } : null),
       result: state?.result ?? null,
       retries: [...this.o.index.all()]
@@ -184,6 +184,13 @@ export class TaskService {
     const { retry_of: _previous, ...rest } = meta;
     return { input, ...rest };
   }
+}
+
+/** A workflow terminated or timed out by the server never recorded its own end: add it. */
+function withServerEnd(timeline: TimelineEntry[], record: TaskRecord): TimelineEntry[] {
+  const last = timeline[timeline.length - 1];
+  if (!record.end_date || !isFinished(record.status) || (last && isFinished(last.status))) return timeline;
+  return [...timeline, { status: record.status, at: record.end_date }];
 }
 
 /** Without the workflow's own timeline (no worker to answer), show what visibility knows. */

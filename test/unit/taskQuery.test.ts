@@ -171,9 +171,9 @@ describe('queryTasks', () => {
     expect(ids(run({ sort: 'dataset', order: 'asc' }))).toEqual(['appr', 'old', 'run', 'fail', 'pend', 'done']);
   });
 
-  it('sorts by status in both directions', () => {
-    expect(ids(run({ sort: 'status', order: 'asc' }))).toEqual(['old', 'done', 'pend', 'appr', 'run', 'fail']);
-    expect(ids(run({ sort: 'status', order: 'desc' }))).toEqual(['fail', 'run', 'appr', 'pend', 'done', 'old']);
+  it('sorts by status in lifecycle order, both directions', () => {
+    expect(ids(run({ sort: 'status', order: 'asc' }))).toEqual(['pend', 'appr', 'run', 'done', 'old', 'fail']);
+    expect(ids(run({ sort: 'status', order: 'desc' }))).toEqual(['fail', 'old', 'done', 'run', 'appr', 'pend']);
   });
 
   it('sorts by task_type in both directions', () => {

@@ -245,3 +245,28 @@ function pgrep(marker: string): boolean {
     return false;
   }
 }
+
+describe('tasks ended outside Taskdeck', () => {
+  it('shows a workflow cancelled from the Temporal CLI as aborted, and a terminated one as terminated', async () => {
+    const { inject } = await import('vitest');
+    const tag = uniqueTag('outside');
+    const cancelled = await startTask({ tag, input: { command: 'sleep 60' } });
+    const terminated = await startTask({ tag, input: { command: 'sleep 60' } });
+    await Promise.all([waitForStatus(cancelled.id, ['running']), waitForStatus(terminated.id, ['running'])]);
+    const cli = (...args: string[]) => execFileSync(inject('temporalCli'), [...args, '--address', inject('temporalAddress')]);
+    cli('workflow', 'cancel', '--workflow-id', cancelled.id);
+    cli('workflow', 'terminate', '--workflow-id', terminated.id, '--reason', 'operator cleanup');
+
+    expect(await waitForStatus(cancelled.id, ['aborted'])).toMatchObject({ task_status: 'C' });
+    const ended = await waitForStatus(terminated.id, ['terminated']);
+    expect(ended.task_status).toBe('C');
+    expect(ended.error).toContain('terminated');
+    const detail = (await api<Detail>(`/tasks/${terminated.id}`)).body;
+    expect(detail.timeline.at(-1)?.status).toBe('terminated');
+    const row = await waitFor('the terminated row', async () => {
+      const r = await listed(terminated.id, tag);
+      return r?.status === 'terminated' ? r : undefined;
+    });
+    expect(row.end_date).not.toBeNull();
+  });
+});

@@ -62,9 +62,11 @@ export class LineSplitter {
 }
 
 /**
- * Throttles progress sent to the workflow: every report is a signal and may become a search
- * attribute upsert, i.e. history events. So at most one send per interval, and only when the
- * whole percentage or the message changed; the latest value is always delivered in the end.
+ * Throttles progress sent to the workflow. Every send is a signal and a search-attribute upsert,
+ * about six history events, and a history holds at most 51,200. So a send happens only when the
+ * whole percentage moved, at most once per interval: at most about 100 sends in a task's life,
+ * however long it runs. A message rides along with the next percentage change; the freshest one
+ * travels in the activity's heartbeat details, which cost no history.
  */
 export class ProgressThrottle {
   private latest: ProgressUpdate | undefined;
@@ -109,6 +111,6 @@ export class ProgressThrottle {
 
   private isNews(update: ProgressUpdate): boolean {
     if (!this.sent) return true;
-    return Math.floor(update.percent) !== Math.floor(this.sent.percent) || update.message !== this.sent.message;
+    return Math.floor(update.percent) > Math.floor(this.sent.percent);
   }
 }

@@ -8,6 +8,7 @@ import {
   isFinished,
   taskStateQuery,
   type TaskMemo,
+  type ProgressUpdate,
   type TaskMeta,
   type TaskRequest,
   type TaskState,
@@ -106,12 +107,13 @@ export class TaskService {
     const record = present(toTaskRecord(description));
     const state = await this.queryState(handle);
     const input = state ? state.input : (await this.originalRequest(id)).input;
-    const worker =
-      description.raw.pendingActivities?.find((a) => a.lastWorkerIdentity)?.lastWorkerIdentity ?? null;
+    const activity = description.raw.pendingActivities?.find((a) => a.lastWorkerIdentity);
+    const live = heartbeatProgress(activity?.heartbeatDetails?.payloads);
+    const progress = state?.status === 'completed' ? 100 : (state?.progress ?? record.progress);
     return {
       ...record,
-      progress: state?.status === 'completed' ? 100 : (state?.progress ?? record.progress),
-      message: state?.message ?? record.message,
+      progress: live ? Math.max(progress, Math.floor(live.percent)) : progress,
+      message: live?.message ?? state?.message ?? record.message,
       exit_code: state?.exit_code ?? record.exit_code,
       input,
       timeline: state ? withServerEnd(state.timeline, record) : fallbackTimeline(record),
@@ -121,7 +123,7 @@ export class TaskService {
         .filter((r) => r.retry_of === id)
         .sort((a, b) => a.created_at.localeCompare(b.created_at))
         .map((r) => r.id),
-      worker,
+      worker: activity?.lastWorkerIdentity ?? null,
       temporal_ui_url: this.o.temporalUiUrl
         ? `${this.o.temporalUiUrl}/namespaces/${encodeURIComponent(this.o.namespace)}/workflows/${encodeURIComponent(id)}/${encodeURIComponent(record.run_id)}/history`
         : null,
@@ -184,6 +186,17 @@ export class TaskService {
     const { retry_of: _previous, ...rest } = meta;
     return { input, ...rest };
   }
+}
+
+/**
+ * The running activity's last heartbeat: the freshest progress and message, ahead of what the
+ * workflow was told (it hears only of whole-percent changes, to keep its history short).
+ */
+function heartbeatProgress(payloads: Parameters<typeof arrayFromPayloads>[1]): ProgressUpdate | undefined {
+  if (!payloads?.length) return undefined;
+  const [details] = arrayFromPayloads(defaultPayloadConverter, payloads) as [{ progress?: ProgressUpdate } | undefined];
+  const progress = details?.progress;
+  return progress && typeof progress.percent === 'number' ? progress : undefined;
 }
 
 /** A workflow terminated or timed out by the server never recorded its own end: add it. */

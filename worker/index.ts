@@ -17,6 +17,10 @@ async function run(): Promise<void> {
       namespace: config.temporal.namespace,
       taskQueue: config.taskQueue,
       workflowsPath: require.resolve('../workflows'),
+      // Heartbeats carry the freshest progress to the detail view and bring abort to the
+      // activity; by default the SDK sends them only every 12 s with our heartbeat timeout.
+      maxHeartbeatThrottleInterval: '1 second',
+      defaultHeartbeatThrottleInterval: '1 second',
       activities: createActivities({
         logsRoot: config.logsRoot,
         reportProgress: async (workflowId, runId, update) => {

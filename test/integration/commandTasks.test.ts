@@ -107,6 +107,26 @@ describe('a command task started through the API', () => {
     }
   });
 
+  it('shows a new message at the same percentage in the detail view within 2 s', async () => {
+    const task = await startTask({
+      tag: uniqueTag('message'),
+      input: { command: 'echo "PROGRESS 40 stage one"; sleep 3; echo "PROGRESS 40.5 stage two"; sleep 30' },
+    });
+    try {
+      await waitFor('stage one', async () => ((await api<Detail>(`/tasks/${task.id}`)).body.message === 'stage one' ? true : undefined));
+      const seenAt = Date.now();
+      const detail = await waitFor('stage two', async () => {
+        const d = (await api<Detail>(`/tasks/${task.id}`)).body;
+        return d.message === 'stage two' ? d : undefined;
+      });
+      // Printed 3 s after stage one; shown well within 2 s of that.
+      expect(Date.now() - seenAt).toBeLessThan(3000 + 2000);
+      expect(detail.progress).toBe(40);
+    } finally {
+      await api(`/tasks/${task.id}/abort`, { method: 'POST' });
+    }
+  });
+
   it('shows the same progress in the Temporal Web UI details', async () => {
     const task = await startTask({ tag: uniqueTag('ui'), input: { command: 'echo "PROGRESS 42 half way"; sleep 30' } });
     const { client, close } = await temporalClient();

@@ -144,12 +144,26 @@ describe('ProgressThrottle', () => {
     expect(sent).toEqual([{ percent: 30.2, message: 'm' }]);
   });
 
-  it('resends when only the message changes', () => {
+  it('sends a new message only with the next whole-percent change', () => {
     const { sent, throttle } = setup();
     throttle.report({ percent: 30, message: 'a' });
     vi.advanceTimersByTime(1000);
     throttle.report({ percent: 30, message: 'b' });
-    expect(sent.map((u) => u.message)).toEqual(['a', 'b']);
+    expect(sent.map((u) => u.message)).toEqual(['a']);
+    expect(throttle.current?.message).toBe('b');
+    throttle.report({ percent: 31, message: 'c' });
+    expect(sent.map((u) => u.message)).toEqual(['a', 'c']);
+  });
+
+  it('never sends more than about 100 times, however long the work reports', () => {
+    const { sent, throttle } = setup(1000);
+    // 10,000 reports over 10,000 s, every message different.
+    for (let i = 0; i < 10_000; i++) {
+      throttle.report({ percent: (i / 10_000) * 100, message: `item ${i}` });
+      vi.advanceTimersByTime(1000);
+    }
+    throttle.flush();
+    expect(sent.length).toBeLessThanOrEqual(101);
   });
 
   it('flush() delivers the latest at once and cancels the trailing send', () => {

@@ -35,7 +35,7 @@ export class TaskIndex extends EventEmitter<TaskIndexEvents> {
   private lastPollStart = 0;
   private lastResync = 0;
   readonly stats = { visibilityCalls: 0, polls: 0, lastPollAt: null as string | null, lastError: null as string | null };
-  readonly ready: Promise<void>;
+  private readonly ready: Promise<void>;
   private markReady!: () => void;
 
   constructor(

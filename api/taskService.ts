@@ -6,6 +6,7 @@ import {
   STATUS_CODE,
   TASK_TYPES,
   isFinished,
+  metaSearchAttributes,
   taskStateQuery,
   type TaskMemo,
   type ProgressUpdate,
@@ -55,12 +56,8 @@ export class TaskService {
       { key: SA.status, value: 'pending' },
       { key: SA.progress, value: 0 },
       { key: SA.updatedAt, value: now },
+      ...metaSearchAttributes(meta),
     ];
-    if (meta.tag) attributes.push({ key: SA.tag, value: meta.tag });
-    if (meta.dataset) attributes.push({ key: SA.dataset, value: meta.dataset });
-    if (meta.dataset_id) attributes.push({ key: SA.datasetId, value: meta.dataset_id });
-    if (meta.user) attributes.push({ key: SA.user, value: meta.user });
-    if (meta.retry_of) attributes.push({ key: SA.retryOf, value: meta.retry_of });
     const handle = await this.o.client.workflow.start(type, {
       taskQueue: this.o.taskQueue,
       workflowId: id,

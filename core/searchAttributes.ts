@@ -1,4 +1,5 @@
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
+import type { TaskMeta } from './task';
 
 /**
  * Taskdeck's custom search attributes. SQL visibility (the dev server's SQLite, PostgreSQL,
@@ -27,3 +28,14 @@ export const ALL_SEARCH_ATTRIBUTES = Object.values(SA);
 
 /** Visibility values are limited to 255 characters; longer user values are cut, not rejected. */
 export const MAX_KEYWORD_LENGTH = 255;
+
+/** The search attributes that describe a task's labels; set by the API at start and by the workflow. */
+export function metaSearchAttributes(meta: TaskMeta): SearchAttributePair[] {
+  const pairs: SearchAttributePair[] = [];
+  if (meta.tag) pairs.push({ key: SA.tag, value: meta.tag });
+  if (meta.dataset) pairs.push({ key: SA.dataset, value: meta.dataset });
+  if (meta.dataset_id) pairs.push({ key: SA.datasetId, value: meta.dataset_id });
+  if (meta.user) pairs.push({ key: SA.user, value: meta.user });
+  if (meta.retry_of) pairs.push({ key: SA.retryOf, value: meta.retry_of });
+  return pairs;
+}

@@ -13,6 +13,7 @@ import {
   SA,
   STATUS_LABEL,
   TASK_TYPES,
+  metaSearchAttributes,
   progressSignal,
   taskMeta,
   taskStateQuery,
@@ -103,7 +104,7 @@ export async function runTask<Input, Prepared, Result>(
     { key: SA.type, value: typeId },
     { key: SA.startedAt, value: startedAt },
     { key: SA.progress, value: 0 },
-    ...metaAttributes(meta),
+    ...metaSearchAttributes(meta),
   ]);
   if (meta.name) upsertMemo({ name: meta.name } satisfies TaskMemo);
 
@@ -160,16 +161,6 @@ export async function runTask<Input, Prepared, Result>(
 function finish(state: TaskState, status: TaskStatus): void {
   state.finished_at = new Date().toISOString();
   if (status === 'completed') state.message = state.message ?? 'Done';
-}
-
-function metaAttributes(meta: TaskState['meta']): SearchAttributePair[] {
-  const pairs: SearchAttributePair[] = [];
-  if (meta.dataset) pairs.push({ key: SA.dataset, value: meta.dataset });
-  if (meta.dataset_id) pairs.push({ key: SA.datasetId, value: meta.dataset_id });
-  if (meta.user) pairs.push({ key: SA.user, value: meta.user });
-  if (meta.tag) pairs.push({ key: SA.tag, value: meta.tag });
-  if (meta.retry_of) pairs.push({ key: SA.retryOf, value: meta.retry_of });
-  return pairs;
 }
 
 /** The Temporal Web UI shows this as the workflow's current details. */

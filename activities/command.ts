@@ -10,10 +10,9 @@ import { logFilePath, type CommandInput, type LogStream } from '../core';
 import { LineSplitter, ProgressThrottle, parseProgressLine } from './progress';
 import type { ActivityDeps } from './deps';
 
+/** Line counts are not repeated here: the log API counts the files themselves. */
 export interface CommandResult {
   exit_code: number;
-  stdout_lines: number;
-  stderr_lines: number;
 }
 
 /** Lines of stderr kept for the error message of a failed command. */
@@ -45,11 +44,11 @@ export function createCommandActivities(deps: ActivityDeps) {
     async runCommand(input: CommandInput): Promise<CommandResult> {
       const ctx = Context.current();
       const { workflowId, runId } = taskExecution();
-      if (ctx.info.attempt > 1) await killLeftovers(workflowId);
       // Logs only ever grow: a retried attempt appends under a marker, so readers' line offsets stay valid.
       const stdoutFile = createWriteStream(logFile(deps.logsRoot, workflowId, 'stdout'), { flags: 'a' });
       const stderrFile = createWriteStream(logFile(deps.logsRoot, workflowId, 'stderr'), { flags: 'a' });
       if (ctx.info.attempt > 1) {
+        await killLeftovers(workflowId);
         const marker = `--- taskdeck: attempt ${ctx.info.attempt}, the previous attempt was interrupted ---\n`;
         stdoutFile.write(marker);
         stderrFile.write(marker);
@@ -63,7 +62,6 @@ export function createCommandActivities(deps: ActivityDeps) {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       const stderrTail: string[] = [];
-      const counts = { stdout: 0, stderr: 0 };
       const watch = (
         stream: NodeJS.ReadableStream,
         file: WriteStream,
@@ -71,7 +69,6 @@ export function createCommandActivities(deps: ActivityDeps) {
       ): void => {
         const splitter = new LineSplitter();
         const onLine = (line: string): void => {
-          counts[name] += 1;
           const progress = parseProgressLine(line);
           if (progress) throttle.report(progress);
           if (name === 'stderr' && line.trim()) {
@@ -115,7 +112,6 @@ export function createCommandActivities(deps: ActivityDeps) {
         ];
         // Kill what the shell left behind in its group (background jobs), even on success.
         signalGroup(child.pid, 'SIGKILL');
-        await Promise.all([closeFile(stdoutFile), closeFile(stderrFile)]);
 
         if (stopReason === 'aborted') throw ctx.cancellationSignal.reason ?? new Error('aborted');
         if (stopReason === 'timeout') {
@@ -128,8 +124,10 @@ export function createCommandActivities(deps: ActivityDeps) {
           const cause = signal ? `Command killed by ${signal}` : `Command exited with code ${exitCode}`;
           throw nonRetryable(tail ? `${cause}: ${tail}` : cause, { exit_code: exitCode });
         }
-        return { exit_code: 0, stdout_lines: counts.stdout, stderr_lines: counts.stderr };
+        return { exit_code: 0 };
       } finally {
+        // Closed before the task can finish, on every path: a finished task's logs are complete.
+        await Promise.all([closeFile(stdoutFile), closeFile(stderrFile)]);
         clearInterval(heartbeat);
         if (timeout) clearTimeout(timeout);
         ctx.cancellationSignal.removeEventListener('abort', onAbort);

@@ -8,6 +8,19 @@ interface LineIndex {
   starts: number[];
 }
 
+export interface LogSearch {
+  stream: LogStream;
+  query: string;
+  /** 1-based numbers of the lines that contain the query, in order. */
+  matches: number[];
+  total_lines: number;
+  /** True when more lines matched than `matches` holds. */
+  truncated: boolean;
+}
+
+/** Lines read per step of a search: a 100,000-line log is searched in bounded memory. */
+const SEARCH_CHUNK_LINES = 5000;
+
 export interface LogPage {
   stream: LogStream;
   page: number;
@@ -53,6 +66,31 @@ export class LogStore {
       first_line: first + 1,
       lines: await readLines(path, index, first, Math.min(total, first + LOG_PAGE_SIZE)),
     };
+  }
+
+  /**
+   * Case-insensitive full-text search over a whole log, so the viewer can jump to matches on
+   * pages it has not loaded.
+   */
+  async search(taskId: string, stream: LogStream, query: string, limit: number): Promise<LogSearch> {
+    const path = this.filePath(taskId, stream);
+    const index = await this.index(path);
+    const total = countLines(index);
+    const needle = query.toLowerCase();
+    const matches: number[] = [];
+    let truncated = false;
+    for (let from = 0; from < total && !truncated; from += SEARCH_CHUNK_LINES) {
+      const lines = await readLines(path, index, from, Math.min(total, from + SEARCH_CHUNK_LINES));
+      for (let i = 0; i < lines.length; i++) {
+        if (!lines[i].toLowerCase().includes(needle)) continue;
+        if (matches.length === limit) {
+          truncated = true;
+          break;
+        }
+        matches.push(from + i + 1);
+      }
+    }
+    return { stream, query, matches, total_lines: total, truncated };
   }
 
   /**

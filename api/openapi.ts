@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TASK_TYPES } from '../core';
-import { logFollowQuery, logPageQuery, logStreamQuery, startTaskBody } from './schemas';
+import { logFollowQuery, logPageQuery, logSearchQuery, logStreamQuery, startTaskBody } from './schemas';
 import { listTasksQuery } from './taskQuery';
 import { taskRecordSchema } from './taskRecord';
 
@@ -87,6 +87,9 @@ export function openApiDocument(): JsonSchema {
       },
       '/tasks/{id}/logs': {
         get: { summary: 'A page of 500 log lines with line counts', parameters: [idParameter, ...queryParameters(logPageQuery)], responses: { 200: { description: 'Log page' }, 400: error, 404: error } },
+      },
+      '/tasks/{id}/logs/search': {
+        get: { summary: 'Numbers of the log lines containing `q` (case-insensitive), over the whole log', parameters: [idParameter, ...queryParameters(logSearchQuery)], responses: { 200: { description: 'Matching line numbers' }, 400: error, 404: error } },
       },
       '/tasks/{id}/logs/download': {
         get: { summary: 'The whole log file', parameters: [idParameter, ...queryParameters(logStreamQuery)], responses: { 200: { description: 'text/plain attachment' }, 404: error } },

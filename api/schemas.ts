@@ -42,3 +42,16 @@ export const logFollowQuery = z
       .describe('Number of lines the client already has'),
   })
   .strict();
+
+export const logSearchQuery = z
+  .object({
+    stream: z.enum(LOG_STREAMS, { error: 'stream must be stdout or stderr' }).default('stdout'),
+    q: z.string({ error: 'q is required' }).min(1, 'q must not be empty').max(1000, 'q must be at most 1000 characters'),
+    limit: z
+      .string()
+      .regex(/^\d+$/, 'limit must be a whole number')
+      .transform(Number)
+      .pipe(z.number().min(1, 'limit must be between 1 and 10000').max(10_000, 'limit must be between 1 and 10000'))
+      .default(1000),
+  })
+  .strict();

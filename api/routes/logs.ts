@@ -5,7 +5,7 @@ import { Router } from 'express';
 import { isFinished } from '../../core';
 import { parseOr400 } from '../errors';
 import type { LogStore } from '../logStore';
-import { logFollowQuery, logPageQuery, logStreamQuery, taskIdParams } from '../schemas';
+import { logFollowQuery, logPageQuery, logSearchQuery, logStreamQuery, taskIdParams } from '../schemas';
 import type { TaskIndex } from '../taskIndex';
 import type { TaskService } from '../taskService';
 
@@ -29,6 +29,13 @@ export function logsRouter(index: TaskIndex, service: TaskService, logs: LogStor
       logs.lineCount(id, 'stderr'),
     ]);
     res.json({ ...body, counts: { stdout, stderr } });
+  });
+
+  router.get('/tasks/:id/logs/search', async (req, res) => {
+    const { id } = parseOr400(taskIdParams, req.params);
+    const { stream, q, limit } = parseOr400(logSearchQuery, req.query);
+    await taskRecord(id);
+    res.json(await logs.search(id, stream, q, limit));
   });
 
   router.get('/tasks/:id/logs/download', async (req, res) => {

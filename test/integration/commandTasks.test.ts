@@ -79,6 +79,18 @@ describe('a command task started through the API', () => {
     expect((await download.text()).split('\n').filter(Boolean)).toHaveLength(1234);
   });
 
+  it('searches the whole log, past the page the viewer shows', async () => {
+    const task = await startTask({ tag: uniqueTag('logs'), input: { command: 'seq 1 1234; echo Needle-Line >&2' } });
+    await waitForStatus(task.id, ['completed']);
+    const found = await api<{ matches: number[]; truncated: boolean }>(`/tasks/${task.id}/logs/search?stream=stdout&q=123`);
+    // 123, 1123 and 1230–1234: lines on pages 1 and 3.
+    expect(found.body).toMatchObject({ matches: [123, 1123, 1230, 1231, 1232, 1233, 1234], truncated: false });
+    const limited = await api<{ matches: number[]; truncated: boolean }>(`/tasks/${task.id}/logs/search?q=5&limit=3`);
+    expect(limited.body).toMatchObject({ matches: [5, 15, 25], truncated: true });
+    const stderr = await api<{ matches: number[] }>(`/tasks/${task.id}/logs/search?stream=stderr&q=needle-line`);
+    expect(stderr.body.matches).toEqual([1]);
+  });
+
   it('reads tqdm-style progress bars', async () => {
     const tag = uniqueTag('tqdm');
     // tqdm redraws its bar after a leading \r and writes no newline until it closes.

@@ -57,6 +57,12 @@ describe('bad input gets a 400 naming the field', () => {
     expect(res.status).toBe(400);
     expect(res.body.field).toBe('stream');
   });
+
+  it('names a missing log search query', async () => {
+    const res = await api<ApiError>('/tasks/whatever/logs/search?stream=stdout');
+    expect(res.status).toBe(400);
+    expect(res.body.field).toBe('q');
+  });
 });
 
 describe('unknown tasks get a 404', () => {
@@ -66,6 +72,7 @@ describe('unknown tasks get a 404', () => {
     ['POST', '/tasks/no-such-task/retry'],
     ['GET', '/tasks/no-such-task/logs'],
     ['GET', '/tasks/no-such-task/logs/download'],
+    ['GET', '/tasks/no-such-task/logs/search?q=x'],
   ])('%s %s', async (method, path) => {
     const res = await api<ApiError>(path, { method });
     expect(res.status).toBe(404);

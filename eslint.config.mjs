@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'crypto', 'net', 'http', 'events', 'stream', 'timers', 'timers/*'];
@@ -42,6 +43,17 @@ export default tseslint.config(
     files: ['api/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['../worker/*', '../activities/*', '../../worker/*', '../../activities/*', '../workflows/*', '../../workflows/*'], message: 'api/ talks to Temporal, never to worker code.' }] }],
+    },
+  },
+  {
+    // The web app talks to the API over HTTP only; from the rest it shares core/'s pure modules.
+    files: ['web/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      // A note for the React Compiler, which this app does not use (TanStack Virtual trips it).
+      'react-hooks/incompatible-library': 'off',
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/api/*', '**/worker/*', '**/activities/*', '**/workflows/*', '**/runtime/*', '!./api/*', '!../api/*'], message: 'web/ reaches the API over HTTP; import only core/ from outside web/.' }] }],
     },
   },
 );

@@ -30,15 +30,23 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple');
   app.use(express.json({ limit: '1mb' }));
 
+  const webDir = deps.webDir ?? DEFAULT_WEB_DIR;
+  const shell = resolve(webDir, 'index.html');
+  const hasWeb = existsSync(shell);
+  if (hasWeb) {
+    // `/tasks/:id` is both the API's task and the web app's task page: a browser navigation
+    // (which prefers HTML) gets the app, a client asking for JSON gets the task.
+    app.get(/^\/tasks\/[^/]+$/, (req, res, next) => (req.accepts(['json', 'html']) === 'html' ? res.sendFile(shell) : next()));
+  }
+
   app.use(tasksRouter(deps.index, deps.service));
   app.use(logsRouter(deps.index, deps.service, deps.logs));
-  app.use(metaRouter(deps.index, deps.hub, deps.connection));
+  app.use(metaRouter(deps.index, deps.service, deps.hub, deps.connection));
 
-  const webDir = deps.webDir ?? DEFAULT_WEB_DIR;
-  if (existsSync(resolve(webDir, 'index.html'))) {
+  if (hasWeb) {
     app.use(express.static(webDir));
-    // Client-side routes of the web app load its shell; API routes above answered JSON first.
-    app.get(/.*/, (req, res, next) => (req.accepts('html') ? res.sendFile(resolve(webDir, 'index.html')) : next()));
+    // The web app's other routes load its shell; API routes above answered first.
+    app.get(/.*/, (req, res, next) => (req.accepts('html') ? res.sendFile(shell) : next()));
   }
 
   app.use((req) => {

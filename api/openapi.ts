@@ -99,6 +99,7 @@ export function openApiDocument(): JsonSchema {
       },
       '/events': { get: { summary: 'Task changes as server-sent `task` events', responses: { 200: sse('Task changes') } } },
       '/task-types': { get: { summary: 'The task-type catalog with each input as JSON Schema', responses: { 200: { description: 'Task types' } } } },
+      '/config': { get: { summary: 'Deployment facts the web app needs: the Temporal Web UI link template (`{id}`, `{run_id}`), or null', responses: { 200: { description: 'Config' } } } },
       '/healthz': { get: { summary: 'Liveness and Temporal reachability', responses: { 200: { description: 'Healthy' }, 503: { description: 'Temporal unreachable' } } } },
     },
   };

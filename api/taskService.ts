@@ -8,6 +8,8 @@ import {
   isFinished,
   metaSearchAttributes,
   taskStateQuery,
+  temporalUiWorkflowTemplate,
+  temporalUiWorkflowUrl,
   type TaskMemo,
   type ProgressUpdate,
   type TaskMeta,
@@ -43,7 +45,12 @@ export interface TaskServiceOptions {
 
 /** What the API does to tasks: start, describe, abort, retry. All of it is plain Temporal. */
 export class TaskService {
-  constructor(private readonly o: TaskServiceOptions) {}
+  /** Link to a run in the Temporal Web UI, with `{id}` and `{run_id}` to fill; null without a UI. */
+  readonly temporalUiTemplate: string | null;
+
+  constructor(private readonly o: TaskServiceOptions) {
+    this.temporalUiTemplate = o.temporalUiUrl ? temporalUiWorkflowTemplate(o.temporalUiUrl, o.namespace) : null;
+  }
 
   async start(type: TaskTypeId, input: unknown, meta: TaskMeta): Promise<TaskRecord> {
     const id = randomUUID();
@@ -121,9 +128,7 @@ export class TaskService {
         .sort((a, b) => a.created_at.localeCompare(b.created_at))
         .map((r) => r.id),
       worker: activity?.lastWorkerIdentity ?? null,
-      temporal_ui_url: this.o.temporalUiUrl
-        ? `${this.o.temporalUiUrl}/namespaces/${encodeURIComponent(this.o.namespace)}/workflows/${encodeURIComponent(id)}/${encodeURIComponent(record.run_id)}/history`
-        : null,
+      temporal_ui_url: this.temporalUiTemplate ? temporalUiWorkflowUrl(this.temporalUiTemplate, id, record.run_id) : null,
     };
   }
 

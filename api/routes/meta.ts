@@ -3,14 +3,17 @@ import { Router } from 'express';
 import type { EventHub } from '../eventHub';
 import { openApiDocument, taskTypeCatalog } from '../openapi';
 import type { TaskIndex } from '../taskIndex';
+import type { TaskService } from '../taskService';
 
-export function metaRouter(index: TaskIndex, hub: EventHub, connection: Connection): Router {
+export function metaRouter(index: TaskIndex, service: TaskService, hub: EventHub, connection: Connection): Router {
   const router = Router();
   const document = openApiDocument();
   const catalog = taskTypeCatalog();
 
   router.get('/openapi.json', (_req, res) => void res.json(document));
   router.get('/task-types', (_req, res) => void res.json(catalog));
+  // What the web app needs to know of this deployment.
+  router.get('/config', (_req, res) => void res.json({ temporal_ui_workflow_url: service.temporalUiTemplate }));
   router.get('/events', (req, res) => hub.connect(req, res));
 
   router.get('/healthz', async (_req, res) => {

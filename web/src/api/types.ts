@@ -1,0 +1,95 @@
+import type { StatusCode, TaskStatus } from '../../../core/statuses';
+
+/** One row of `GET /tasks` (see api/taskRecord.ts for the contract). */
+export interface TaskRecord {
+  id: string;
+  task_type: string;
+  task_status: StatusCode;
+  tag: string | null;
+  created_at: string;
+  end_date: string | null;
+  name: string | null;
+  status: TaskStatus;
+  progress: number;
+  message: string | null;
+  dataset: string | null;
+  dataset_id: string | null;
+  user: string | null;
+  started_at: string | null;
+  duration_ms: number | null;
+  error: string | null;
+  failed_step: TaskStatus | null;
+  exit_code: number | null;
+  retry_of: string | null;
+  run_id: string;
+}
+
+export interface TimelineEntry {
+  status: TaskStatus;
+  at: string;
+}
+
+/** `GET /tasks/:id`. */
+export interface TaskDetail extends TaskRecord {
+  input: unknown;
+  timeline: TimelineEntry[];
+  error_detail: { message: string; step: TaskStatus } | null;
+  result: unknown;
+  retries: string[];
+  worker: string | null;
+  temporal_ui_url: string | null;
+}
+
+/** A JSON Schema as `GET /task-types` serves it: the subset zod emits for task inputs. */
+export interface JsonSchema {
+  type?: string | string[];
+  description?: string;
+  default?: unknown;
+  enum?: unknown[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  additionalProperties?: boolean | JsonSchema;
+  items?: JsonSchema;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  minLength?: number;
+}
+
+export interface TaskType {
+  id: string;
+  label: string;
+  description: string;
+  modifies_data: boolean;
+  resource: 'cpu' | 'gpu';
+  input_schema: JsonSchema;
+}
+
+export type LogStream = 'stdout' | 'stderr';
+
+export interface LogPage {
+  stream: LogStream;
+  page: number;
+  page_size: number;
+  total_lines: number;
+  total_pages: number;
+  first_line: number;
+  lines: string[];
+  counts: Record<LogStream, number>;
+}
+
+export interface LogSearch {
+  matches: number[];
+  total_lines: number;
+  truncated: boolean;
+}
+
+export interface ApiErrorBody {
+  error: string;
+  field?: string;
+  issues?: { field: string; message: string }[];
+}
+
+export interface UiConfig {
+  temporal_ui_workflow_url: string | null;
+}

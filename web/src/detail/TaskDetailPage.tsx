@@ -1,0 +1,169 @@
+import { Link, useNavigate, useParams } from 'react-router';
+import { isFinished } from '../../../core/statuses';
+import { ApiError } from '../api/client';
+import type { TaskDetail } from '../api/types';
+import { LifecycleChain } from '../components/LifecycleChain';
+import { StatusBadge } from '../components/StatusBadge';
+import { useTaskActions } from '../components/useTaskActions';
+import { durationAt, isCounting } from '../lib/duration';
+import { formatDuration, formatTime } from '../lib/format';
+import { typeLabel, useTaskTypes } from '../lib/taskTypes';
+import { useNow } from '../lib/useNow';
+import { LogViewer } from './LogViewer';
+import { Timeline } from './Timeline';
+import { useTaskDetail } from './useTaskDetail';
+
+export function TaskDetailPage() {
+  const { id = '' } = useParams();
+  const { task, receivedAt, error, refresh } = useTaskDetail(id);
+  if (error && !task) {
+    const missing = error instanceof ApiError && error.status === 404;
+    return (
+      <section className="page">
+        <p className="banner banner-error" role="alert">
+          {missing ? `There is no task ${id} in this namespace.` : `Could not load task ${id}: ${error.message}`}
+        </p>
+        <Link to="/">Back to tasks</Link>
+      </section>
+    );
+  }
+  if (!task) return <p className="page loading">Loading task…</p>;
+  return <TaskDetailView task={task} receivedAt={receivedAt} refresh={refresh} />;
+}
+
+function TaskDetailView({ task, receivedAt, refresh }: { task: TaskDetail; receivedAt: number; refresh: () => void }) {
+  const { types } = useTaskTypes();
+  const actions = useTaskActions(task, refresh);
+  const navigate = useNavigate();
+  const now = useNow(isCounting(task));
+  const title = task.name ?? typeLabel(types, task.task_type);
+
+  return (
+    <section className="page detail" aria-labelledby="task-title">
+      <nav className="breadcrumb" aria-label="Breadcrumb">
+        <Link to="/">Tasks</Link> <span aria-hidden="true">/</span> <span className="mono">{task.id}</span>
+      </nav>
+      <header className="page-header">
+        <div className="title-block">
+          <h1 id="task-title">{title}</h1>
+          <StatusBadge status={task.status} progress={task.progress} error={task.error} />
+          <LifecycleChain status={task.status} failedStep={task.failed_step} />
+        </div>
+        <div className="button-row">
+          <button type="button" className="button" onClick={() => void actions.copyId()}>
+            Copy Task ID
+          </button>
+          {actions.canAbort && (
+            <button type="button" className="button button-danger" onClick={() => void actions.abort()}>
+              Abort
+            </button>
+          )}
+          {actions.canRetry && (
+            <button
+              type="button"
+              className="button"
+              onClick={() => void actions.retry().then((created) => created && navigate(`/tasks/${encodeURIComponent(created.id)}`))}
+            >
+              Retry
+            </button>
+          )}
+          {task.temporal_ui_url && (
+            <a className="button" href={task.temporal_ui_url} target="_blank" rel="noreferrer">
+              Open in Temporal UI ↗
+            </a>
+          )}
+        </div>
+      </header>
+
+      <div className="detail-grid">
+        <section className="card" aria-labelledby="details-title">
+          <h2 id="details-title">Details</h2>
+          <dl className="facts">
+            <dt>Type</dt>
+            <dd>{typeLabel(types, task.task_type)}</dd>
+            <dt>Name</dt>
+            <dd>{task.name ?? '—'}</dd>
+            <dt>Dataset</dt>
+            <dd>{task.dataset ? <Link to={`/?dataset=${encodeURIComponent(task.dataset)}`}>{task.dataset}</Link> : '—'}</dd>
+            <dt>Dataset ID</dt>
+            <dd className="mono">{task.dataset_id ?? '—'}</dd>
+            <dt>User</dt>
+            <dd>{task.user ?? '—'}</dd>
+            <dt>Tag</dt>
+            <dd>{task.tag ?? '—'}</dd>
+            <dt>Worker</dt>
+            <dd className="mono">{task.worker ?? '—'}</dd>
+            <dt>Submitted</dt>
+            <dd>{formatTime(task.created_at)}</dd>
+            <dt>Started</dt>
+            <dd>{formatTime(task.started_at)}</dd>
+            <dt>Finished</dt>
+            <dd>{formatTime(task.end_date)}</dd>
+            <dt>Duration</dt>
+            <dd className="mono" data-testid="duration">
+              {formatDuration(durationAt(task, receivedAt, now))}
+            </dd>
+            <dt>Exit code</dt>
+            <dd className="mono">{task.exit_code ?? '—'}</dd>
+            <dt>Task ID</dt>
+            <dd className="mono">{task.id}</dd>
+          </dl>
+        </section>
+
+        <section className="card" aria-labelledby="timeline-title">
+          <h2 id="timeline-title">Lifecycle</h2>
+          <Timeline task={task} />
+          <div className="progress-block">
+            <div className="progress-head">
+              <span>Progress</span>
+              <span className="mono">{task.progress}%</span>
+            </div>
+            <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={task.progress} aria-label="Progress">
+              <div className={`progress-bar progress-${task.status}`} style={{ width: `${task.progress}%` }} />
+            </div>
+            {task.message && <p className="progress-message">{task.message}</p>}
+          </div>
+          {task.error_detail && (
+            <div className="error-box" role="alert">
+              <strong>Failed while {task.error_detail.step}:</strong>
+              <pre>{task.error_detail.message}</pre>
+            </div>
+          )}
+          {(task.retry_of || task.retries.length > 0) && (
+            <div className="retries">
+              {task.retry_of && (
+                <p>
+                  Retry of <Link to={`/tasks/${encodeURIComponent(task.retry_of)}`} className="mono">{task.retry_of}</Link>
+                </p>
+              )}
+              {task.retries.length > 0 && (
+                <p>
+                  Retried as{' '}
+                  {task.retries.map((r, i) => (
+                    <span key={r}>
+                      {i > 0 && ', '}
+                      <Link to={`/tasks/${encodeURIComponent(r)}`} className="mono">{r}</Link>
+                    </span>
+                  ))}
+                </p>
+              )}
+            </div>
+          )}
+        </section>
+
+        <section className="card" aria-labelledby="input-title">
+          <h2 id="input-title">Input</h2>
+          <pre className="json">{JSON.stringify(task.input, null, 2)}</pre>
+          {task.result !== null && task.result !== undefined && (
+            <>
+              <h3>Result</h3>
+              <pre className="json">{JSON.stringify(task.result, null, 2)}</pre>
+            </>
+          )}
+        </section>
+      </div>
+
+      <LogViewer key={task.id} taskId={task.id} finished={isFinished(task.status)} />
+    </section>
+  );
+}

@@ -1,0 +1,29 @@
+/** Display formats shared by the table and the detail page. Pure, so unit tests cover them. */
+
+export function formatDuration(ms: number | null): string {
+  if (ms === null) return '—';
+  const total = Math.floor(ms / 1000);
+  const d = Math.floor(total / 86400);
+  const h = Math.floor((total % 86400) / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  if (d > 0) return `${d}d ${pad(h)}h ${pad(m)}m`;
+  if (h > 0) return `${h}h ${pad(m)}m ${pad(s)}s`;
+  if (m > 0) return `${m}m ${pad(s)}s`;
+  return `${s}s`;
+}
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+export function formatTime(iso: string | null): string {
+  return iso ? timeFormat.format(new Date(iso)) : '—';
+}
+
+export function formatWindow(hours: number): string {
+  if (hours % 24 === 0) {
+    const days = hours / 24;
+    return days === 1 ? '24 hours' : `${days} days`;
+  }
+  return `${hours} hours`;
+}

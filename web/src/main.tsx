@@ -1,0 +1,40 @@
+import * as Tooltip from '@radix-ui/react-tooltip';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { Layout } from './components/Layout';
+import { NoticeProvider } from './components/Notices';
+import { TaskDetailPage } from './detail/TaskDetailPage';
+import { SubmitPage } from './submit/SubmitPage';
+import { TaskTablePage } from './tasks/TaskTablePage';
+import './styles.css';
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <BrowserRouter>
+      <Tooltip.Provider>
+        <NoticeProvider>
+          <Routes>
+            <Route element={<Layout />}>
+              <Route index element={<TaskTablePage />} />
+              <Route path="tasks/:id" element={<TaskDetailPage />} />
+              <Route path="submit" element={<SubmitPage />} />
+              <Route path="*" element={<NotFound />} />
+            </Route>
+          </Routes>
+        </NoticeProvider>
+      </Tooltip.Provider>
+    </BrowserRouter>
+  </StrictMode>,
+);
+
+function NotFound() {
+  return (
+    <section className="page">
+      <h1>Page not found</h1>
+      <p>
+        <a href="/">Back to tasks</a>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,195 @@
+import { useMemo, useState, type FormEvent } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { ApiError, api, type StartTaskBody } from '../api/client';
+import type { TaskType } from '../api/types';
+import { useTaskTypes } from '../lib/taskTypes';
+import { fieldsOf, readInput, type Field } from './schemaFields';
+
+/** Labels every task can carry, next to its type's own input. */
+const META_FIELDS = [
+  { name: 'name', label: 'Name', hint: 'Shown in the task table' },
+  { name: 'dataset', label: 'Dataset', hint: 'Dataset name' },
+  { name: 'dataset_id', label: 'Dataset ID', hint: '' },
+  { name: 'tag', label: 'Tag', hint: '' },
+  { name: 'user', label: 'Operated by', hint: 'Who starts the task' },
+] as const;
+
+/** Pick a type; its form is generated from the type's input schema. */
+export function SubmitPage() {
+  const { types, error } = useTaskTypes();
+  const [params, setParams] = useSearchParams();
+  const typeId = params.get('type') ?? types?.[0]?.id ?? '';
+  const type = types?.find((t) => t.id === typeId);
+
+  return (
+    <section className="page narrow" aria-labelledby="submit-title">
+      <nav className="breadcrumb" aria-label="Breadcrumb">
+        <Link to="/">Tasks</Link> <span aria-hidden="true">/</span> Submit
+      </nav>
+      <h1 id="submit-title">Submit a task</h1>
+      {error && <p className="banner banner-error">Could not load the task types: {error}</p>}
+      {types && (
+        <label className="field">
+          <span className="field-label">Task type</span>
+          <select value={typeId} onChange={(e) => setParams({ type: e.target.value }, { replace: true })}>
+            {types.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.label}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {type && <TaskForm key={type.id} type={type} />}
+    </section>
+  );
+}
+
+function TaskForm({ type }: { type: TaskType }) {
+  const navigate = useNavigate();
+  const fields = useMemo(() => fieldsOf(type.input_schema), [type]);
+  const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(fields.map((f) => [f.name, f.default])));
+  const [meta, setMeta] = useState<Record<string, string>>({});
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const { input, errors: inputErrors } = readInput(fields, values);
+    const found = Object.fromEntries(Object.entries(inputErrors).map(([k, v]) => [`input.${k}`, v]));
+    setErrors(found);
+    setFormError(undefined);
+    if (Object.keys(found).length > 0) {
+      focusField(Object.keys(found)[0]);
+      return;
+    }
+    const body: StartTaskBody = { type: type.id, input };
+    for (const { name } of META_FIELDS) if (meta[name]?.trim()) body[name] = meta[name].trim();
+    setBusy(true);
+    try {
+      const task = await api.start(body);
+      await navigate(`/tasks/${encodeURIComponent(task.id)}`);
+    } catch (err) {
+      setBusy(false);
+      if (err instanceof ApiError && err.body.issues?.length) {
+        const fromApi = Object.fromEntries(err.body.issues.map((i) => [i.field, i.message]));
+        setErrors(fromApi);
+        const first = err.body.issues[0].field;
+        if (document.getElementById(fieldId(first))) focusField(first);
+        else setFormError(err.body.error);
+      } else setFormError(err instanceof ApiError ? err.body.error : String(err));
+    }
+  };
+
+  return (
+    <form className="task-form" onSubmit={(e) => void submit(e)} noValidate>
+      <p className="type-description">{type.description}</p>
+      <fieldset>
+        <legend>{type.label} input</legend>
+        {fields.map((field) => (
+          <InputField key={field.name} field={field} value={values[field.name] ?? ''} error={errors[`input.${field.name}`]} onChange={(v) => setValues({ ...values, [field.name]: v })} />
+        ))}
+      </fieldset>
+      <fieldset>
+        <legend>Labels</legend>
+        <div className="meta-grid">
+          {META_FIELDS.map((f) => (
+            <label key={f.name} className="field">
+              <span className="field-label">{f.label}</span>
+              <input
+                id={fieldId(f.name)}
+                value={meta[f.name] ?? ''}
+                placeholder={f.hint}
+                aria-invalid={errors[f.name] ? true : undefined}
+                aria-describedby={errors[f.name] ? `${fieldId(f.name)}-error` : undefined}
+                onChange={(e) => setMeta({ ...meta, [f.name]: e.target.value })}
+              />
+              {errors[f.name] && (
+                <span className="field-error" id={`${fieldId(f.name)}-error`}>
+                  {errors[f.name]}
+                </span>
+              )}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      {formError && (
+        <p className="banner banner-error" role="alert">
+          {formError}
+        </p>
+      )}
+      <div className="button-row">
+        <button type="submit" className="button button-primary" disabled={busy}>
+          {busy ? 'Starting…' : `Start ${type.label}`}
+        </button>
+        <Link to="/" className="button button-quiet">
+          Cancel
+        </Link>
+      </div>
+    </form>
+  );
+}
+
+const fieldId = (path: string) => `field-${path.replace(/\./g, '-')}`;
+const focusField = (path: string) => document.getElementById(fieldId(path))?.focus();
+
+function InputField({ field, value, error, onChange }: { field: Field; value: string; error: string | undefined; onChange: (value: string) => void }) {
+  const id = fieldId(`input.${field.name}`);
+  const described = [field.description && `${id}-help`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
+  const common = { id, 'aria-invalid': error ? true : undefined, 'aria-describedby': described, 'aria-required': field.required || undefined };
+  let control;
+  switch (field.kind) {
+    case 'boolean':
+      control = <input type="checkbox" {...common} checked={value === 'true'} onChange={(e) => onChange(String(e.target.checked))} />;
+      break;
+    case 'enum':
+      control = (
+        <select {...common} value={value} onChange={(e) => onChange(e.target.value)}>
+          {!field.required && <option value="">—</option>}
+          {field.options.map((o) => (
+            <option key={o}>{o}</option>
+          ))}
+        </select>
+      );
+      break;
+    case 'number':
+    case 'integer':
+      control = <input type="number" step={field.kind === 'integer' ? 1 : 'any'} {...common} value={value} onChange={(e) => onChange(e.target.value)} />;
+      break;
+    case 'list':
+    case 'map':
+    case 'json':
+      control = (
+        <textarea
+          {...common}
+          rows={3}
+          value={value}
+          placeholder={field.kind === 'map' ? 'NAME=value, one per line' : field.kind === 'list' ? 'One per line' : 'JSON'}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      );
+      break;
+    default:
+      control = <input type="text" {...common} value={value} onChange={(e) => onChange(e.target.value)} />;
+  }
+  return (
+    <div className={`field field-${field.kind}`}>
+      <label className="field-label" htmlFor={id}>
+        {field.label}
+        {field.required && <span className="required" aria-hidden="true"> *</span>}
+      </label>
+      {control}
+      {field.description && (
+        <span className="field-help" id={`${id}-help`}>
+          {field.description}
+        </span>
+      )}
+      {error && (
+        <span className="field-error" id={`${id}-error`}>
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}

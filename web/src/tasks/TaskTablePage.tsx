@@ -1,0 +1,68 @@
+import { useCallback, useMemo } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { formatWindow } from '../lib/format';
+import { useTaskTypes } from '../lib/taskTypes';
+import { FilterBar } from './FilterBar';
+import { DEFAULT_VIEW, PAGE_SIZE, hasFilters, toggleSort, viewFromUrl, viewToUrl, type SortColumn, type TableView } from './filters';
+import { TaskTable } from './TaskTable';
+import { useTaskList } from './useTaskList';
+
+/** The task table: every operation of the window, filtered, sorted, paged and live. */
+export function TaskTablePage() {
+  const [params, setParams] = useSearchParams();
+  const view = useMemo(() => viewFromUrl(params), [params]);
+  const { types } = useTaskTypes();
+  const { rows, total, loading, error, refresh } = useTaskList(view);
+
+  const show = useCallback((next: TableView) => setParams(viewToUrl(next)), [setParams]);
+  const patch = useCallback((change: Partial<TableView>) => show({ ...view, ...change }), [show, view]);
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const first = total === 0 ? 0 : (view.page - 1) * PAGE_SIZE + 1;
+
+  return (
+    <section className="page" aria-labelledby="tasks-title">
+      <header className="page-header">
+        <h1 id="tasks-title">Tasks</h1>
+        <Link to="/submit" className="button button-primary">
+          Submit task
+        </Link>
+      </header>
+      <FilterBar view={view} types={types} onChange={patch} onReset={() => show(DEFAULT_VIEW)} />
+      {error && (
+        <p className="banner banner-error" role="alert">
+          {error}
+        </p>
+      )}
+      {!loading && !error && rows.length === 0 ? (
+        <div className="empty">
+          {hasFilters(view) ? (
+            <>
+              <p>No tasks match these filters in the past {formatWindow(view.within_hours)}.</p>
+              <button type="button" className="button" onClick={() => show(DEFAULT_VIEW)}>
+                Reset filters
+              </button>
+            </>
+          ) : (
+            <p>No operations were performed in the past {formatWindow(view.within_hours)}.</p>
+          )}
+        </div>
+      ) : (
+        <TaskTable rows={rows} view={view} types={types} onSort={(c: SortColumn) => show(toggleSort(view, c))} onChange={refresh} />
+      )}
+      <nav className="pager" aria-label="Pages">
+        <span className="pager-count" aria-live="polite">
+          {loading ? 'Loading…' : total === 0 ? 'No tasks' : `${first}–${first + rows.length - 1} of ${total}`}
+        </span>
+        <button type="button" className="button" disabled={view.page <= 1} onClick={() => patch({ page: view.page - 1 })}>
+          ‹ Previous
+        </button>
+        <span>
+          Page {view.page} of {pages}
+        </span>
+        <button type="button" className="button" disabled={view.page >= pages} onClick={() => patch({ page: view.page + 1 })}>
+          Next ›
+        </button>
+      </nav>
+    </section>
+  );
+}

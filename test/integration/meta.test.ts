@@ -17,6 +17,11 @@ describe('service routes', () => {
     expect(command.input_schema.required).toEqual(['command']);
   });
 
+  it('GET /config gives the web app its Temporal Web UI link template', async () => {
+    const res = await api<{ temporal_ui_workflow_url: string }>('/config');
+    expect(res.body.temporal_ui_workflow_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/namespaces\/default\/workflows\/\{id\}\/\{run_id\}\/history$/);
+  });
+
   it('GET /openapi.json documents the routes from the zod schemas', async () => {
     const res = await api<{ openapi: string; paths: Record<string, { get?: { parameters?: { name: string }[] } }>; components: { schemas: Record<string, unknown> } }>('/openapi.json');
     expect(res.body.openapi).toBe('3.1.0');

@@ -73,3 +73,47 @@ export async function waitForHttp(url: string, timeoutMs = 90_000): Promise<void
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
+
+export interface Stack {
+  apiUrl: string;
+  temporalAddress: string;
+  temporalCli: string;
+  taskQueue: string;
+  dataDir: string;
+  stop: () => Promise<void>;
+}
+
+/**
+ * The real stack a test project runs against: a Temporal dev server on free ports with a fresh
+ * database, and Taskdeck's own worker and API processes started from their entry points.
+ */
+export async function startStack(name: string, taskQueue: string): Promise<Stack> {
+  const cli = testTemporalCli();
+  const dataDir = tempDir(name);
+  const server = await startTestServer(cli, dataDir);
+  const port = await freePort();
+  const env = {
+    TASKDECK_DATA: dataDir,
+    TASKDECK_TASK_QUEUE: taskQueue,
+    TEMPORAL_ADDRESS: server.address,
+    TEMPORAL_UI_URL: server.uiUrl,
+    PORT: String(port),
+  };
+  const output = process.env.TASKDECK_TEST_LOGS ? 'inherit' : 'ignore';
+  const worker = runEntry('worker/index.ts', env, output);
+  const api = runEntry('api/index.ts', env, output);
+  const apiUrl = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${apiUrl}/healthz`);
+  return {
+    apiUrl,
+    temporalAddress: server.address,
+    temporalCli: cli,
+    taskQueue,
+    dataDir,
+    stop: async () => {
+      await Promise.all([stopProcess(api), stopProcess(worker)]);
+      await server.stop();
+      removeDir(dataDir);
+    },
+  };
+}

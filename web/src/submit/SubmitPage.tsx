@@ -175,10 +175,16 @@ function InputField({ field, value, error, onChange }: { field: Field; value: st
   }
   return (
     <div className={`field field-${field.kind}`}>
-      <label className="field-label" htmlFor={id}>
-        {field.label}
-        {field.required && <span className="required" aria-hidden="true"> *</span>}
-      </label>
+      <span className="field-label-row">
+        <label className="field-label" htmlFor={id}>
+          {field.label}
+        </label>
+        {field.required && (
+          <span className="required" aria-hidden="true">
+            *
+          </span>
+        )}
+      </span>
       {control}
       {field.description && (
         <span className="field-help" id={`${id}-help`}>

@@ -65,7 +65,9 @@ export function FilterBar({ view, types, onChange, onReset }: Props) {
                   onSelect={(e) => e.preventDefault()}
                   onCheckedChange={(checked) => set({ status: checked ? [...view.status, status] : view.status.filter((s) => s !== status) })}
                 >
-                  <Menu.ItemIndicator className="menu-indicator">✓</Menu.ItemIndicator>
+                  <Menu.ItemIndicator className="menu-indicator" aria-hidden="true">
+                    ✓
+                  </Menu.ItemIndicator>
                   <span className={`dot dot-${status}`} aria-hidden="true" />
                   {STATUS_LABEL[status]}
                 </Menu.CheckboxItem>

@@ -30,6 +30,19 @@ const numbered = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => `line ${from + i}`);
 
 describe('LogStore', () => {
+  it('searches a whole log in chunks, case-insensitively, up to a limit', async () => {
+    write('big', `${numbered(1, 12_000).join('\n')}\nLAST Line 7\n`);
+    const found = await store.search('big', 'stdout', 'line 7', 100);
+    // "line 7", "line 70".."line 79", "line 700"..: the first 100 in order, across chunks.
+    expect(found.matches.slice(0, 3)).toEqual([7, 70, 71]);
+    expect(found).toMatchObject({ total_lines: 12_001, truncated: true });
+    expect(found.matches).toHaveLength(100);
+    const all = await store.search('big', 'stdout', 'line 7', 10_000);
+    expect(all.truncated).toBe(false);
+    expect(all.matches.at(-1)).toBe(12_001);
+    expect((await store.search('missing', 'stderr', 'x', 10)).matches).toEqual([]);
+  });
+
   it('reads files at root/<logFilePath>', () => {
     expect(store.filePath('a/b', 'stderr')).toBe(join(root, logFilePath('a/b', 'stderr')));
   });

@@ -146,6 +146,7 @@ describe('task table', () => {
     const name = uniqueTag('fails');
     await finished({ name, input: { command: 'echo "disk quota exceeded on /data" >&2; exit 4' } });
     await page.goto(`/?q=${name}`);
+    await expect.poll(() => badgeOf(name).getAttribute('data-status')).toBe('failed');
     await badgeOf(name).hover();
     await page.locator('.tooltip').filter({ hasText: 'disk quota exceeded on /data' }).waitFor();
     await session.screenshot('table-failed-hover');

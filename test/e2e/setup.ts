@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { build } from 'vite';
 import type { TestProject } from 'vitest/node';
-import { ROOT, startStack } from '../support/stack';
+import { provideStack, ROOT, startStack } from '../support/stack';
 
 /**
  * Browser tests: the web app built as `npm start` builds it, served by a real API on its own
@@ -16,11 +16,5 @@ export default async function setup(project: TestProject): Promise<() => Promise
   } finally {
     process.env.NODE_ENV = nodeEnv;
   }
-  const stack = await startStack('e2e', 'taskdeck-e2e');
-  project.provide('apiUrl', stack.apiUrl);
-  project.provide('temporalAddress', stack.temporalAddress);
-  project.provide('temporalCli', stack.temporalCli);
-  project.provide('taskQueue', stack.taskQueue);
-  project.provide('dataDir', stack.dataDir);
-  return stack.stop;
+  return provideStack(project, await startStack('e2e', 'taskdeck-e2e'));
 }

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { TestProject } from 'vitest/node';
 import { startDevServer, type DevServer } from '../../scripts/devServer';
 import { findTemporalCli } from '../../scripts/temporalCli';
 
@@ -116,4 +117,24 @@ export async function startStack(name: string, taskQueue: string): Promise<Stack
       removeDir(dataDir);
     },
   };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    apiUrl: string;
+    temporalAddress: string;
+    temporalCli: string;
+    taskQueue: string;
+    dataDir: string;
+  }
+}
+
+/** Hands a stack to a test project's tests (`inject('apiUrl')`, ...); returns its teardown. */
+export function provideStack(project: TestProject, stack: Stack): () => Promise<void> {
+  project.provide('apiUrl', stack.apiUrl);
+  project.provide('temporalAddress', stack.temporalAddress);
+  project.provide('temporalCli', stack.temporalCli);
+  project.provide('taskQueue', stack.taskQueue);
+  project.provide('dataDir', stack.dataDir);
+  return stack.stop;
 }

@@ -1,13 +1,15 @@
 import * as Tooltip from '@radix-ui/react-tooltip';
-import { StrictMode } from 'react';
+import { lazy, StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { Layout } from './components/Layout';
 import { NoticeProvider } from './components/Notices';
-import { TaskDetailPage } from './detail/TaskDetailPage';
-import { SubmitPage } from './submit/SubmitPage';
 import { TaskTablePage } from './tasks/TaskTablePage';
 import './styles.css';
+
+// The table is the front page; the other pages (and the log viewer's virtualizer) load on demand.
+const TaskDetailPage = lazy(() => import('./detail/TaskDetailPage').then((m) => ({ default: m.TaskDetailPage })));
+const SubmitPage = lazy(() => import('./submit/SubmitPage').then((m) => ({ default: m.SubmitPage })));
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

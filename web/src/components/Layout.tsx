@@ -1,3 +1,4 @@
+import { Suspense } from 'react';
 import { NavLink, Outlet } from 'react-router';
 import { ConnectionIndicator } from './ConnectionIndicator';
 
@@ -28,7 +29,9 @@ export function Layout() {
         <ConnectionIndicator />
       </header>
       <main id="main" tabIndex={-1}>
-        <Outlet />
+        <Suspense fallback={<p className="page loading">Loading…</p>}>
+          <Outlet />
+        </Suspense>
       </main>
     </>
   );

@@ -59,32 +59,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const child = spawn(options.cli, args, {
     stdio: ['ignore', options.output ?? 'inherit', options.output ?? 'inherit'],
   });
-  const exited = once(child, 'exit').then(([code]) => {
-    throw new Error(`temporal server start-dev exited with code ${code} before it was ready`);
-  });
-  exited.catch(() => undefined);
-
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  for (;;) {
-    try {
-      const ready = Connection.connect({ address, connectTimeout: 1000 }).then(async (connection) => {
-        try {
-          await connection.workflowService.getSystemInfo({});
-        } finally {
-          await connection.close();
-        }
-      });
-      await Promise.race([ready, exited]);
-      break;
-    } catch (err) {
-      if (child.exitCode !== null || Date.now() > deadline) {
-        child.kill('SIGKILL');
-        throw err;
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-
+  await waitForFrontend(address, child, 'temporal server start-dev');
   return {
     address,
     uiUrl: `http://127.0.0.1:${options.uiPort}`,
@@ -98,4 +73,36 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       clearTimeout(timer);
     },
   };
+}
+
+/**
+ * Waits until the Temporal frontend at `address` answers, or fails as soon as the server
+ * process exits (then kills it if the wait times out).
+ */
+export async function waitForFrontend(address: string, child: ChildProcess, name: string, timeoutMs = READY_TIMEOUT_MS): Promise<void> {
+  const exited = once(child, 'exit').then(([code]) => {
+    throw new Error(`${name} exited with code ${code} before it was ready`);
+  });
+  exited.catch(() => undefined);
+
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const ready = Connection.connect({ address, connectTimeout: 1000 }).then(async (connection) => {
+        try {
+          await connection.workflowService.getSystemInfo({});
+        } finally {
+          await connection.close();
+        }
+      });
+      await Promise.race([ready, exited]);
+      return;
+    } catch (err) {
+      if (child.exitCode !== null || Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw err;
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 }

@@ -53,7 +53,7 @@ export function findTemporalCli({ explicit, binDir, log = console.log }: CliLoca
   return own;
 }
 
-function isExecutable(path: string): boolean {
+export function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
     return true;

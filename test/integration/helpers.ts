@@ -25,9 +25,10 @@ export interface Task {
   retry_of: string | null;
 }
 
-export async function api<T = unknown>(path: string, init?: RequestInit & { json?: unknown }): Promise<{ status: number; body: T; headers: Headers }> {
-  const { json, ...rest } = init ?? {};
-  const res = await fetch(`${apiUrl()}${path}`, {
+/** A call to the API; `base` picks another API process than the suite's (the cluster runs two). */
+export async function api<T = unknown>(path: string, init?: RequestInit & { json?: unknown; base?: string }): Promise<{ status: number; body: T; headers: Headers }> {
+  const { json, base, ...rest } = init ?? {};
+  const res = await fetch(`${base ?? apiUrl()}${path}`, {
     ...rest,
     headers: json !== undefined ? { 'content-type': 'application/json', ...rest.headers } : rest.headers,
     body: json !== undefined ? JSON.stringify(json) : rest.body,
@@ -53,7 +54,11 @@ export interface StartBody {
 }
 
 export async function startTask(body: StartBody): Promise<Task> {
-  const res = await api<Task>('/tasks', { method: 'POST', json: { type: 'command', ...body } });
+  return startTaskVia(apiUrl(), body);
+}
+
+export async function startTaskVia(base: string, body: StartBody): Promise<Task> {
+  const res = await api<Task>('/tasks', { method: 'POST', json: { type: 'command', ...body }, base });
   if (res.status !== 201) throw new Error(`POST /tasks answered ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TASK_TYPES } from '../core';
+import { TASK_TYPES, isExclusive } from '../core';
 import { logFollowQuery, logPageQuery, logStreamQuery, startTaskBody } from './schemas';
 import { listTasksQuery } from './taskQuery';
 import { taskRecordSchema } from './taskRecord';
@@ -106,8 +106,11 @@ export function taskTypeCatalog() {
     id: t.id,
     label: t.label,
     description: t.description,
-    modifies_data: t.modifiesData,
+    modifies_data: isExclusive(t.access),
+    dataset_access: t.access,
+    dataset: t.dataset,
     resource: t.resource,
+    alias_of: 'aliasOf' in t ? t.aliasOf : null,
     input_schema: schema(t.input),
   }));
 }

@@ -4,3 +4,4 @@ export * from './taskTypes';
 export * from './task';
 export * from './messages';
 export * from './logs';
+export * from './datasets';

@@ -150,7 +150,9 @@ export function createDatasetActivities(deps: ActivityDeps) {
         const version = await commitVersion(store, id, job.taskId, async (draft) => {
           const features: Record<string, FeatureEntry> = {};
           for (const [i, item] of draft.index.entries()) {
-            const f = await imageFeatures(join(draft.dir, item.file), item.mime);
+            const f = await imageFeatures(join(draft.dir, item.file), item.mime).catch((err: Error) => {
+              throw userError(`Cannot decode ${item.original_name} (${item.file}): ${err.message}. Replace the file or restore a snapshot, then retry the enrichment.`);
+            });
             if (f) features[item.id] = f;
             else skipped += 1;
             job.step(i + 1, draft.index.length, `Enriched ${i + 1}/${draft.index.length} items`);

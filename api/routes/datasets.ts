@@ -51,8 +51,10 @@ export function datasetsRouter(index: TaskIndex, service: TaskService, datasets:
     if (!(await datasets.manifest(id))) throw notFound(`Dataset ${id}`);
     const last = datasetTasks(index, id).find((t) => t.task_type === 'enrichment');
     if (!last) throw notFound(`An enrichment task of dataset ${id}`);
-    if (last.status !== 'failed' && last.status !== 'aborted') {
-      throw conflict(`The last enrichment of dataset ${id} (${last.id}) is ${last.status}; only a failed or aborted one is retried`, { task: last.id });
+    // The index may lag a moment behind; the task's own state decides.
+    const { status } = await service.record(last.id);
+    if (status !== 'failed' && status !== 'aborted') {
+      throw conflict(`The last enrichment of dataset ${id} (${last.id}) is ${status}; only a failed or aborted one is retried`, { task: last.id });
     }
     const record = await service.retry(last.id);
     res.status(201).location(`/tasks/${encodeURIComponent(record.id)}`).json(record);

@@ -320,6 +320,16 @@ export const TASK_TYPES = {
     dataset: 'none',
     resource: 'cpu',
   },
+  // The README's worked example of a plugin type: see "Adding a task type".
+  auto_labeling: {
+    id: 'auto_labeling',
+    label: 'Auto Labeling',
+    description: 'Enrichment followed by label propagation, in one task.',
+    input: labelPropagationInput,
+    access: 'write_indexed',
+    dataset: 'existing',
+    resource: 'cpu',
+  },
 } as const satisfies Record<string, TaskTypeDefinition>;
 
 export type TaskTypeId = keyof typeof TASK_TYPES;

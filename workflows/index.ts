@@ -1,5 +1,6 @@
 // The workflow bundle's entry: every task type's workflow, exported under its type id, and the
 // two entity workflows behind the concurrency rules (not task types: never in the task table).
+export { auto_labeling } from './auto_labeling';
 export { command } from './command';
 export { custom_metadata } from './custom_metadata';
 export { dataset_creation } from './dataset_creation';

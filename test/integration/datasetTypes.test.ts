@@ -88,7 +88,11 @@ describe('dataset task types on a real store', () => {
     expect(reindexed).toMatchObject({ task_type: 'reindex', status: 'completed', triggered_by: added.id, dataset_id: id });
     ds = await dataset(id);
     expect(ds).toMatchObject({ status: 'ready', media_count: 6, indexed: true });
-    expect(ds.tasks.map((t) => t.id)).toEqual(expect.arrayContaining([created.id, added.id, followUp]));
+    // The dataset's tasks come from the task index, which follows visibility within a poll or two.
+    await waitFor('the dataset to list its tasks', async () => {
+      const ids = (await dataset(id)).tasks.map((t) => t.id);
+      return [created.id, added.id, followUp].every((t) => ids.includes(t)) || undefined;
+    });
 
     const restored = await run('snapshot_restore', id, { snapshot_id: snapshotId });
     expect(restored.status, JSON.stringify(restored.error_detail)).toBe('completed');
@@ -119,6 +123,18 @@ describe('dataset task types on a real store', () => {
 
     const list = await api<Dataset[]>('/datasets');
     expect(list.body.map((d) => d.id)).toEqual(expect.arrayContaining([id, cloneId]));
+  });
+
+  it('the README example plugin type auto_labeling runs enrichment and label propagation in one task', async () => {
+    const id = `plugin-${Math.random().toString(36).slice(2, 8)}`;
+    const folder = folderWith(join(work, id), { 'red-1.png': pngImage(RED, 1), 'red-2.png': pngImage(RED, 2), 'blue-1.png': pngImage(BLUE, 1, 24, true) });
+    expect((await run('dataset_creation', id, { folder })).status).toBe('completed');
+    const csv = join(folderWith(join(work, `${id}-meta`), { 'labels.csv': 'file,label\nred-1.png,red\n' }), 'labels.csv');
+    expect((await run('custom_metadata', id, { file: csv })).status).toBe('completed');
+    const labelled = await run('auto_labeling', id, { max_distance: 10 });
+    expect(labelled.status, JSON.stringify(labelled.error_detail)).toBe('completed');
+    expect(labelled.result).toMatchObject({ enriched: 3, propagated: 1 });
+    expect((await api<Task[]>(`/tasks?task_type=auto_labeling&dataset_id=${id}`)).body.map((t) => t.id)).toEqual([labelled.id]);
   });
 
   it('dataset_upload and model_upload ingest from URLs', async () => {

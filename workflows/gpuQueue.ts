@@ -40,7 +40,9 @@ export async function gpuQueue(initial: { queue: string[] }): Promise<void> {
 
   while (workflowInfo().historyLength < MAX_HISTORY_EVENTS) {
     if (changed) {
-      changed = await tellPositions(queue, told);
+      // Cleared before telling: a request or release arriving meanwhile must set it again.
+      changed = false;
+      if (await tellPositions(queue, told)) changed = true;
       continue;
     }
     const moved = await condition(() => changed, HOLDER_CHECK);

@@ -151,6 +151,24 @@ describe('dataset status and concurrency', () => {
     await waitForStatus(next.body.id, ['completed']);
   });
 
+  it('a holder terminated from outside (it never releases) does not block the dataset for ever', async () => {
+    const id = newId('stale');
+    await create(id);
+    const holder = await startTask({ type: 'media_addition', dataset_id: id, input: { urls: [`${server.url}/slow/green.png`] } });
+    expect((await api('/tasks', { method: 'POST', json: { type: 'reindex', dataset_id: id, input: {} } })).status).toBe(409);
+    const { temporalClient } = await import('./helpers');
+    const { client, close } = await temporalClient();
+    try {
+      await client.workflow.getHandle(holder.id).terminate('test: a holder that never releases');
+    } finally {
+      await close();
+    }
+    const next = await api<Task>('/tasks', { method: 'POST', json: { type: 'reindex', dataset_id: id, input: {} } });
+    expect(next.status).toBe(201);
+    expect((await waitForStatus(next.body.id, ['completed', 'failed'])).status).toBe('completed');
+    expect((await dataset(id)).media_count).toBe(2);
+  });
+
   it('media addition leaves Partial Index: enrichment is blocked, reindex and snapshots are not', async () => {
     const id = newId('partial');
     await create(id);

@@ -60,6 +60,8 @@ export async function train(
     }
     loss /= examples.length;
     await onEpoch(epoch, loss);
+    // Training is CPU-bound: let the event loop run now and then, so heartbeats go out and abort gets in.
+    if (epoch % 20 === 0) await new Promise((resolve) => setImmediate(resolve));
   }
   return { model, loss };
 }

@@ -111,6 +111,17 @@ describe('GET /events', () => {
       await second.close();
     }
   });
+
+  it('tells a client whose Last-Event-ID came from another API process to resync', async () => {
+    for (const stale of ['k0000000-3', '12', 'garbage']) {
+      const stream = await openEvents('/events', { 'Last-Event-ID': stale });
+      try {
+        await waitFor(`a resync for ${stale}`, async () => stream.events.some((e) => e.event === 'resync') || undefined);
+      } finally {
+        await stream.close();
+      }
+    }
+  });
 });
 
 describe('GET /tasks/:id/logs/follow', () => {

@@ -13,7 +13,7 @@ import {
 } from '../core';
 import { createCommandActivities } from './command';
 import type { ActivityDeps } from './deps';
-import { evaluate, featureVector, train, type Example, type SoftmaxModel } from './store/classifier';
+import { evaluate, featureVector, train, type Example, type SoftmaxModel, type TrainingCheckpoint } from './store/classifier';
 import { Store, readDataset, type DatasetVersion } from './store/datasets';
 import { ensureFreeSpace, readJson, removeQuietly, writeJson } from './store/files';
 import { encodePng } from './store/images';
@@ -96,8 +96,16 @@ export function createModelActivities(deps: ActivityDeps) {
       }
       return withJob(deps, 'running', async (job) => {
         const data = examples(version);
-        const { model, loss } = await train(data.classes, data.examples, input.epochs, input.learning_rate, (epoch, current) =>
-          job.step(epoch, input.epochs, `Epoch ${epoch}/${input.epochs}, loss ${current.toFixed(4)}`),
+        const { model, loss } = await train(
+          data.classes,
+          data.examples,
+          input.epochs,
+          input.learning_rate,
+          (epoch, current, checkpoint) => {
+            job.checkpoint(checkpoint);
+            job.step(epoch, input.epochs, `Epoch ${epoch}/${input.epochs}, loss ${current.toFixed(4)}`);
+          },
+          job.resumed as TrainingCheckpoint | undefined,
         );
         const { accuracy } = evaluate(model, data.examples);
         const metrics = { train_accuracy: accuracy, loss, epochs: input.epochs, examples: data.examples.length, classes: data.classes };
@@ -133,16 +141,24 @@ export function createModelActivities(deps: ActivityDeps) {
         if (colours.length === 0) throw userError('The dataset has no features to synthesize from; run an enrichment first');
         await ensureFreeSpace(store.root, input.count * input.size * input.size * 4, deps.minFreeBytes);
         const staged = join(store.stagingDir(job.taskId), 'synthesis');
-        await removeQuietly(staged);
+        // A retry after a lost worker keeps the images already written and goes on from there.
+        const done = (job.resumed as { images?: number } | undefined)?.images ?? 0;
+        if (done === 0) await removeQuietly(staged);
         await mkdir(staged, { recursive: true });
         const random = mulberry32(input.seed);
         const images: string[] = [];
         for (let i = 0; i < input.count; i++) {
           const source = colours[Math.floor(random() * colours.length)];
           const name = `${String(i).padStart(4, '0')}-${source.label.replace(/[^a-zA-Z0-9_-]/g, '_')}.png`;
+          images.push(name);
+          if (i < done && (await stat(join(staged, name)).then(() => true, () => false))) {
+            // Draw what this image drew, so the images after it come out as on a first attempt.
+            for (let k = 0; k < input.size * input.size * 3; k++) random();
+            continue;
+          }
           const noise = (c: number): number => Math.max(0, Math.min(255, Math.round(c + (random() - 0.5) * 24)));
           await writeFile(join(staged, name), encodePng(input.size, input.size, () => [noise(source.colour[0]), noise(source.colour[1]), noise(source.colour[2])]));
-          images.push(name);
+          job.checkpoint({ images: i + 1 });
           job.step(i + 1, input.count, `Generated ${i + 1}/${input.count} images`);
         }
         await writeJson(join(staged, STORE.manifest), { dataset_id: datasetId, task_id: job.taskId, seed: input.seed, images });

@@ -34,17 +34,27 @@ export interface Example {
 }
 
 /** Trains for `epochs` passes; `onEpoch` reports progress and may stop the work (abort). */
+/** Where an interrupted training got to: the next epoch starts from these weights. */
+export interface TrainingCheckpoint {
+  epoch: number;
+  weights: number[][];
+  loss: number;
+}
+
 export async function train(
   classes: string[],
   examples: Example[],
   epochs: number,
   learningRate: number,
-  onEpoch: (epoch: number, loss: number) => Promise<void> | void,
+  onEpoch: (epoch: number, loss: number, checkpoint: TrainingCheckpoint) => Promise<void> | void,
+  resumeFrom?: TrainingCheckpoint,
 ): Promise<{ model: SoftmaxModel; loss: number }> {
   const dims = examples[0].x.length;
-  const model: SoftmaxModel = { kind: 'softmax', classes, weights: classes.map(() => new Array<number>(dims).fill(0)) };
-  let loss = 0;
-  for (let epoch = 1; epoch <= epochs; epoch++) {
+  // A checkpoint of another shape (the dataset changed between attempts) is not resumable.
+  const resumable = resumeFrom && resumeFrom.weights.length === classes.length && resumeFrom.weights.every((w) => w.length === dims);
+  const model: SoftmaxModel = { kind: 'softmax', classes, weights: resumable ? resumeFrom.weights.map((w) => [...w]) : classes.map(() => new Array<number>(dims).fill(0)) };
+  let loss = resumable ? resumeFrom.loss : 0;
+  for (let epoch = resumable ? resumeFrom.epoch + 1 : 1; epoch <= epochs; epoch++) {
     const grad = classes.map(() => new Array<number>(dims).fill(0));
     loss = 0;
     for (const { x, y } of examples) {
@@ -59,7 +69,7 @@ export async function train(
       for (let i = 0; i < dims; i++) model.weights[k][i] -= (learningRate * grad[k][i]) / examples.length;
     }
     loss /= examples.length;
-    await onEpoch(epoch, loss);
+    await onEpoch(epoch, loss, { epoch, weights: model.weights, loss });
     // Training is CPU-bound: let the event loop run now and then, so heartbeats go out and abort gets in.
     if (epoch % 20 === 0) await new Promise((resolve) => setImmediate(resolve));
   }

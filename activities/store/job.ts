@@ -14,6 +14,18 @@ export interface Job {
   /** Stops here if the task was aborted (cancellation arrives with a heartbeat). */
   checkCancelled(): void;
   signal: AbortSignal;
+  /** What the previous attempt saved with `checkpoint` before its worker was lost; undefined on a first attempt. */
+  resumed: unknown;
+  /**
+   * Saves how far the work got. It goes out with the next heartbeat, so the retry that follows a
+   * lost worker continues from here instead of from 0.
+   */
+  checkpoint(state: unknown): void;
+}
+
+interface HeartbeatDetails {
+  progress?: unknown;
+  checkpoint?: unknown;
 }
 
 /**
@@ -24,8 +36,13 @@ export async function withJob<T>(deps: ActivityDeps, phase: 'initializing' | 'ru
   const ctx = Context.current();
   const execution = taskExecution();
   const throttle = new ProgressThrottle((update) => deps.reportProgress(execution.workflowId, execution.runId, update));
-  const heartbeat = setInterval(() => ctx.heartbeat({ progress: throttle.current }), HEARTBEAT_MS);
-  ctx.heartbeat();
+  const resumed = (ctx.info.heartbeatDetails as HeartbeatDetails | undefined)?.checkpoint;
+  let saved = resumed;
+  // Every heartbeat, the first included, carries the checkpoint: a retry that dies before it
+  // saves a newer one must not leave the next retry with nothing.
+  const beat = (): void => ctx.heartbeat({ progress: throttle.current, checkpoint: saved } satisfies HeartbeatDetails);
+  const heartbeat = setInterval(beat, HEARTBEAT_MS);
+  beat();
   const checkCancelled = (): void => {
     if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason ?? new Error('aborted');
   };
@@ -34,6 +51,10 @@ export async function withJob<T>(deps: ActivityDeps, phase: 'initializing' | 'ru
       taskId: execution.workflowId,
       signal: ctx.cancellationSignal,
       checkCancelled,
+      resumed,
+      checkpoint(state) {
+        saved = state;
+      },
       step(done, total, message) {
         checkCancelled();
         throttle.report({ percent: total > 0 ? (100 * done) / total : 100, message, phase });

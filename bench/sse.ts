@@ -1,4 +1,5 @@
 import { request, type ClientRequest } from 'node:http';
+import { takeEvents } from '../test/support/sse';
 
 export interface TaskEvent {
   id: string;
@@ -17,17 +18,9 @@ export function followEvents(apiUrl: string, onTask: (event: TaskEvent, at: numb
       let buffer = '';
       res.on('data', (chunk: string) => {
         const at = performance.now();
-        buffer += chunk;
-        let end = buffer.indexOf('\n\n');
-        while (end !== -1) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (block.includes('event: task')) {
-            const data = block.split('\n').find((line) => line.startsWith('data: '));
-            if (data) onTask(JSON.parse(data.slice(6)) as TaskEvent, at);
-          }
-          end = buffer.indexOf('\n\n');
-        }
+        const taken = takeEvents(buffer + chunk);
+        buffer = taken.rest;
+        for (const event of taken.events) if (event.event === 'task') onTask(JSON.parse(event.data) as TaskEvent, at);
       });
       res.on('error', () => undefined);
       resolve({ close: () => req?.destroy() });

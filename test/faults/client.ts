@@ -1,4 +1,5 @@
 /** HTTP and event-stream clients for tests that own their stack (no vitest inject). */
+import { takeEvents } from '../support/sse';
 
 export interface Http {
   url: string;
@@ -61,17 +62,13 @@ export async function followEventsWithReconnect(http: Http, tag: string): Promis
     for (;;) {
       const { value, done } = await reader.read();
       if (done) return;
-      buffer += value;
-      let cut: number;
-      while ((cut = buffer.indexOf('\n\n')) !== -1) {
-        const block = buffer.slice(0, cut);
-        buffer = buffer.slice(cut + 2);
-        const field = (name: string) => block.split('\n').find((line) => line.startsWith(`${name}: `))?.slice(name.length + 2);
-        const id = field('id');
-        if (id) lastEventId = id;
-        if (field('event') === 'resync') await resync();
-        if (field('event') === 'task') {
-          const task = JSON.parse(field('data')!) as { id: string; status: string; tag: string | null };
+      const taken = takeEvents(buffer + value);
+      buffer = taken.rest;
+      for (const event of taken.events) {
+        if (event.id) lastEventId = event.id;
+        if (event.event === 'resync') await resync();
+        if (event.event === 'task') {
+          const task = JSON.parse(event.data) as { id: string; status: string; tag: string | null };
           if (task.tag === tag) follower.statuses.set(task.id, task.status);
         }
       }

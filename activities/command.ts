@@ -8,6 +8,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { logFilePath, type CommandInput, type LogStream } from '../core';
 import { LineSplitter, ProgressThrottle, parseProgressLine } from './progress';
+import { taskExecution } from './context';
 import type { ActivityDeps } from './deps';
 
 /** Line counts are not repeated here: the log API counts the files themselves. */
@@ -135,13 +136,6 @@ export function createCommandActivities(deps: ActivityDeps) {
       }
     },
   };
-}
-
-/** Task activities always run for a task workflow; the workflow ID is the task ID. */
-function taskExecution(): { workflowId: string; runId: string } {
-  const execution = Context.current().info.workflowExecution;
-  if (!execution) throw nonRetryable('Task activities must be started by a task workflow');
-  return execution;
 }
 
 function nonRetryable(message: string, details?: { exit_code: number }): ApplicationFailure {

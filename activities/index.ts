@@ -1,5 +1,8 @@
 import { createCommandActivities } from './command';
+import { createDatasetActivities } from './datasets';
 import type { ActivityDeps } from './deps';
+import { createLeaseActivities } from './leases';
+import { createModelActivities } from './models';
 
 export type { ActivityDeps } from './deps';
 
@@ -7,6 +10,9 @@ export type { ActivityDeps } from './deps';
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createCommandActivities(deps),
+    ...createDatasetActivities(deps),
+    ...createModelActivities(deps),
+    ...createLeaseActivities(deps),
   };
 }
 

@@ -3,8 +3,10 @@ import { resolve } from 'node:path';
 import type { Connection } from '@temporalio/client';
 import express, { type Express } from 'express';
 import { errorHandler, HttpError } from './errors';
+import type { DatasetStore } from './datasetStore';
 import type { EventHub } from './eventHub';
 import type { LogStore } from './logStore';
+import { datasetsRouter } from './routes/datasets';
 import { logsRouter } from './routes/logs';
 import { metaRouter } from './routes/meta';
 import { tasksRouter } from './routes/tasks';
@@ -17,6 +19,7 @@ export interface AppDeps {
   service: TaskService;
   hub: EventHub;
   logs: LogStore;
+  datasets: DatasetStore;
   /** Built web app to serve, if present. */
   webDir?: string;
 }
@@ -42,6 +45,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(tasksRouter(deps.index, deps.service));
   app.use(logsRouter(deps.index, deps.service, deps.logs));
   app.use(metaRouter(deps.index, deps.service, deps.hub, deps.connection));
+  app.use(datasetsRouter(deps.index, deps.service, deps.datasets));
 
   if (hasWeb) {
     app.use(express.static(webDir));

@@ -13,13 +13,15 @@ export class HttpError extends Error {
     message: string,
     readonly field?: string,
     readonly issues?: ErrorIssue[],
+    /** More fields of the body, e.g. the `holder` of a dataset in a 409. */
+    readonly extra?: Record<string, unknown>,
   ) {
     super(message);
   }
 }
 
 export const notFound = (what: string): HttpError => new HttpError(404, `${what} not found`);
-export const conflict = (message: string): HttpError => new HttpError(409, message);
+export const conflict = (message: string, extra?: Record<string, unknown>): HttpError => new HttpError(409, message, undefined, undefined, extra);
 
 /** Turns a zod failure into a 400 that names the field at fault, prefixed by where it was. */
 export function invalid(error: z.ZodError, prefix: string[] = []): HttpError {
@@ -44,7 +46,7 @@ export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, prefi
 export const errorHandler: ErrorRequestHandler = (err, _req, res, next) => {
   if (res.headersSent) return next(err);
   if (err instanceof HttpError) {
-    res.status(err.status).json({ error: err.message, field: err.field, issues: err.issues });
+    res.status(err.status).json({ error: err.message, field: err.field, issues: err.issues, ...err.extra });
     return;
   }
   // express.json() reports unparsable bodies as 400 (malformed JSON) or 413 (too large).

@@ -14,12 +14,15 @@ interface HubEvent {
 /**
  * `GET /events`: server-sent events of task changes. Every client is fed from the task index's
  * one poller, so a hundred open browsers cost no more visibility calls than one. A client that
- * reconnects with Last-Event-ID gets what it missed, or a `resync` event when that is too old.
+ * reconnects with Last-Event-ID gets what it missed, or a `resync` event when that is too old or
+ * came from another API process (a restart, or another replica behind a load balancer): event
+ * ids are `<process epoch>-<sequence>`, so one process never misreads another's numbers.
  */
 export class EventHub {
   private readonly clients = new Set<Response>();
   private readonly recent: HubEvent[] = [];
   private sequence = 0;
+  private readonly epoch = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   private readonly keepalive: NodeJS.Timeout;
 
   constructor(index: TaskIndex) {
@@ -39,12 +42,14 @@ export class EventHub {
       Connection: 'keep-alive',
       'X-Accel-Buffering': 'no',
     });
-    res.write(`retry: 2000\nevent: hello\ndata: ${JSON.stringify({ last_event_id: this.sequence })}\n\n`);
-    const lastSeen = Number(req.get('Last-Event-ID'));
-    if (Number.isInteger(lastSeen) && lastSeen < this.sequence) {
+    res.write(`retry: 2000\nevent: hello\ndata: ${JSON.stringify({ last_event_id: this.eventId(this.sequence) })}\n\n`);
+    const header = req.get('Last-Event-ID');
+    if (header) {
+      const [epoch, seq] = header.split('-');
+      const lastSeen = Number(seq);
       const oldest = this.recent[0]?.id ?? this.sequence + 1;
-      if (lastSeen + 1 < oldest) res.write('event: resync\ndata: {}\n\n');
-      else for (const event of this.recent) if (event.id > lastSeen) res.write(format(event));
+      if (epoch !== this.epoch || !Number.isInteger(lastSeen) || lastSeen > this.sequence || lastSeen + 1 < oldest) res.write('event: resync\ndata: {}\n\n');
+      else for (const event of this.recent) if (event.id > lastSeen) res.write(this.format(event));
     }
     this.clients.add(res);
     req.on('close', () => this.clients.delete(res));
@@ -60,14 +65,18 @@ export class EventHub {
     const event = { id: ++this.sequence, data: JSON.stringify(present(record)) };
     this.recent.push(event);
     if (this.recent.length > REPLAY_EVENTS) this.recent.shift();
-    this.broadcast(format(event));
+    this.broadcast(this.format(event));
+  }
+
+  private eventId(sequence: number): string {
+    return `${this.epoch}-${sequence}`;
+  }
+
+  private format(event: HubEvent): string {
+    return `id: ${this.eventId(event.id)}\nevent: task\ndata: ${event.data}\n\n`;
   }
 
   private broadcast(chunk: string): void {
     for (const res of this.clients) res.write(chunk);
   }
-}
-
-function format(event: HubEvent): string {
-  return `id: ${event.id}\nevent: task\ndata: ${event.data}\n\n`;
 }

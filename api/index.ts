@@ -4,6 +4,7 @@ import { bootstrapNamespace } from '../runtime/bootstrap';
 import { loadConfig, temporalAddress } from '../runtime/config';
 import { connectClient } from '../runtime/connection';
 import { createApp } from './app';
+import { DatasetStore } from './datasetStore';
 import { EventHub } from './eventHub';
 import { LogStore } from './logStore';
 import { TaskIndex } from './taskIndex';
@@ -18,14 +19,16 @@ async function run(): Promise<void> {
   const index = new TaskIndex(client, { pollMs: config.pollMs, taskTypes: TASK_TYPE_IDS, log: console.error });
   index.start();
   const hub = new EventHub(index);
+  const datasets = new DatasetStore(config.dataDir, client);
   const service = new TaskService({
+    datasets,
     client,
     index,
     taskQueue: config.taskQueue,
     namespace: config.temporal.namespace,
     temporalUiUrl: config.temporal.uiUrl,
   });
-  const app = createApp({ connection, index, service, hub, logs: new LogStore(config.logsRoot) });
+  const app = createApp({ connection, index, service, hub, logs: new LogStore(config.logsRoot), datasets });
 
   const server: Server = app.listen(config.port, () => {
     const address = server.address();

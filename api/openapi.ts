@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TASK_TYPES } from '../core';
+import { TASK_TYPES, isExclusive } from '../core';
 import { logFollowQuery, logPageQuery, logSearchQuery, logStreamQuery, startTaskBody } from './schemas';
 import { listTasksQuery } from './taskQuery';
 import { taskRecordSchema } from './taskRecord';
@@ -69,7 +69,11 @@ export function openApiDocument(): JsonSchema {
         post: {
           summary: 'Start a task; input is validated against the type (see Input_<type>)',
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/StartTask' } } } },
-          responses: { 201: json('Task', 'The started task'), 400: error },
+          responses: {
+            201: json('Task', 'The started task'),
+            400: error,
+            409: json('Error', 'The dataset is blocked by the concurrency rules; `holder` names the task holding it'),
+          },
         },
       },
       '/tasks/{id}': {
@@ -97,6 +101,23 @@ export function openApiDocument(): JsonSchema {
       '/tasks/{id}/logs/follow': {
         get: { summary: 'New log lines while the task runs (`lines` events, then `end`)', parameters: [idParameter, ...queryParameters(logFollowQuery)], responses: { 200: sse('Log lines'), 404: error } },
       },
+      '/datasets': {
+        get: { summary: 'Datasets with their status (ready, read_only, partial_index), the tasks modifying them, and their recent tasks', responses: { 200: { description: 'Datasets' } } },
+      },
+      '/datasets/{id}': {
+        get: {
+          summary: 'One dataset: status, counts, its tasks, snapshots and models',
+          parameters: [idParameter],
+          responses: { 200: { description: 'The dataset' }, 400: error, 404: error },
+        },
+      },
+      '/datasets/{id}/enrichment/retry': {
+        post: {
+          summary: "Retry the dataset's last failed or aborted enrichment",
+          parameters: [idParameter],
+          responses: { 201: json('Task', 'The new enrichment task'), 404: error, 409: error },
+        },
+      },
       '/events': { get: { summary: 'Task changes as server-sent `task` events', responses: { 200: sse('Task changes') } } },
       '/task-types': { get: { summary: 'The task-type catalog with each input as JSON Schema', responses: { 200: { description: 'Task types' } } } },
       '/config': { get: { summary: 'Deployment facts the web app needs: the Temporal Web UI link template (`{id}`, `{run_id}`), or null', responses: { 200: { description: 'Config' } } } },
@@ -110,8 +131,11 @@ export function taskTypeCatalog() {
     id: t.id,
     label: t.label,
     description: t.description,
-    modifies_data: t.modifiesData,
+    modifies_data: isExclusive(t.access),
+    dataset_access: t.access,
+    dataset: t.dataset,
     resource: t.resource,
+    alias_of: 'aliasOf' in t ? t.aliasOf : null,
     input_schema: schema(t.input),
   }));
 }

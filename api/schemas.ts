@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { LOG_STREAMS, TASK_TYPE_IDS, taskMeta } from '../core';
+import { LOG_STREAMS, TASK_TYPE_IDS, datasetId, taskMeta } from '../core';
 
 /** `POST /tasks`: the type's own input is validated against the catalog in a second step. */
 export const startTaskBody = taskMeta
-  .omit({ retry_of: true })
+  .omit({ retry_of: true, triggered_by: true })
   .extend({
     type: z.enum(TASK_TYPE_IDS as [string, ...string[]], {
       error: (i) =>
@@ -55,3 +55,4 @@ export const logSearchQuery = z
       .default(1000),
   })
   .strict();
+export const datasetIdParams = z.object({ id: datasetId });

@@ -74,10 +74,13 @@ export function queryTasks(records: Iterable<TaskRecord>, query: ListTasksQuery,
   }
   const direction = query.order === 'asc' ? 1 : -1;
   const key = sortKey(query.sort, now);
-  matches.sort((a, b) => direction * compare(key(a), key(b)) || compare(b.created_at, a.created_at) || compare(a.id, b.id));
+  // Each key is computed once, not in every comparison: a duration sort of 10,000 rows would
+  // otherwise parse dates some 300,000 times.
+  const keyed = matches.map((record) => ({ record, key: key(record) }));
+  keyed.sort((a, b) => direction * compare(a.key, b.key) || compare(b.record.created_at, a.record.created_at) || compare(a.record.id, b.record.id));
   return {
-    total: matches.length,
-    items: matches.slice(query.offset, query.offset + query.limit).map((r) => present(r, now)),
+    total: keyed.length,
+    items: keyed.slice(query.offset, query.offset + query.limit).map(({ record }) => present(record, now)),
   };
 }
 

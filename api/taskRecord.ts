@@ -29,6 +29,7 @@ export const taskRecordSchema = z.object({
   failed_step: z.enum(TASK_STATUSES).nullable(),
   exit_code: z.number().int().nullable(),
   retry_of: z.string().nullable(),
+  triggered_by: z.string().nullable().describe('The task that started this one as its follow-up (a reindex after a media addition)'),
   run_id: z.string(),
 });
 export type TaskRecord = z.infer<typeof taskRecordSchema>;
@@ -63,6 +64,7 @@ export function toTaskRecord(info: Omit<WorkflowExecutionInfo, 'raw'>): TaskReco
     failed_step: memo.failed_step ?? null,
     exit_code: memo.exit_code ?? null,
     retry_of: sa.get(SA.retryOf) ?? null,
+    triggered_by: memo.triggered_by ?? null,
     run_id: info.runId,
   };
 }

@@ -5,6 +5,8 @@ import {
   SA,
   STATUS_CODE,
   TASK_TYPES,
+  datasetId,
+  isExclusive,
   isFinished,
   metaSearchAttributes,
   taskStateQuery,
@@ -15,10 +17,13 @@ import {
   type TaskMeta,
   type TaskRequest,
   type TaskState,
+  type TaskTypeDefinition,
   type TaskTypeId,
   type TimelineEntry,
 } from '../core';
-import { conflict, notFound } from './errors';
+import { acquireDatasetLease, releaseDatasetLease } from '../runtime/leases';
+import type { DatasetStore } from './datasetStore';
+import { HttpError, conflict, notFound } from './errors';
 import type { TaskIndex } from './taskIndex';
 import { present, toTaskRecord, type TaskRecord } from './taskRecord';
 
@@ -41,6 +46,7 @@ export interface TaskServiceOptions {
   taskQueue: string;
   namespace: string;
   temporalUiUrl: string | undefined;
+  datasets: DatasetStore;
 }
 
 /** What the API does to tasks: start, describe, abort, retry. All of it is plain Temporal. */
@@ -52,8 +58,41 @@ export class TaskService {
     this.temporalUiTemplate = o.temporalUiUrl ? temporalUiWorkflowTemplate(o.temporalUiUrl, o.namespace) : null;
   }
 
-  async start(type: TaskTypeId, input: unknown, meta: TaskMeta): Promise<TaskRecord> {
+  /**
+   * Starts a task. A task that modifies a dataset first takes the dataset's lease through its
+   * entity workflow (one Update at a time, so concurrent starts cannot race): a blocked start is
+   * a 409 naming the task that holds the dataset, and no workflow is started.
+   */
+  async start(type: TaskTypeId, input: unknown, givenMeta: TaskMeta): Promise<TaskRecord> {
     const id = randomUUID();
+    const definition: TaskTypeDefinition = TASK_TYPES[type];
+    const meta = { ...givenMeta };
+    if (definition.dataset === 'new' && !meta.dataset_id) meta.dataset_id = newDatasetId(meta.dataset ?? meta.name);
+    if (definition.dataset !== 'none') {
+      if (!meta.dataset_id) throw new HttpError(400, `dataset_id: a ${definition.label} task needs dataset_id`, 'dataset_id');
+      const check = datasetId.safeParse(meta.dataset_id);
+      if (!check.success) throw new HttpError(400, `dataset_id: ${check.error.issues[0].message}`, 'dataset_id');
+    }
+    const leased = meta.dataset_id && isExclusive(definition.access) ? meta.dataset_id : undefined;
+    if (leased) {
+      const manifest = await this.o.datasets.manifest(leased);
+      const outcome = await acquireDatasetLease(this.o.client, this.o.taskQueue, leased, {
+        task_id: id,
+        task_type: type,
+        access: definition.access,
+        indexed_on_disk: manifest?.indexed ?? true,
+      });
+      if (!outcome.ok) throw conflict(`Dataset ${leased}: ${outcome.message}`, { holder: outcome.holder, dataset_id: leased });
+    }
+    try {
+      return await this.startWorkflow(id, type, input, meta);
+    } catch (err) {
+      if (leased) await releaseDatasetLease(this.o.client, leased, id).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async startWorkflow(id: string, type: TaskTypeId, input: unknown, meta: TaskMeta): Promise<TaskRecord> {
     const request: TaskRequest = { input, ...meta };
     const now = new Date();
     // Set at start so the task lists as pending before any worker has picked it up; the workflow
@@ -94,6 +133,7 @@ export class TaskService {
       failed_step: null,
       exit_code: null,
       retry_of: meta.retry_of ?? null,
+      triggered_by: null,
       run_id: handle.firstExecutionRunId,
     };
     this.o.index.put(record);
@@ -185,9 +225,15 @@ export class TaskService {
     const payloads = history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
     const [request] = arrayFromPayloads(defaultPayloadConverter, payloads);
     const { input, ...meta } = (request ?? {}) as TaskRequest;
-    const { retry_of: _previous, ...rest } = meta;
+    const { retry_of: _previous, triggered_by: _trigger, ...rest } = meta;
     return { input, ...rest };
   }
+}
+
+/** An ID for a new dataset from its name: readable, and unique enough to never collide by chance. */
+function newDatasetId(name: string | undefined): string {
+  const slug = (name ?? 'dataset').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 48) || 'dataset';
+  return `${slug}-${randomUUID().slice(0, 8)}`;
 }
 
 /**

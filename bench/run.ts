@@ -3,63 +3,69 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Client, Connection } from '@temporalio/client';
+import type { SearchAttributePair } from '@temporalio/common';
 import { SA } from '../core';
 import { windowQuery } from '../api/visibilityQuery';
 import { openBrowser } from '../test/e2e/browser';
-import { ROOT, startStack } from '../test/support/stack';
+import { ROOT, startStack, type Stack } from '../test/support/stack';
+import { followEvents } from './sse';
+import { median, percentile, pool, round, sample, target, timed } from './stats';
 
 /**
- * `npm run bench`: starts its own stack, seeds tasks, and prints one JSON object of figures,
- * each next to what the raw Temporal client does in the same run. Not part of `npm test`.
+ * `npm run bench`: starts its own stack, seeds tasks, and prints one JSON object of figures, each
+ * next to what the raw Temporal client does in the same run. Not part of `npm test`.
  */
 const TASKS = Number(process.env.BENCH_TASKS ?? 10_000);
-const SAMPLES = 7;
-const SEED_CONCURRENCY = 32;
-/** A queue no worker polls: seeded tasks stay pending in the window, which is all the table needs. */
+const RUNNING = Number(process.env.BENCH_RUNNING ?? 1000);
+const SSE_CLIENTS = 100;
+const SAMPLES = 31;
+const CONCURRENCY = 32;
+const STARTS = 320;
+/** A queue no worker polls: seeded tasks stay pending in the window, which is all a list needs. */
 const IDLE_QUEUE = 'taskdeck-bench-idle';
+const WINDOW_MS = 14 * 24 * 3600 * 1000;
+
+interface Task {
+  id: string;
+  status: string;
+  timeline?: { status: string; at: string }[];
+}
 
 async function run(): Promise<void> {
-  const webDir = resolve(ROOT, 'web/dist');
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
   const stack = await startStack('bench', 'taskdeck-bench');
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const client = new Client({ connection });
+  const http = httpClient(stack.apiUrl);
   try {
-    const seedMs = await seed(client, TASKS);
-    await waitForIndex(stack.apiUrl, TASKS);
+    log(`seeding ${TASKS} tasks`);
+    await pool(TASKS, CONCURRENCY, (i) => startRaw(client, IDLE_QUEUE, `bench-seed-${i}`, { command: 'true' }, i).then(() => undefined));
+    await waitForIndex(http, TASKS);
 
-    const query = windowQuery(['command'], new Date(Date.now() - 14 * 24 * 3600 * 1000));
-    const raw = await sample(async () => {
-      const started = performance.now();
-      for await (const _ of client.workflow.list({ query, pageSize: 25 })) break;
-      return performance.now() - started;
-    });
-    const api = await sample(async () => {
-      const started = performance.now();
-      await (await fetch(`${stack.apiUrl}/tasks?limit=25`)).json();
-      return performance.now() - started;
-    });
-    const browser = await openBrowser(stack.apiUrl);
-    const table = await sample(async () => {
-      const started = performance.now();
-      await browser.page.goto('/', { waitUntil: 'commit' });
-      await browser.page.locator('tbody tr').first().waitFor();
-      return performance.now() - started;
-    });
-    await browser.close();
+    log('list, sort and first rows');
+    const list = await listFigures(client, http);
+    const sort = await sortFigures(http);
+    const firstRows = await firstRowsFigures(stack);
+
+    log('starts');
+    const starts = await startFigures(client, http, stack.taskQueue);
+
+    log('progress');
+    const progress = await progressFigures(client, http);
+
+    log(`${RUNNING} running tasks and ${SSE_CLIENTS} event clients`);
+    const events = await eventFigures(http, stack);
 
     const results = {
       date: new Date().toISOString(),
       tasks_in_window: TASKS,
-      seed: { tasks_per_second: round(TASKS / (seedMs / 1000)) },
-      table_first_rows: {
-        what: `${TASKS} tasks in the 14-day window, medians of ${SAMPLES}: a page load in Chromium until the table's first row shows; the API's first page (GET /tasks?limit=25) against the raw client's first page of the same window`,
-        page_load_ms: round(median(table)),
-        api_first_page_ms: round(median(api)),
-        raw_client_first_page_ms: round(median(raw)),
-        api_vs_raw_ratio: round(median(api) / median(raw)),
-      },
-      web_bundle_gzip_bytes: bundleSize(webDir),
+      list,
+      sort,
+      table_first_rows: firstRows,
+      starts,
+      progress,
+      events,
+      web_bundle_gzip_bytes: bundleSize(resolve(ROOT, 'web/dist')),
     };
     const json = JSON.stringify(results, null, 2);
     mkdirSync(resolve(ROOT, 'bench/results'), { recursive: true });
@@ -71,46 +77,196 @@ async function run(): Promise<void> {
   }
 }
 
-async function seed(client: Client, count: number): Promise<number> {
-  const started = performance.now();
-  let next = 0;
-  const startOne = async (): Promise<void> => {
-    while (next < count) {
-      const i = next++;
-      await client.workflow.start('command', {
-        taskQueue: IDLE_QUEUE,
-        workflowId: `bench-${i}-${Date.now()}`,
-        args: [{ input: { command: 'true' }, name: `bench task ${i}` }],
-        typedSearchAttributes: [
-          { key: SA.type, value: 'command' },
-          { key: SA.status, value: 'pending' },
-          { key: SA.progress, value: 0 },
-          { key: SA.updatedAt, value: new Date() },
-          { key: SA.dataset, value: `dataset-${i % 50}` },
-        ],
-        memo: { name: `bench task ${i}` },
-      });
-    }
+/** #1: a filtered page of the 14-day window, Taskdeck's API against the same visibility query. */
+async function listFigures(client: Client, http: Http) {
+  const since = new Date(Date.now() - WINDOW_MS);
+  const query = `${windowQuery(['command'], since)} AND ${SA.status.name} = 'pending'`;
+  const raw = await sample(SAMPLES, () =>
+    timed(async () => {
+      let n = 0;
+      for await (const _ of client.workflow.list({ query, pageSize: 50 })) if (++n === 50) break;
+    }),
+  );
+  const api = await sample(SAMPLES, () => timed(() => http.get('/tasks?limit=50&task_type=command&status=pending')));
+  return {
+    what: `GET /tasks?limit=50&task_type=command&status=pending over ${TASKS} tasks, against client.workflow.list of the same 50 (${SAMPLES} samples)`,
+    api_ms: { p50: round(median(api)), p95: round(percentile(api, 95)) },
+    raw_client_ms: { p50: round(median(raw)), p95: round(percentile(raw, 95)) },
+    ratio_p50: target(median(api) / median(raw), 1.15, 'max'),
+    ratio_p95: target(percentile(api, 95) / percentile(raw, 95), 1.15, 'max'),
   };
-  await Promise.all(Array.from({ length: SEED_CONCURRENCY }, startOne));
-  return performance.now() - started;
 }
 
-async function waitForIndex(apiUrl: string, count: number): Promise<void> {
-  const deadline = Date.now() + 10 * 60_000;
-  for (;;) {
-    const health = (await (await fetch(`${apiUrl}/healthz`)).json()) as { index: { tasks: number } };
-    if (health.index.tasks >= count) return;
-    if (Date.now() > deadline) throw new Error(`the API indexed only ${health.index.tasks} of ${count} tasks`);
-    await new Promise((r) => setTimeout(r, 500));
+/** #2: sorting by duration (computed per row) against the default time sort. */
+async function sortFigures(http: Http) {
+  const byTime = await sample(SAMPLES, () => timed(() => http.get('/tasks?limit=50')));
+  const byDuration = await sample(SAMPLES, () => timed(() => http.get('/tasks?limit=50&sort=duration')));
+  return {
+    what: `GET /tasks?limit=50&sort=duration against the default sort, ${TASKS} tasks (${SAMPLES} samples)`,
+    duration_sort_ms: round(median(byDuration)),
+    default_sort_ms: round(median(byTime)),
+    ratio: target(median(byDuration) / median(byTime), 2, 'max'),
+  };
+}
+
+async function firstRowsFigures(stack: Stack) {
+  const browser = await openBrowser(stack.apiUrl);
+  try {
+    const load = await sample(7, () =>
+      timed(async () => {
+        await browser.page.goto('/', { waitUntil: 'commit' });
+        await browser.page.locator('tbody tr').first().waitFor();
+      }),
+    );
+    return { what: `a page load in Chromium until the task table's first row shows, ${TASKS} tasks in the window (median of 7)`, page_load_ms: round(median(load)) };
+  } finally {
+    await browser.close();
   }
 }
 
-async function sample(measure: () => Promise<number>): Promise<number[]> {
-  await measure(); // warm-up
-  const values: number[] = [];
-  for (let i = 0; i < SAMPLES; i++) values.push(await measure());
-  return values;
+/** #3: starts per second through the API against client.workflow.start, both at concurrency 32. */
+async function startFigures(client: Client, http: Http, taskQueue: string) {
+  const rate = async (start: (i: number) => Promise<unknown>) => {
+    const ms = await timed(() => pool(STARTS, CONCURRENCY, async (i) => void (await start(i))));
+    return STARTS / (ms / 1000);
+  };
+  // Interleaved rounds, so both sides see the same load from the tasks already started.
+  const api: number[] = [];
+  const raw: number[] = [];
+  for (let round_ = 0; round_ < 3; round_++) {
+    raw.push(await rate((i) => startRaw(client, taskQueue, `bench-raw-${round_}-${i}-${Date.now()}`, { command: 'true' }, i)));
+    api.push(await rate(() => http.post('/tasks', { type: 'command', input: { command: 'true' } })));
+  }
+  return {
+    what: `${STARTS} starts at concurrency ${CONCURRENCY}, 3 interleaved rounds: POST /tasks against client.workflow.start`,
+    api_per_second: round(median(api)),
+    raw_client_per_second: round(median(raw)),
+    ratio: target(median(api) / median(raw), 0.9, 'min'),
+  };
+}
+
+/** #4 and #5: a command that reports progress 10,000 times, against the same work without reports. */
+async function progressFigures(client: Client, http: Http) {
+  const work = (report: boolean) =>
+    `awk 'BEGIN { for (i = 1; i <= 10000; i++) { print ${report ? '"PROGRESS " int(i / 100) " item " i' : '"item " i'}; fflush(); for (j = 0; j < 3000; j++) x += j } }'`;
+  const runningMs = async (report: boolean) => {
+    const task = await http.post<Task>('/tasks', { type: 'command', input: { command: work(report) } });
+    const done = await waitForTask(http, task.id, ['completed']);
+    const at = (status: string) => Date.parse(done.timeline!.find((e) => e.status === status)!.at);
+    return { ms: at('completed') - at('running'), id: task.id };
+  };
+  const withReports: number[] = [];
+  const without: number[] = [];
+  let historyLength = 0;
+  for (let i = 0; i < 5; i++) {
+    const reported = await runningMs(true);
+    withReports.push(reported.ms);
+    without.push((await runningMs(false)).ms);
+    historyLength = Math.max(historyLength, (await client.workflow.getHandle(reported.id).describe()).historyLength);
+  }
+  return {
+    what: 'a command printing 10,000 PROGRESS lines, against the same command printing plain lines (5 pairs, running step wall time)',
+    history_events: target(historyLength, 150, 'max'),
+    with_reports_ms: round(median(withReports)),
+    without_reports_ms: round(median(without)),
+    ratio: target(median(withReports) / median(without), 1.05, 'max'),
+  };
+}
+
+/** #6 and #7: change → /events delivery with many running tasks and clients; visibility calls; API memory. */
+async function eventFigures(http: Http, stack: Stack) {
+  const ids: string[] = [];
+  await pool(RUNNING, CONCURRENCY, async () => void ids.push((await http.post<Task>('/tasks', { type: 'command', input: { command: 'sleep 900' } })).id));
+  await waitFor('running tasks', async () => (await http.get<Task[]>(`/tasks?status=running&limit=1`, true)).total >= RUNNING, 5 * 60_000);
+
+  const arrivals = new Map<string, number[]>();
+  const clients = await Promise.all(
+    Array.from({ length: SSE_CLIENTS }, () =>
+      followEvents(stack.apiUrl, (event, at) => {
+        if (event.status === 'aborted') arrivals.get(event.id)?.push(at);
+      }),
+    ),
+  );
+  const rssMb = readRssMb(stack.apiPid);
+  const before = await http.get<{ index: { visibilityCalls: number } }>('/healthz');
+  const started = performance.now();
+  const latencies: number[] = [];
+  const changes = ids.slice(0, 30);
+  for (const id of changes) {
+    arrivals.set(id, []);
+    const sent = performance.now();
+    await http.post(`/tasks/${id}/abort`, {});
+    await waitFor(`abort of ${id} on every client`, async () => (arrivals.get(id)?.length ?? 0) >= SSE_CLIENTS, 30_000);
+    latencies.push(...arrivals.get(id)!.map((at) => at - sent));
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const after = await http.get<{ index: { visibilityCalls: number } }>('/healthz');
+  const peakRssMb = Math.max(rssMb, readRssMb(stack.apiPid));
+  for (const c of clients) c.close();
+  await pool(ids.length - changes.length, CONCURRENCY, (i) => http.post(`/tasks/${ids[changes.length + i]}/abort`, {}).then(() => undefined));
+  const callsPerSecond = (after.index.visibilityCalls - before.index.visibilityCalls) / seconds;
+  return {
+    what: `${changes.length} aborts among ${RUNNING} running tasks, each timed from the request until all ${SSE_CLIENTS} SSE clients got the aborted event`,
+    delivery_p95_ms: target(percentile(latencies, 95), 1500, 'max'),
+    delivery_p50_ms: round(median(latencies)),
+    visibility_calls_per_second: target(callsPerSecond, 2, 'max'),
+    api_rss_mb: { ...target(peakRssMb, 200, 'max'), with: `${SSE_CLIENTS} SSE clients and ${TASKS + RUNNING + 6 * STARTS + 10} tasks` },
+  };
+}
+
+function startRaw(client: Client, taskQueue: string, workflowId: string, input: unknown, i: number) {
+  const attributes: SearchAttributePair[] = [
+    { key: SA.type, value: 'command' },
+    { key: SA.status, value: 'pending' },
+    { key: SA.progress, value: 0 },
+    { key: SA.updatedAt, value: new Date() },
+    { key: SA.dataset, value: `dataset-${i % 50}` },
+  ];
+  return client.workflow.start('command', { taskQueue, workflowId, args: [{ input, name: `bench task ${i}` }], typedSearchAttributes: attributes, memo: { name: `bench task ${i}` } });
+}
+
+type Http = ReturnType<typeof httpClient>;
+
+function httpClient(apiUrl: string) {
+  async function get<T>(path: string): Promise<T>;
+  async function get<T>(path: string, withTotal: true): Promise<{ body: T; total: number }>;
+  async function get<T>(path: string, withTotal?: true) {
+    const res = await fetch(`${apiUrl}${path}`);
+    if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
+    const body = (await res.json()) as T;
+    return withTotal ? { body, total: Number(res.headers.get('x-total-count')) } : body;
+  }
+  async function post<T = unknown>(path: string, body: unknown): Promise<T> {
+    const res = await fetch(`${apiUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  }
+  return { get, post };
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function waitForIndex(http: Http, count: number): Promise<void> {
+  await waitFor(`the API to index ${count} tasks`, async () => (await http.get<{ index: { tasks: number } }>('/healthz')).index.tasks >= count, 10 * 60_000);
+}
+
+async function waitForTask(http: Http, id: string, statuses: string[]): Promise<Task> {
+  let task: Task | undefined;
+  await waitFor(`task ${id}`, async () => statuses.includes((task = await http.get<Task>(`/tasks/${id}`)).status), 5 * 60_000);
+  return task!;
+}
+
+function readRssMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'))!;
+  return Number(line.replace(/\D+/g, '')) / 1024;
 }
 
 function bundleSize(webDir: string): { js: number; css: number; total: number } {
@@ -124,8 +280,7 @@ function bundleSize(webDir: string): { js: number; css: number; total: number } 
   return { js, css, total: js + css };
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const round = (n: number) => Math.round(n * 100) / 100;
+const log = (message: string) => console.error(`bench: ${message}`);
 
 run().catch((err) => {
   console.error(err);

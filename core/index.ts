@@ -5,3 +5,4 @@ export * from './task';
 export * from './messages';
 export * from './logs';
 export * from './temporalUi';
+export * from './datasets';

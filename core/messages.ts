@@ -1,4 +1,5 @@
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { AcquireDatasetRequest, DatasetLeaseState, ReleaseDatasetRequest } from './datasets';
 import type { ProgressUpdate, TaskState } from './task';
 
 /** Sent by a running activity; the workflow reflects it in search attributes and details. */
@@ -6,3 +7,27 @@ export const progressSignal = defineSignal<[ProgressUpdate]>('taskdeck.progress'
 
 /** The task's live state for the detail view: cheaper and fresher than a visibility list. */
 export const taskStateQuery = defineQuery<TaskState>('taskdeck.state');
+
+// ---- Dataset entity workflow (one per dataset; serializes data-modifying tasks) ----
+
+/** Acquire a dataset for a task; the validator refuses when the concurrency table blocks it. */
+export const acquireDatasetUpdate = defineUpdate<DatasetLeaseState, [AcquireDatasetRequest]>('taskdeck.dataset.acquire');
+/** A task ended (or a stale holder is cleared): drop it, record its outcome, maybe hand over. */
+export const releaseDatasetSignal = defineSignal<[ReleaseDatasetRequest]>('taskdeck.dataset.release');
+export const datasetStateQuery = defineQuery<DatasetLeaseState>('taskdeck.dataset.state');
+
+// ---- GPU queue workflow (one per task queue; a FIFO lease) ----
+
+export interface GpuRequest {
+  task_id: string;
+}
+/** Sent by the GPU queue to a waiting task: its place in line; 0 means it holds the GPU. */
+export const gpuPositionSignal = defineSignal<[{ position: number }]>('taskdeck.gpu.position');
+export const gpuRequestSignal = defineSignal<[GpuRequest]>('taskdeck.gpu.request');
+export const gpuReleaseSignal = defineSignal<[GpuRequest]>('taskdeck.gpu.release');
+export const gpuQueueQuery = defineQuery<{ queue: string[] }>('taskdeck.gpu.queue');
+
+/** The GPU queue's workflow ID: one per task queue, so separate deployments do not share it. */
+export const gpuQueueId = (taskQueue: string): string => `taskdeck-gpu:${taskQueue}`;
+/** Heavy activities of GPU-bound types run here, on a worker that runs one at a time. */
+export const gpuTaskQueue = (taskQueue: string): string => `${taskQueue}-gpu`;

@@ -17,6 +17,7 @@ export const taskMeta = z
     dataset_id: label.optional().describe('Identifier of that dataset'),
     user: label.optional().describe('Who started the task'),
     retry_of: label.optional().describe('Task this one retries'),
+    triggered_by: label.optional().describe('Task that started this one as its follow-up'),
   })
   .strict();
 export type TaskMeta = z.infer<typeof taskMeta>;
@@ -30,6 +31,8 @@ export interface ProgressUpdate {
   /** 0–100; whole numbers are enough for the table, fractions are rounded. */
   percent: number;
   message?: string;
+  /** The phase the report belongs to; a late report of another phase is dropped. Unset: any. */
+  phase?: 'initializing' | 'running';
 }
 
 export interface TimelineEntry {
@@ -67,4 +70,5 @@ export interface TaskMemo {
   error?: string | null;
   failed_step?: TaskStatus | null;
   exit_code?: number | null;
+  triggered_by?: string | null;
 }

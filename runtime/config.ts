@@ -9,6 +9,8 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   TASKDECK_DATA: z.string().min(1).default('.taskdeck'),
   TASKDECK_TASK_QUEUE: z.string().min(1).default('taskdeck'),
+  /** Free space every store write leaves on the data folder's disk; writes that would eat into it fail. */
+  TASKDECK_MIN_FREE_MB: z.coerce.number().int().min(0).default(100),
   /** How often the API's one shared poller asks visibility what changed. */
   TASKDECK_POLL_MS: z.coerce.number().int().min(100).default(1000),
   /** Unset: `npm start` runs an embedded dev server. Set: use that cluster, start none. */
@@ -37,6 +39,8 @@ export interface Config {
   port: number;
   dataDir: string;
   logsRoot: string;
+  /** Free space (bytes) store writes leave on the data folder's disk. */
+  minFreeBytes: number;
   taskQueue: string;
   pollMs: number;
   temporal: {
@@ -70,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     dataDir,
     logsRoot: resolve(dataDir, 'logs'),
+    minFreeBytes: e.TASKDECK_MIN_FREE_MB * 1024 * 1024,
     taskQueue: e.TASKDECK_TASK_QUEUE,
     pollMs: e.TASKDECK_POLL_MS,
     temporal: {

@@ -1,36 +1,54 @@
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { progressSignal } from '../core';
+import { gpuTaskQueue, progressSignal } from '../core';
 import { bootstrapNamespace } from '../runtime/bootstrap';
 import { loadConfig, temporalAddress } from '../runtime/config';
 import { connectClient, connectWorker } from '../runtime/connection';
 
-/** The worker process: bootstraps the namespace, then runs every task type on the task queue. */
+/**
+ * The worker process: bootstraps the namespace, then runs every task type on the task queue,
+ * and the heavy activities of GPU-bound types on the GPU queue, one at a time.
+ */
 async function run(): Promise<void> {
   const config = loadConfig();
   const { connection, client } = await connectClient(config);
   const nativeConnection = await connectWorker(config);
   try {
     await bootstrapNamespace(connection, config.temporal.namespace);
+    const activities = createActivities({
+      logsRoot: config.logsRoot,
+      dataRoot: config.dataDir,
+      minFreeBytes: config.minFreeBytes,
+      taskQueue: config.taskQueue,
+      client,
+      reportProgress: async (workflowId, runId, update) => {
+        await client.workflow.getHandle(workflowId, runId).signal(progressSignal, update);
+      },
+    });
+    // Heartbeats carry the freshest progress to the detail view and bring abort to the
+    // activity; by default the SDK sends them only every 12 s with our heartbeat timeout.
+    const heartbeats = { maxHeartbeatThrottleInterval: '1 second', defaultHeartbeatThrottleInterval: '1 second' } as const;
     const worker = await Worker.create({
       connection: nativeConnection,
       namespace: config.temporal.namespace,
       taskQueue: config.taskQueue,
       workflowsPath: require.resolve('../workflows'),
-      // Heartbeats carry the freshest progress to the detail view and bring abort to the
-      // activity; by default the SDK sends them only every 12 s with our heartbeat timeout.
-      maxHeartbeatThrottleInterval: '1 second',
-      defaultHeartbeatThrottleInterval: '1 second',
-      activities: createActivities({
-        logsRoot: config.logsRoot,
-        reportProgress: async (workflowId, runId, update) => {
-          await client.workflow.getHandle(workflowId, runId).signal(progressSignal, update);
-        },
-      }),
+      activities,
+      ...heartbeats,
     });
-    console.log(`taskdeck worker: polling ${config.taskQueue} on ${temporalAddress(config)} (${config.temporal.namespace})`);
+    const gpuWorker = await Worker.create({
+      connection: nativeConnection,
+      namespace: config.temporal.namespace,
+      taskQueue: gpuTaskQueue(config.taskQueue),
+      activities,
+      // One GPU: the GPU queue workflow already hands it to one task at a time; this holds even
+      // for activities scheduled there by other means.
+      maxConcurrentActivityTaskExecutions: 1,
+      ...heartbeats,
+    });
+    console.log(`taskdeck worker: polling ${config.taskQueue} and ${gpuTaskQueue(config.taskQueue)} on ${temporalAddress(config)} (${config.temporal.namespace})`);
     // Worker.run() handles SIGINT/SIGTERM itself: it stops polling and lets running activities wind down.
-    await worker.run();
+    await Promise.all([worker.run(), gpuWorker.run()]);
   } finally {
     await nativeConnection.close();
     await connection.close();

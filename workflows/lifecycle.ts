@@ -1,27 +1,44 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
+  ParentClosePolicy,
+  condition,
+  getExternalWorkflowHandle,
   isCancellation,
+  proxyActivities,
   setCurrentDetails,
   setHandler,
+  startChild,
   upsertMemo,
   upsertSearchAttributes,
+  uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SearchAttributePair } from '@temporalio/common';
+import type { TaskActivities } from '../activities';
 import {
   SA,
   STATUS_LABEL,
   TASK_TYPES,
+  datasetEntityId,
+  gpuPositionSignal,
+  gpuQueueId,
+  gpuReleaseSignal,
+  isExclusive,
   metaSearchAttributes,
   progressSignal,
+  releaseDatasetSignal,
   taskMeta,
   taskStateQuery,
+  type ReleaseDatasetRequest,
+  type TaskMeta,
   type TaskFailure,
   type TaskMemo,
   type TaskRequest,
   type TaskState,
   type TaskStatus,
+  type TaskTypeDefinition,
   type TaskTypeId,
 } from '../core';
 
@@ -31,7 +48,18 @@ export interface TaskPhases<Input, Prepared, Result> {
   initialize(input: Input): Promise<Prepared>;
   /** The work itself: the task shows `running`; activities report progress meanwhile. */
   run(prepared: Prepared): Promise<Result>;
+  /** Whether the dataset's index is complete after the task completed, when the task changes it. */
+  indexedAfter?(result: Result): boolean | undefined;
+  /** A task to start when this one completes; it takes over this task's dataset lease atomically. */
+  followUp?(input: Input, result: Result): { type: TaskTypeId; input: unknown } | undefined;
+  /** Removes what the task staged, on every path (completed, failed, aborted). */
+  cleanup?(): Promise<void>;
 }
+
+const { acquireDatasetLease, requestGpu } = proxyActivities<TaskActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { maximumAttempts: 5 },
+});
 
 /**
  * Runs a task through the one lifecycle shared by every type:
@@ -65,8 +93,10 @@ export async function runTask<Input, Prepared, Result>(
   };
 
   setHandler(taskStateQuery, () => state);
-  setHandler(progressSignal, ({ percent, message }) => {
+  setHandler(progressSignal, ({ percent, message, phase }) => {
     if (state.status !== 'initializing' && state.status !== 'running') return;
+    // Each phase counts 0-100 on its own; a late report of the finished phase must not count.
+    if (phase && phase !== state.status) return;
     const whole = Math.max(0, Math.min(100, Math.floor(percent)));
     const text = message ?? null;
     // Progress never goes back: a late signal from an earlier attempt must not rewind the bar.
@@ -98,24 +128,41 @@ export async function runTask<Input, Prepared, Result>(
     showInTemporalUi(state);
   };
 
-  const startedAt = new Date();
-  state.started_at = startedAt.toISOString();
-  transition('initializing', [
+  // A task started by any client lists as pending with its labels before it waits for anything.
+  upsertSearchAttributes([
     { key: SA.type, value: typeId },
-    { key: SA.startedAt, value: startedAt },
-    { key: SA.progress, value: 0 },
+    { key: SA.status, value: 'pending' },
+    { key: SA.updatedAt, value: new Date() },
     ...metaSearchAttributes(meta),
   ]);
-  if (meta.name) upsertMemo({ name: meta.name } satisfies TaskMemo);
+  if (meta.name || meta.triggered_by) {
+    upsertMemo({ ...(meta.name && { name: meta.name }), ...(meta.triggered_by && { triggered_by: meta.triggered_by }) } satisfies TaskMemo);
+  }
+
+  const definition: TaskTypeDefinition = TASK_TYPES[typeId];
+  const inputCheck = definition.input.safeParse(rawInput);
+  const leases = new Leases(info.workflowId, info.taskQueue, meta);
+  const startProcessing = (): void => {
+    const startedAt = new Date();
+    state.started_at = startedAt.toISOString();
+    transition('initializing', [
+      { key: SA.startedAt, value: startedAt },
+      { key: SA.progress, value: 0 },
+    ]);
+  };
 
   try {
+    if (metaCheck.success && inputCheck.success) {
+      // Pending covers waiting for the dataset and the GPU: no duration accumulates meanwhile.
+      await leases.acquire(definition, (message) => setPendingMessage(state, message));
+    }
+    startProcessing();
     if (!metaCheck.success) {
       throw ApplicationFailure.create({
         message: `Invalid task metadata: ${metaCheck.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
         nonRetryable: true,
       });
     }
-    const inputCheck = TASK_TYPES[typeId].input.safeParse(rawInput);
     if (!inputCheck.success) {
       throw ApplicationFailure.create({
         message: `Invalid input: ${inputCheck.error.issues.map((i) => `${['input', ...i.path].join('.')}: ${i.message}`).join('; ')}`,
@@ -124,11 +171,20 @@ export async function runTask<Input, Prepared, Result>(
     }
     state.input = inputCheck.data;
     const prepared = await phases.initialize(inputCheck.data as Input);
-    transition('running');
+    // Running counts its own 0-100: the bar showed initialization until now.
+    state.progress = 0;
+    transition('running', [{ key: SA.progress, value: 0 }]);
     const result = await phases.run(prepared);
     state.result = result ?? null;
     state.progress = 100;
     state.exit_code = exitCodeOf(result);
+    const next = phases.followUp?.(inputCheck.data as Input, result);
+    if (next) {
+      const followUp = await leases.handOver(next, phases.indexedAfter?.(result));
+      state.result = { ...(result as object), follow_up: followUp };
+    } else {
+      await leases.release(phases.indexedAfter?.(result));
+    }
     finish(state, 'completed');
     transition('completed', [{ key: SA.progress, value: 100 }]);
     upsertMemo({ message: state.message, exit_code: state.exit_code } satisfies TaskMemo);
@@ -155,6 +211,102 @@ export async function runTask<Input, Prepared, Result>(
       nonRetryable: true,
       details: [failure],
     });
+  } finally {
+    // Failed and aborted tasks leave the dataset as it was: no outcome, just the release.
+    await CancellationScope.nonCancellable(async () => {
+      await leases.release(undefined);
+      await phases.cleanup?.();
+    });
+  }
+}
+
+function setPendingMessage(state: TaskState, message: string): void {
+  state.message = message;
+  upsertMemo({ message } satisfies TaskMemo);
+  upsertSearchAttributes([{ key: SA.updatedAt, value: new Date() }]);
+  showInTemporalUi(state);
+}
+
+/**
+ * The dataset lease and the GPU lease of one task. Both are taken while the task is pending and
+ * given back when it ends, on every path; releasing twice is harmless.
+ */
+class Leases {
+  private dataset: string | undefined;
+  private gpu = false;
+
+  constructor(
+    private readonly taskId: string,
+    private readonly taskQueue: string,
+    private readonly meta: TaskMeta,
+  ) {}
+
+  async acquire(definition: TaskTypeDefinition, wait: (message: string) => void): Promise<void> {
+    const datasetId = this.meta.dataset_id;
+    if (definition.dataset !== 'none' && !datasetId) {
+      throw ApplicationFailure.create({ message: `A ${definition.label} task needs dataset_id`, nonRetryable: true });
+    }
+    if (datasetId && isExclusive(definition.access)) {
+      // The API took the lease before starting the task; this is the same idempotent request, so a
+      // task started from the Temporal CLI or any client obeys the same rules.
+      const outcome = await acquireDatasetLease({ dataset_id: datasetId, task_type: definition.id, access: definition.access });
+      if (!outcome.ok) {
+        throw ApplicationFailure.create({ type: 'DatasetBusy', message: `Dataset ${datasetId}: ${outcome.message}`, nonRetryable: true });
+      }
+      this.dataset = datasetId;
+    }
+    if (definition.resource === 'gpu') {
+      let position = Infinity;
+      setHandler(gpuPositionSignal, (update) => void (position = update.position));
+      this.gpu = true;
+      await requestGpu({ task_id: this.taskId });
+      wait('Waiting for the GPU');
+      while (position !== 0) {
+        const seen = position;
+        if (Number.isFinite(seen)) wait(`Waiting for the GPU, ${seen} ahead`);
+        await condition(() => position !== seen);
+      }
+    }
+  }
+
+  async release(indexed: boolean | undefined): Promise<void> {
+    await this.releaseGpu();
+    await this.releaseDataset({ task_id: this.taskId, indexed });
+  }
+
+  /** Starts the follow-up task, which takes over the dataset lease before it exists, so nothing slips in between. */
+  async handOver(next: { type: TaskTypeId; input: unknown }, indexed: boolean | undefined): Promise<string> {
+    await this.releaseGpu();
+    const childId = uuid4();
+    await this.releaseDataset({ task_id: this.taskId, indexed, handover_to: { task_id: childId, task_type: next.type } });
+    const meta: TaskMeta = { ...this.meta, name: undefined, retry_of: undefined, triggered_by: this.taskId };
+    await startChild(next.type, {
+      workflowId: childId,
+      args: [{ input: next.input, ...meta }],
+      // The follow-up outlives this task; it is a task of its own in the table.
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      typedSearchAttributes: [
+        { key: SA.type, value: next.type },
+        { key: SA.status, value: 'pending' },
+        { key: SA.updatedAt, value: new Date() },
+        ...metaSearchAttributes(meta),
+      ],
+      memo: { triggered_by: this.taskId } satisfies TaskMemo,
+    });
+    return childId;
+  }
+
+  private async releaseGpu(): Promise<void> {
+    if (!this.gpu) return;
+    this.gpu = false;
+    await getExternalWorkflowHandle(gpuQueueId(this.taskQueue)).signal(gpuReleaseSignal, { task_id: this.taskId });
+  }
+
+  private async releaseDataset(request: ReleaseDatasetRequest): Promise<void> {
+    const datasetId = this.dataset;
+    if (!datasetId) return;
+    this.dataset = undefined;
+    await getExternalWorkflowHandle(datasetEntityId(datasetId)).signal(releaseDatasetSignal, request);
   }
 }
 

@@ -1,7 +1,10 @@
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { api, apiUrl, startTask, uniqueTag, waitForStatus, type Task } from '../integration/helpers';
+import { folderWith, pngImage } from '../support/fixtures';
+import { tempDir } from '../support/stack';
 import { openBrowser, type BrowserSession } from './browser';
 
 /**
@@ -91,6 +94,21 @@ describe('task table', () => {
     await startTask({ name: other, input: { command: 'true' } });
     await row(other).waitFor({ timeout: 20_000 });
     expect(await page.evaluate('window.loadedOnce')).toBe(true);
+  });
+
+  it('generates the form of a dataset task type, asks for its dataset ID, and runs it', async () => {
+    const folder = folderWith(join(tempDir('e2e-media'), 'media'), { 'a.png': pngImage([200, 30, 30]), 'b.png': pngImage([30, 200, 30]) });
+    await page.goto('/submit?type=dataset_creation');
+    await page.getByLabel('Folder').fill(folder);
+    await page.getByRole('button', { name: 'Start Dataset creation' }).click();
+    await page.getByText('Dataset creation needs a dataset ID').waitFor();
+    const datasetId = uniqueTag('ds');
+    await page.getByLabel('Dataset ID').fill(datasetId);
+    await page.getByLabel('Dataset', { exact: true }).fill('e2e photos');
+    await page.getByRole('button', { name: 'Start Dataset creation' }).click();
+    await page.waitForURL(/\/tasks\/[^/]+$/);
+    await page.locator('.page-header .badge[data-status="completed"]').waitFor({ timeout: 60_000 });
+    expect(await page.locator('.facts').textContent()).toContain(datasetId);
   });
 
   it('filters by tag, status and name, keeps the filters in the URL, and sorts by duration', async () => {

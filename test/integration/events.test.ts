@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { takeEvents, type SseEvent } from '../support/sse';
 import { api, apiUrl, startTask, uniqueTag, waitFor, waitForStatus } from './helpers';
-
-interface SseEvent {
-  event: string;
-  id?: string;
-  data: string;
-}
 
 /** A minimal server-sent events reader over fetch, as a browser's EventSource would see them. */
 async function openEvents(path: string, headers: Record<string, string> = {}) {
@@ -20,19 +15,9 @@ async function openEvents(path: string, headers: Record<string, string> = {}) {
       for (;;) {
         const { value, done } = await reader.read();
         if (done) return;
-        buffer += value;
-        let cut: number;
-        while ((cut = buffer.indexOf('\n\n')) !== -1) {
-          const block = buffer.slice(0, cut);
-          buffer = buffer.slice(cut + 2);
-          const event: SseEvent = { event: 'message', data: '' };
-          for (const line of block.split('\n')) {
-            if (line.startsWith('event: ')) event.event = line.slice(7);
-            else if (line.startsWith('data: ')) event.data += line.slice(6);
-            else if (line.startsWith('id: ')) event.id = line.slice(4);
-          }
-          if (!block.startsWith(':')) events.push(event);
-        }
+        const taken = takeEvents(buffer + value);
+        buffer = taken.rest;
+        events.push(...taken.events);
       }
     } catch {
       // aborted by close()
@@ -109,6 +94,17 @@ describe('GET /events', () => {
       );
     } finally {
       await second.close();
+    }
+  });
+
+  it('tells a client whose Last-Event-ID came from another API process to resync', async () => {
+    for (const stale of ['k0000000-3', '12', 'garbage']) {
+      const stream = await openEvents('/events', { 'Last-Event-ID': stale });
+      try {
+        await waitFor(`a resync for ${stale}`, async () => stream.events.some((e) => e.event === 'resync') || undefined);
+      } finally {
+        await stream.close();
+      }
     }
   });
 });

@@ -22,10 +22,28 @@ describe('service routes', () => {
     expect(res.body.temporal_ui_workflow_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/namespaces\/default\/workflows\/\{id\}\/\{run_id\}\/history$/);
   });
 
+  it('GET /task-types lists every task type of the seeds with a described input schema for the form', async () => {
+    type Entry = { id: string; label: string; dataset_access: string; resource: string; alias_of: string | null; input_schema: { properties?: Record<string, { description?: string }> } };
+    const types = (await api<Entry[]>('/task-types')).body;
+    const ids = types.map((t) => t.id);
+    expect(ids).toEqual(expect.arrayContaining([
+      'dataset_creation', 'media_addition', 'reindex', 'enrichment', 'label_propagation', 'model_training', 'model_validation',
+      'custom_metadata', 'snapshot_create', 'snapshot_restore', 'snapshot_clone',
+      'model_upload', 'dataset_upload', 'training', 'evaluation', 'synthesis', 'command',
+    ]));
+    for (const type of types) {
+      for (const [field, property] of Object.entries(type.input_schema.properties ?? {})) {
+        expect(property.description, `${type.id}.${field}`).toBeTruthy();
+      }
+    }
+    expect(types.find((t) => t.id === 'training')).toMatchObject({ alias_of: 'model_training', resource: 'gpu', dataset_access: 'read' });
+    expect(types.find((t) => t.id === 'enrichment')).toMatchObject({ dataset_access: 'write_indexed', resource: 'cpu' });
+  });
+
   it('GET /openapi.json documents the routes from the zod schemas', async () => {
     const res = await api<{ openapi: string; paths: Record<string, { get?: { parameters?: { name: string }[] } }>; components: { schemas: Record<string, unknown> } }>('/openapi.json');
     expect(res.body.openapi).toBe('3.1.0');
-    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/tasks', '/tasks/{id}', '/tasks/{id}/abort', '/tasks/{id}/retry', '/tasks/{id}/logs', '/events']));
+    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/tasks', '/tasks/{id}', '/tasks/{id}/abort', '/tasks/{id}/retry', '/tasks/{id}/logs', '/events', '/datasets', '/datasets/{id}', '/datasets/{id}/enrichment/retry']));
     const names = res.body.paths['/tasks'].get!.parameters!.map((p) => p.name);
     expect(names).toEqual(expect.arrayContaining(['limit', 'offset', 'within_hours', 'task_type', 'status', 'tag', 'sort']));
     expect(Object.keys(res.body.components.schemas)).toEqual(expect.arrayContaining(['Task', 'StartTask', 'Error', 'Input_command']));

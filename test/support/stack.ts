@@ -81,6 +81,8 @@ export interface Stack {
   temporalCli: string;
   taskQueue: string;
   dataDir: string;
+  /** The API process, for benches that read its memory or tests that kill it. */
+  apiPid: number;
   stop: () => Promise<void>;
 }
 
@@ -111,6 +113,7 @@ export async function startStack(name: string, taskQueue: string): Promise<Stack
     temporalCli: cli,
     taskQueue,
     dataDir,
+    apiPid: api.pid!,
     stop: async () => {
       await Promise.all([stopProcess(api), stopProcess(worker)]);
       await server.stop();

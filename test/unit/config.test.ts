@@ -9,6 +9,7 @@ describe('loadConfig', () => {
       port: 8080,
       dataDir: resolve('.taskdeck'),
       logsRoot: resolve('.taskdeck', 'logs'),
+      minFreeBytes: 100 * 1024 * 1024,
       taskQueue: 'taskdeck',
       pollMs: 1000,
       temporal: {

@@ -1,4 +1,4 @@
-import type { ApiErrorBody, LogPage, LogSearch, LogStream, TaskDetail, TaskRecord, TaskType, UiConfig } from './types';
+import type { ApiErrorBody, DatasetSummary, LogPage, LogSearch, LogStream, TaskDetail, TaskRecord, TaskType, UiConfig } from './types';
 
 /** A 4xx/5xx answer of the API, with its `{ error, field, issues }` body. */
 export class ApiError extends Error {
@@ -45,6 +45,7 @@ export const api = {
   },
   task: async (id: string, signal?: AbortSignal) => (await request<TaskDetail>(taskPath(id), { signal })).data,
   taskTypes: async () => (await request<TaskType[]>('/task-types')).data,
+  datasets: async () => (await request<DatasetSummary[]>('/datasets')).data,
   config: async () => (await request<UiConfig>('/config')).data,
   start: async (body: StartTaskBody) => (await request<TaskRecord>('/tasks', { method: 'POST', body: JSON.stringify(body) })).data,
   abort: async (id: string) => (await request<TaskRecord>(`${taskPath(id)}/abort`, { method: 'POST' })).data,

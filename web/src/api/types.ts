@@ -21,6 +21,8 @@ export interface TaskRecord {
   failed_step: TaskStatus | null;
   exit_code: number | null;
   retry_of: string | null;
+  /** The task that started this one as its follow-up (a reindex after a media addition). */
+  triggered_by: string | null;
   run_id: string;
 }
 
@@ -61,8 +63,18 @@ export interface TaskType {
   label: string;
   description: string;
   modifies_data: boolean;
+  /** Whether a start names an existing dataset, a new one, or none. */
+  dataset: 'existing' | 'new' | 'none';
   resource: 'cpu' | 'gpu';
+  alias_of: string | null;
   input_schema: JsonSchema;
+}
+
+/** An entry of `GET /datasets`. */
+export interface DatasetSummary {
+  id: string;
+  name: string;
+  status: string;
 }
 
 export type LogStream = 'stdout' | 'stderr';

@@ -129,8 +129,16 @@ function TaskDetailView({ task, receivedAt, refresh }: { task: TaskDetail; recei
               <pre>{task.error_detail.message}</pre>
             </div>
           )}
-          {(task.retry_of || task.retries.length > 0) && (
+          {(task.retry_of || task.triggered_by || task.retries.length > 0) && (
             <div className="retries">
+              {task.triggered_by && (
+                <p>
+                  Started as the follow-up of{' '}
+                  <Link to={`/tasks/${encodeURIComponent(task.triggered_by)}`} className="mono">
+                    {task.triggered_by}
+                  </Link>
+                </p>
+              )}
               {task.retry_of && (
                 <p>
                   Retry of <Link to={`/tasks/${encodeURIComponent(task.retry_of)}`} className="mono">{task.retry_of}</Link>

@@ -1,7 +1,7 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ApiError, api, type StartTaskBody } from '../api/client';
-import type { TaskType } from '../api/types';
+import type { DatasetSummary, TaskType } from '../api/types';
 import { useTaskTypes } from '../lib/taskTypes';
 import { fieldsOf, readInput, type Field } from './schemaFields';
 
@@ -53,11 +53,13 @@ function TaskForm({ type }: { type: TaskType }) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const datasets = useExistingDatasets(type.dataset === 'existing');
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const { input, errors: inputErrors } = readInput(fields, values);
     const found = Object.fromEntries(Object.entries(inputErrors).map(([k, v]) => [`input.${k}`, v]));
+    if (type.dataset !== 'none' && !meta.dataset_id?.trim()) found.dataset_id = `${type.label} needs a dataset ID`;
     setErrors(found);
     setFormError(undefined);
     if (Object.keys(found).length > 0) {
@@ -94,24 +96,46 @@ function TaskForm({ type }: { type: TaskType }) {
       <fieldset>
         <legend>Labels</legend>
         <div className="meta-grid">
-          {META_FIELDS.map((f) => (
-            <label key={f.name} className="field">
-              <span className="field-label">{f.label}</span>
-              <input
-                id={fieldId(f.name)}
-                value={meta[f.name] ?? ''}
-                placeholder={f.hint}
-                aria-invalid={errors[f.name] ? true : undefined}
-                aria-describedby={errors[f.name] ? `${fieldId(f.name)}-error` : undefined}
-                onChange={(e) => setMeta({ ...meta, [f.name]: e.target.value })}
-              />
-              {errors[f.name] && (
-                <span className="field-error" id={`${fieldId(f.name)}-error`}>
-                  {errors[f.name]}
+          {META_FIELDS.map((f) => {
+            const required = f.name === 'dataset_id' && type.dataset !== 'none';
+            const hint = f.name === 'dataset_id' ? DATASET_HINT[type.dataset] : f.hint;
+            return (
+              <div key={f.name} className="field">
+                <span className="field-label-row">
+                  <label className="field-label" htmlFor={fieldId(f.name)}>
+                    {f.label}
+                  </label>
+                  {required && (
+                    <span className="required" aria-hidden="true">
+                      *
+                    </span>
+                  )}
                 </span>
-              )}
-            </label>
-          ))}
+                <input
+                  id={fieldId(f.name)}
+                  value={meta[f.name] ?? ''}
+                  placeholder={hint}
+                  list={f.name === 'dataset_id' && datasets.length > 0 ? 'known-datasets' : undefined}
+                  aria-required={required || undefined}
+                  aria-invalid={errors[f.name] ? true : undefined}
+                  aria-describedby={errors[f.name] ? `${fieldId(f.name)}-error` : undefined}
+                  onChange={(e) => setMeta(withDatasetName({ ...meta, [f.name]: e.target.value }, datasets))}
+                />
+                {errors[f.name] && (
+                  <span className="field-error" id={`${fieldId(f.name)}-error`}>
+                    {errors[f.name]}
+                  </span>
+                )}
+              </div>
+            );
+          })}
+          <datalist id="known-datasets">
+            {datasets.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name} ({d.status})
+              </option>
+            ))}
+          </datalist>
         </div>
       </fieldset>
       {formError && (
@@ -129,6 +153,35 @@ function TaskForm({ type }: { type: TaskType }) {
       </div>
     </form>
   );
+}
+
+const DATASET_HINT: Record<TaskType['dataset'], string> = {
+  existing: 'ID of the dataset to work on',
+  new: 'ID for the new dataset',
+  none: '',
+};
+
+/** Datasets to pick from, for types that work on an existing one. */
+function useExistingDatasets(wanted: boolean): DatasetSummary[] {
+  const [datasets, setDatasets] = useState<DatasetSummary[]>([]);
+  useEffect(() => {
+    if (!wanted) return;
+    let active = true;
+    api.datasets().then(
+      (d) => active && setDatasets(d),
+      () => undefined,
+    );
+    return () => {
+      active = false;
+    };
+  }, [wanted]);
+  return wanted ? datasets : [];
+}
+
+/** Picking a known dataset ID fills in its name, unless one was typed. */
+function withDatasetName(meta: Record<string, string>, datasets: DatasetSummary[]): Record<string, string> {
+  const known = datasets.find((d) => d.id === meta.dataset_id);
+  return known && !meta.dataset?.trim() ? { ...meta, dataset: known.name } : meta;
 }
 
 const fieldId = (path: string) => `field-${path.replace(/\./g, '-')}`;

@@ -1,4 +1,5 @@
 import { Link } from 'react-router';
+import { isFinished } from '../../../core/statuses';
 import type { TaskType } from '../api/types';
 import { ActionsMenu } from '../components/ActionsMenu';
 import { LifecycleChain } from '../components/LifecycleChain';
@@ -81,6 +82,12 @@ export function TaskTable({ rows, view, types, onSort, onChange }: Props) {
               <td className="col-user">{task.user ?? '—'}</td>
               <td className="col-status">
                 <StatusBadge status={task.status} progress={task.progress} error={task.error} />
+                {/* What a live task is doing or waiting for, e.g. "Waiting for the GPU, 2 ahead". */}
+                {task.message && !isFinished(task.status) && (
+                  <span className="status-message" title={task.message}>
+                    {task.message}
+                  </span>
+                )}
               </td>
               <td className="col-lifecycle">
                 <LifecycleChain status={task.status} failedStep={task.failed_step} />

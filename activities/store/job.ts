@@ -1,0 +1,74 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { taskExecution } from '../context';
+import type { ActivityDeps } from '../deps';
+import { ProgressThrottle } from '../progress';
+
+const HEARTBEAT_MS = 1000;
+
+/** One store activity's link to its task: progress, heartbeats, cancellation. */
+export interface Job {
+  taskId: string;
+  /** Reports `done` of `total` steps and stops here if the task was aborted. */
+  step(done: number, total: number, message: string): void;
+  /** Stops here if the task was aborted (cancellation arrives with a heartbeat). */
+  checkCancelled(): void;
+  signal: AbortSignal;
+  /** What the previous attempt saved with `checkpoint` before its worker was lost; undefined on a first attempt. */
+  resumed: unknown;
+  /**
+   * Saves how far the work got. It goes out with the next heartbeat, so the retry that follows a
+   * lost worker continues from here instead of from 0.
+   */
+  checkpoint(state: unknown): void;
+}
+
+interface HeartbeatDetails {
+  progress?: unknown;
+  checkpoint?: unknown;
+}
+
+/**
+ * Runs store work as part of a task: heartbeats every second (liveness, and the way abort
+ * reaches the activity), sends throttled progress of this phase to the workflow.
+ */
+export async function withJob<T>(deps: ActivityDeps, phase: 'initializing' | 'running', work: (job: Job) => Promise<T>): Promise<T> {
+  const ctx = Context.current();
+  const execution = taskExecution();
+  const throttle = new ProgressThrottle((update) => deps.reportProgress(execution.workflowId, execution.runId, update));
+  const resumed = (ctx.info.heartbeatDetails as HeartbeatDetails | undefined)?.checkpoint;
+  let saved = resumed;
+  // Every heartbeat, the first included, carries the checkpoint: a retry that dies before it
+  // saves a newer one must not leave the next retry with nothing.
+  const beat = (): void => ctx.heartbeat({ progress: throttle.current, checkpoint: saved } satisfies HeartbeatDetails);
+  const heartbeat = setInterval(beat, HEARTBEAT_MS);
+  beat();
+  const checkCancelled = (): void => {
+    if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason ?? new Error('aborted');
+  };
+  try {
+    const result = await work({
+      taskId: execution.workflowId,
+      signal: ctx.cancellationSignal,
+      checkCancelled,
+      resumed,
+      checkpoint(state) {
+        saved = state;
+      },
+      step(done, total, message) {
+        checkCancelled();
+        throttle.report({ percent: total > 0 ? (100 * done) / total : 100, message, phase });
+      },
+    });
+    throttle.flush();
+    return result;
+  } finally {
+    clearInterval(heartbeat);
+    throttle.stop();
+  }
+}
+
+/** A failure the user must act on; retrying the same activity would fail the same way. */
+export function userError(message: string): ApplicationFailure {
+  return ApplicationFailure.create({ message, nonRetryable: true });
+}

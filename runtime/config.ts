@@ -11,6 +11,11 @@ const envSchema = z.object({
   TASKDECK_TASK_QUEUE: z.string().min(1).default('taskdeck'),
   /** Free space every store write leaves on the data folder's disk; writes that would eat into it fail. */
   TASKDECK_MIN_FREE_MB: z.coerce.number().int().min(0).default(100),
+  /**
+   * Activities one worker runs at once. A command task holds one for its whole run while its
+   * process does the work, so a worker for many long shell jobs wants more than the SDK's 100.
+   */
+  TASKDECK_WORKER_ACTIVITIES: z.coerce.number().int().min(1).max(100_000).default(100),
   /** How often the API's one shared poller asks visibility what changed. */
   TASKDECK_POLL_MS: z.coerce.number().int().min(100).default(1000),
   /** Unset: `npm start` runs an embedded dev server. Set: use that cluster, start none. */
@@ -42,6 +47,7 @@ export interface Config {
   /** Free space (bytes) store writes leave on the data folder's disk. */
   minFreeBytes: number;
   taskQueue: string;
+  workerActivities: number;
   pollMs: number;
   temporal: {
     /** Undefined until an embedded server is started or TEMPORAL_ADDRESS is given. */
@@ -76,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logsRoot: resolve(dataDir, 'logs'),
     minFreeBytes: e.TASKDECK_MIN_FREE_MB * 1024 * 1024,
     taskQueue: e.TASKDECK_TASK_QUEUE,
+    workerActivities: e.TASKDECK_WORKER_ACTIVITIES,
     pollMs: e.TASKDECK_POLL_MS,
     temporal: {
       address: e.TEMPORAL_ADDRESS,

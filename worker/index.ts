@@ -34,6 +34,7 @@ async function run(): Promise<void> {
       taskQueue: config.taskQueue,
       workflowsPath: require.resolve('../workflows'),
       activities,
+      maxConcurrentActivityTaskExecutions: config.workerActivities,
       ...heartbeats,
     });
     const gpuWorker = await Worker.create({

@@ -90,7 +90,7 @@ export interface Stack {
  * The real stack a test project runs against: a Temporal dev server on free ports with a fresh
  * database, and Taskdeck's own worker and API processes started from their entry points.
  */
-export async function startStack(name: string, taskQueue: string): Promise<Stack> {
+export async function startStack(name: string, taskQueue: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Stack> {
   const cli = testTemporalCli();
   const dataDir = tempDir(name);
   const server = await startTestServer(cli, dataDir);
@@ -101,6 +101,7 @@ export async function startStack(name: string, taskQueue: string): Promise<Stack
     TEMPORAL_ADDRESS: server.address,
     TEMPORAL_UI_URL: server.uiUrl,
     PORT: String(port),
+    ...extraEnv,
   };
   const output = process.env.TASKDECK_TEST_LOGS ? 'inherit' : 'ignore';
   const worker = runEntry('worker/index.ts', env, output);

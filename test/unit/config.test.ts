@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       logsRoot: resolve('.taskdeck', 'logs'),
       minFreeBytes: 100 * 1024 * 1024,
       taskQueue: 'taskdeck',
+      workerActivities: 100,
       pollMs: 1000,
       temporal: {
         address: undefined,

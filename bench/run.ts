@@ -45,18 +45,18 @@ async function run(): Promise<void> {
     await waitForIndex(http, TASKS);
 
     log('list, sort and first rows');
-    const list = await listFigures(client, http);
-    const sort = await sortFigures(http);
-    const firstRows = await firstRowsFigures(stack);
+    const list = await figure(() => listFigures(client, http));
+    const sort = await figure(() => sortFigures(http));
+    const firstRows = await figure(() => firstRowsFigures(stack));
 
     log('starts');
-    const starts = await startFigures(client, http, stack.taskQueue);
+    const starts = await figure(() => startFigures(client, http, stack.taskQueue));
 
     log('progress');
-    const progress = await progressFigures(client, http);
+    const progress = await figure(() => progressFigures(client, http));
 
     log(`${RUNNING} running tasks and ${SSE_CLIENTS} event clients`);
-    const events = await eventFigures(http, stack);
+    const events = await figure(() => eventFigures(http, stack));
 
     const results = {
       date: new Date().toISOString(),
@@ -181,7 +181,7 @@ async function progressFigures(client: Client, http: Http) {
 async function eventFigures(http: Http, stack: Stack) {
   const ids: string[] = [];
   await pool(RUNNING, CONCURRENCY, async () => void ids.push((await http.post<Task>('/tasks', { type: 'command', input: { command: 'sleep 900' } })).id));
-  await waitFor('running tasks', async () => (await http.get<Task[]>(`/tasks?status=running&limit=1`, true)).total >= RUNNING, 5 * 60_000);
+  await waitFor(`${RUNNING} running tasks`, async () => (await http.get<Task[]>(`/tasks?status=running&limit=1`, true)).total >= RUNNING, 15 * 60_000);
 
   const arrivals = new Map<string, number[]>();
   const clients = await Promise.all(
@@ -228,6 +228,16 @@ function startRaw(client: Client, taskQueue: string, workflowId: string, input: 
     { key: SA.dataset, value: `dataset-${i % 50}` },
   ];
   return client.workflow.start('command', { taskQueue, workflowId, args: [{ input, name: `bench task ${i}` }], typedSearchAttributes: attributes, memo: { name: `bench task ${i}` } });
+}
+
+/** One figure's section: a section that fails is reported as such, and the others still run. */
+async function figure<T>(measure: () => Promise<T>): Promise<T | { error: string }> {
+  try {
+    return await measure();
+  } catch (err) {
+    log(`failed: ${(err as Error).message}`);
+    return { error: (err as Error).message };
+  }
 }
 
 type Http = ReturnType<typeof httpClient>;

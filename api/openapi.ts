@@ -86,6 +86,19 @@ export function openApiDocument(): JsonSchema {
       '/tasks/{id}/abort': {
         post: { summary: 'Abort an unfinished task', parameters: [idParameter], responses: { 202: json('Task', 'Abort requested'), 404: error, 409: error } },
       },
+      '/tasks/{id}/kill': {
+        post: { summary: 'Kill: the same as abort', parameters: [idParameter], responses: { 202: json('Task', 'Abort requested'), 404: error, 409: error } },
+      },
+      '/tasks/{id}/pause': {
+        post: {
+          summary: 'Pause an initializing or running task: a command is stopped with SIGSTOP, other types wait at their next step',
+          parameters: [idParameter],
+          responses: { 200: json('Task', 'The paused task'), 404: error, 409: error },
+        },
+      },
+      '/tasks/{id}/resume': {
+        post: { summary: 'Resume a paused task where it stopped', parameters: [idParameter], responses: { 200: json('Task', 'The resumed task'), 404: error, 409: error } },
+      },
       '/tasks/{id}/retry': {
         post: { summary: 'Start a new task with the same input', parameters: [idParameter], responses: { 201: json('Task', 'The new task'), 404: error, 409: error } },
       },

@@ -24,7 +24,9 @@ export const taskRecordSchema = z.object({
   dataset_id: z.string().nullable(),
   user: z.string().nullable(),
   started_at: isoTime.nullable().describe('When processing started: pending time does not count'),
-  duration_ms: z.number().nullable().describe('Processing time, counted up to now while the task runs'),
+  duration_ms: z.number().nullable().describe('Processing time, counted up to now while the task runs; pauses do not count'),
+  paused_ms: z.number().int().min(0).describe('Time spent in finished pauses'),
+  paused_at: isoTime.nullable().describe('When the current pause began; null unless paused'),
   error: z.string().nullable(),
   failed_step: z.enum(TASK_STATUSES).nullable(),
   exit_code: z.number().int().nullable(),
@@ -60,6 +62,8 @@ export function toTaskRecord(info: Omit<WorkflowExecutionInfo, 'raw'>): TaskReco
     user: sa.get(SA.user) ?? null,
     started_at: startedAt ? startedAt.toISOString() : null,
     duration_ms: null,
+    paused_ms: memo.paused_ms ?? 0,
+    paused_at: status === 'paused' ? (memo.paused_at ?? null) : null,
     error: memo.error ?? SERVER_ENDED[status] ?? null,
     failed_step: memo.failed_step ?? null,
     exit_code: memo.exit_code ?? null,
@@ -102,5 +106,6 @@ export function present(record: TaskRecord, now = Date.now()): TaskRecord {
 export function durationMs(record: TaskRecord, now = Date.now()): number | null {
   if (!record.started_at) return null;
   const end = record.end_date ? Date.parse(record.end_date) : now;
-  return Math.max(0, end - Date.parse(record.started_at));
+  const pausing = record.paused_at ? Math.max(0, end - Date.parse(record.paused_at)) : 0;
+  return Math.max(0, end - Date.parse(record.started_at) - record.paused_ms - pausing);
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { arrayFromPayloads, defaultPayloadConverter, type SearchAttributePair } from '@temporalio/common';
 import {
   SA,
@@ -9,6 +9,8 @@ import {
   isExclusive,
   isFinished,
   metaSearchAttributes,
+  pauseUpdate,
+  resumeUpdate,
   taskStateQuery,
   temporalUiWorkflowTemplate,
   temporalUiWorkflowUrl,
@@ -129,6 +131,8 @@ export class TaskService {
       user: meta.user ?? null,
       started_at: null,
       duration_ms: null,
+      paused_ms: 0,
+      paused_at: null,
       error: null,
       failed_step: null,
       exit_code: null,
@@ -179,6 +183,32 @@ export class TaskService {
     if (isFinished(record.status)) throw conflict(`Task ${id} is already ${record.status}; only unfinished tasks can be aborted`);
     await handle.cancel();
     return record;
+  }
+
+  /**
+   * Pause and resume are Updates: the workflow's validator refuses what the task's state does not
+   * allow (a 409 with its reason), and the answer is the state after the change.
+   */
+  async pause(id: string): Promise<TaskRecord> {
+    return this.update(id, pauseUpdate, 'paused');
+  }
+
+  async resume(id: string): Promise<TaskRecord> {
+    return this.update(id, resumeUpdate, 'resumed');
+  }
+
+  private async update(id: string, update: typeof pauseUpdate, done: string): Promise<TaskRecord> {
+    const handle = this.o.client.workflow.getHandle(id);
+    const record = present(toTaskRecord(await this.describe(handle)));
+    if (isFinished(record.status)) throw conflict(`Task ${id} is already ${record.status}; it cannot be ${done}`);
+    try {
+      const state = await handle.executeUpdate(update);
+      return present({ ...record, status: state.status, task_status: STATUS_CODE[state.status], progress: state.progress, paused_ms: state.paused_ms, paused_at: state.paused_at });
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) throw conflict(`Task ${id}: ${err.cause?.message ?? err.message}`);
+      if (err instanceof WorkflowNotFoundError) throw conflict(`Task ${id} has ended; it cannot be ${done}`);
+      throw err;
+    }
   }
 
   /** A new task with the same type, input and labels, linked both ways to the original. */

@@ -31,3 +31,14 @@ export const gpuQueueQuery = defineQuery<{ queue: string[] }>('taskdeck.gpu.queu
 export const gpuQueueId = (taskQueue: string): string => `taskdeck-gpu:${taskQueue}`;
 /** Heavy activities of GPU-bound types run here, on a worker that runs one at a time. */
 export const gpuTaskQueue = (taskQueue: string): string => `${taskQueue}-gpu`;
+
+// ---- Pause and resume (operator actions on a running task) ----
+
+/**
+ * Pauses a processing task; the validator refuses a task that is not initializing or running.
+ * The workflow records `paused`; the running activity notices it (activities/pauseWatch.ts)
+ * and stops its process or blocks at its next step.
+ */
+export const pauseUpdate = defineUpdate<TaskState>('taskdeck.pause');
+/** Resumes a paused task where it stopped; the validator refuses a task that is not paused. */
+export const resumeUpdate = defineUpdate<TaskState>('taskdeck.resume');

@@ -58,6 +58,10 @@ export interface TaskState {
   message: string | null;
   started_at: string | null;
   finished_at: string | null;
+  /** Time spent paused in earlier pauses; it does not count as duration. */
+  paused_ms: number;
+  /** When the current pause began; null while not paused. */
+  paused_at: string | null;
   error: TaskFailure | null;
   result: unknown;
   exit_code: number | null;
@@ -71,4 +75,7 @@ export interface TaskMemo {
   failed_step?: TaskStatus | null;
   exit_code?: number | null;
   triggered_by?: string | null;
+  /** Pauses are left out of the duration: the time of finished pauses and the start of the current one. */
+  paused_ms?: number;
+  paused_at?: string | null;
 }

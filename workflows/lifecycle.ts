@@ -27,7 +27,9 @@ import {
   gpuReleaseSignal,
   isExclusive,
   metaSearchAttributes,
+  pauseUpdate,
   progressSignal,
+  resumeUpdate,
   releaseDatasetSignal,
   taskMeta,
   taskStateQuery,
@@ -87,16 +89,24 @@ export async function runTask<Input, Prepared, Result>(
     message: null,
     started_at: null,
     finished_at: null,
+    paused_ms: 0,
+    paused_at: null,
     error: null,
     result: null,
     exit_code: null,
   };
 
+  // The phase a pause interrupted, and goes back to on resume.
+  let pausedFrom: 'initializing' | 'running' | undefined;
+  const activePhase = (): TaskStatus => (state.status === 'paused' && pausedFrom ? pausedFrom : state.status);
+
   setHandler(taskStateQuery, () => state);
   setHandler(progressSignal, ({ percent, message, phase }) => {
-    if (state.status !== 'initializing' && state.status !== 'running') return;
+    // Output printed just before a pause still counts, so a paused task takes progress of its phase.
+    const active = activePhase();
+    if (active !== 'initializing' && active !== 'running') return;
     // Each phase counts 0-100 on its own; a late report of the finished phase must not count.
-    if (phase && phase !== state.status) return;
+    if (phase && phase !== active) return;
     const whole = Math.max(0, Math.min(100, Math.floor(percent)));
     const text = message ?? null;
     // Progress never goes back: a late signal from an earlier attempt must not rewind the bar.
@@ -127,6 +137,42 @@ export async function runTask<Input, Prepared, Result>(
     ]);
     showInTemporalUi(state);
   };
+
+  setHandler(
+    pauseUpdate,
+    () => {
+      pausedFrom = state.status as 'initializing' | 'running';
+      const now = new Date();
+      state.paused_at = now.toISOString();
+      transition('paused');
+      upsertMemo({ paused_ms: state.paused_ms, paused_at: state.paused_at } satisfies TaskMemo);
+      return state;
+    },
+    {
+      validator: () => {
+        if (state.status !== 'initializing' && state.status !== 'running') {
+          throw new Error(`Only an initializing or running task can be paused; this one is ${state.status}`);
+        }
+      },
+    },
+  );
+  setHandler(
+    resumeUpdate,
+    () => {
+      const pausedAt = state.paused_at ? Date.parse(state.paused_at) : Date.now();
+      state.paused_ms += Math.max(0, Date.now() - pausedAt);
+      state.paused_at = null;
+      transition(pausedFrom ?? 'running');
+      pausedFrom = undefined;
+      upsertMemo({ paused_ms: state.paused_ms, paused_at: null } satisfies TaskMemo);
+      return state;
+    },
+    {
+      validator: () => {
+        if (state.status !== 'paused') throw new Error(`Only a paused task can be resumed; this one is ${state.status}`);
+      },
+    },
+  );
 
   // A task started by any client lists as pending with its labels before it waits for anything.
   upsertSearchAttributes([
@@ -171,6 +217,8 @@ export async function runTask<Input, Prepared, Result>(
     }
     state.input = inputCheck.data;
     const prepared = await phases.initialize(inputCheck.data as Input);
+    // A task paused while initializing starts running only once resumed.
+    await condition(() => state.status !== 'paused');
     // Running counts its own 0-100: the bar showed initialization until now.
     state.progress = 0;
     transition('running', [{ key: SA.progress, value: 0 }]);
@@ -312,6 +360,12 @@ class Leases {
 
 function finish(state: TaskState, status: TaskStatus): void {
   state.finished_at = new Date().toISOString();
+  // A task that ends while paused (aborted, or its work finished as it paused) stops pausing at its end.
+  if (state.paused_at) {
+    state.paused_ms += Math.max(0, Date.now() - Date.parse(state.paused_at));
+    state.paused_at = null;
+    upsertMemo({ paused_ms: state.paused_ms, paused_at: null } satisfies TaskMemo);
+  }
   if (status === 'completed') state.message = state.message ?? 'Done';
 }
 

@@ -28,10 +28,23 @@ export function tasksRouter(index: TaskIndex, service: TaskService): Router {
     res.json(await service.detail(id));
   });
 
-  router.post('/tasks/:id/abort', async (req, res) => {
+  // Kill is abort under the name operators look for next to pause and resume.
+  for (const action of ['abort', 'kill']) {
+    router.post(`/tasks/:id/${action}`, async (req, res) => {
+      const { id } = parseOr400(taskIdParams, req.params);
+      const record = await service.abort(id);
+      res.status(202).json({ ...record, abort_requested: true });
+    });
+  }
+
+  router.post('/tasks/:id/pause', async (req, res) => {
     const { id } = parseOr400(taskIdParams, req.params);
-    const record = await service.abort(id);
-    res.status(202).json({ ...record, abort_requested: true });
+    res.json(await service.pause(id));
+  });
+
+  router.post('/tasks/:id/resume', async (req, res) => {
+    const { id } = parseOr400(taskIdParams, req.params);
+    res.json(await service.resume(id));
   });
 
   router.post('/tasks/:id/retry', async (req, res) => {

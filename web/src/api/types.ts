@@ -24,6 +24,8 @@ export interface TaskRecord {
   /** The task that started this one as its follow-up (a reindex after a media addition). */
   triggered_by: string | null;
   run_id: string;
+  paused_ms: number;
+  paused_at: string | null;
 }
 
 export interface TimelineEntry {

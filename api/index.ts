@@ -28,12 +28,13 @@ async function run(): Promise<void> {
     namespace: config.temporal.namespace,
     temporalUiUrl: config.temporal.uiUrl,
   });
-  const app = createApp({ connection, index, service, hub, logs: new LogStore(config.logsRoot), datasets });
+  const app = createApp({ connection, index, service, hub, logs: new LogStore(config.logsRoot), datasets, auth: config.auth });
 
   const server: Server = app.listen(config.port, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    console.log(`taskdeck api: http://localhost:${port} (Temporal ${temporalAddress(config)}, namespace ${config.temporal.namespace})`);
+    const auth = config.auth ? `authentication on, ${config.auth.size} tokens` : 'authentication off';
+    console.log(`taskdeck api: http://localhost:${port} (Temporal ${temporalAddress(config)}, namespace ${config.temporal.namespace}, ${auth})`);
   });
 
   const shutdown = (): void => {

@@ -36,7 +36,13 @@ export function openApiDocument(): JsonSchema {
   return {
     openapi: '3.1.0',
     info: { title: 'Taskdeck API', version: '0.1.0', description: 'Background tasks as Temporal workflows.' },
+    // Only when authentication is on (TASKDECK_AUTH_TOKENS / TASKDECK_AUTH_FILE): 401 without or
+    // with an unknown token, 403 when the role may not act. /healthz needs none.
+    security: [{ bearer: [] }],
     components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'EventSource and download links may pass it as ?access_token= on /events and the log follow/download routes' },
+      },
       schemas: {
         Task: schema(taskRecordSchema),
         StartTask: schema(startTaskBody),
@@ -84,23 +90,26 @@ export function openApiDocument(): JsonSchema {
         },
       },
       '/tasks/{id}/abort': {
-        post: { summary: 'Abort an unfinished task', parameters: [idParameter], responses: { 202: json('Task', 'Abort requested'), 404: error, 409: error } },
+        post: { summary: 'Abort an unfinished task', parameters: [idParameter], responses: { 202: json('Task', 'Abort requested'), 403: error, 404: error, 409: error } },
+      },
+      '/me': {
+        get: { summary: 'Who the token signs in: `{auth, user, role}`; all null with authentication off', responses: { 200: { description: 'The caller' }, 401: error } },
       },
       '/tasks/{id}/kill': {
-        post: { summary: 'Kill: the same as abort', parameters: [idParameter], responses: { 202: json('Task', 'Abort requested'), 404: error, 409: error } },
+        post: { summary: 'Kill: the same as abort', parameters: [idParameter], responses: { 202: json('Task', 'Abort requested'), 403: error, 404: error, 409: error } },
       },
       '/tasks/{id}/pause': {
         post: {
           summary: 'Pause an initializing or running task: a command is stopped with SIGSTOP, other types wait at their next step',
           parameters: [idParameter],
-          responses: { 200: json('Task', 'The paused task'), 404: error, 409: error },
+          responses: { 200: json('Task', 'The paused task'), 403: error, 404: error, 409: error },
         },
       },
       '/tasks/{id}/resume': {
-        post: { summary: 'Resume a paused task where it stopped', parameters: [idParameter], responses: { 200: json('Task', 'The resumed task'), 404: error, 409: error } },
+        post: { summary: 'Resume a paused task where it stopped', parameters: [idParameter], responses: { 200: json('Task', 'The resumed task'), 403: error, 404: error, 409: error } },
       },
       '/tasks/{id}/retry': {
-        post: { summary: 'Start a new task with the same input', parameters: [idParameter], responses: { 201: json('Task', 'The new task'), 404: error, 409: error } },
+        post: { summary: 'Start a new task with the same input', parameters: [idParameter], responses: { 201: json('Task', 'The new task'), 403: error, 404: error, 409: error } },
       },
       '/tasks/{id}/logs': {
         get: { summary: 'A page of 500 log lines with line counts', parameters: [idParameter, ...queryParameters(logPageQuery)], responses: { 200: { description: 'Log page' }, 400: error, 404: error } },
@@ -128,7 +137,7 @@ export function openApiDocument(): JsonSchema {
         post: {
           summary: "Retry the dataset's last failed or aborted enrichment",
           parameters: [idParameter],
-          responses: { 201: json('Task', 'The new enrichment task'), 404: error, 409: error },
+          responses: { 201: json('Task', 'The new enrichment task'), 403: error, 404: error, 409: error },
         },
       },
       '/events': { get: { summary: 'Task changes as server-sent `task` events', responses: { 200: sse('Task changes') } } },

@@ -14,6 +14,8 @@ import {
   taskStateQuery,
   temporalUiWorkflowTemplate,
   temporalUiWorkflowUrl,
+  type Principal,
+  type TaskAction,
   type TaskMemo,
   type ProgressUpdate,
   type TaskMeta,
@@ -25,6 +27,7 @@ import {
 } from '../core';
 import { acquireDatasetLease, releaseDatasetLease } from '../runtime/leases';
 import type { DatasetStore } from './datasetStore';
+import { authorize } from './auth';
 import { HttpError, conflict, notFound } from './errors';
 import type { TaskIndex } from './taskIndex';
 import { present, toTaskRecord, type TaskRecord } from './taskRecord';
@@ -177,9 +180,10 @@ export class TaskService {
   }
 
   /** Abort is Temporal cancellation: the workflow records `aborted` and its activity stops. */
-  async abort(id: string): Promise<TaskRecord> {
+  async abort(id: string, actor?: Principal, action: 'abort' | 'kill' = 'abort'): Promise<TaskRecord> {
     const handle = this.o.client.workflow.getHandle(id);
     const record = present(toTaskRecord(await this.describe(handle)));
+    authorize(actor, action, record);
     if (isFinished(record.status)) throw conflict(`Task ${id} is already ${record.status}; only unfinished tasks can be aborted`);
     await handle.cancel();
     return record;
@@ -189,17 +193,18 @@ export class TaskService {
    * Pause and resume are Updates: the workflow's validator refuses what the task's state does not
    * allow (a 409 with its reason), and the answer is the state after the change.
    */
-  async pause(id: string): Promise<TaskRecord> {
-    return this.update(id, pauseUpdate, 'paused');
+  async pause(id: string, actor?: Principal): Promise<TaskRecord> {
+    return this.update(id, pauseUpdate, actor, 'pause', 'paused');
   }
 
-  async resume(id: string): Promise<TaskRecord> {
-    return this.update(id, resumeUpdate, 'resumed');
+  async resume(id: string, actor?: Principal): Promise<TaskRecord> {
+    return this.update(id, resumeUpdate, actor, 'resume', 'resumed');
   }
 
-  private async update(id: string, update: typeof pauseUpdate, done: string): Promise<TaskRecord> {
+  private async update(id: string, update: typeof pauseUpdate, actor: Principal | undefined, action: TaskAction, done: string): Promise<TaskRecord> {
     const handle = this.o.client.workflow.getHandle(id);
     const record = present(toTaskRecord(await this.describe(handle)));
+    authorize(actor, action, record);
     if (isFinished(record.status)) throw conflict(`Task ${id} is already ${record.status}; it cannot be ${done}`);
     try {
       const state = await handle.executeUpdate(update);
@@ -212,13 +217,15 @@ export class TaskService {
   }
 
   /** A new task with the same type, input and labels, linked both ways to the original. */
-  async retry(id: string): Promise<TaskRecord> {
+  async retry(id: string, actor?: Principal): Promise<TaskRecord> {
     const handle = this.o.client.workflow.getHandle(id);
     const record = present(toTaskRecord(await this.describe(handle)));
+    authorize(actor, 'retry', record);
     if (!isFinished(record.status)) throw conflict(`Task ${id} is still ${record.status}; abort it or wait for it to end before retrying`);
     if (!(record.task_type in TASK_TYPES)) throw conflict(`Task ${id} has type ${record.task_type}, which this Taskdeck cannot start`);
     const { input, ...meta } = await this.originalRequest(id);
-    return this.start(record.task_type as TaskTypeId, input, { ...meta, retry_of: id });
+    // With authentication the retry is the retrier's task: the User column shows who started it.
+    return this.start(record.task_type as TaskTypeId, input, { ...meta, ...(actor && { user: actor.user }), retry_of: id });
   }
 
   /** The 404 of every task route: unknown ID, or a workflow that is not a Taskdeck task. */

@@ -1,0 +1,142 @@
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freePort, runEntry, stopProcess, waitForHttp } from '../support/stack';
+import { api, uniqueTag, waitFor, type Task } from './helpers';
+
+/**
+ * A second API process with authentication on, against the suite's Temporal and worker, so the
+ * other tests keep their API without auth.
+ */
+const TOKENS = { ada: 't-ada', bob: 't-bob', olga: 't-olga', root: 't-root' } as const;
+type Caller = keyof typeof TOKENS;
+const ROLE: Record<Caller, string> = { ada: 'user', bob: 'user', olga: 'operator', root: 'admin' };
+
+let base: string;
+let apiProcess: ChildProcess;
+
+beforeAll(async () => {
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  apiProcess = runEntry('api/index.ts', {
+    TASKDECK_DATA: inject('dataDir'),
+    TASKDECK_TASK_QUEUE: inject('taskQueue'),
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    PORT: String(port),
+    TASKDECK_AUTH_TOKENS: Object.entries(TOKENS).map(([user, token]) => `${token}:${user}:${ROLE[user as Caller]}`).join(','),
+  });
+  await waitForHttp(`${base}/healthz`);
+}, 120_000);
+afterAll(async () => {
+  await stopProcess(apiProcess);
+});
+
+const as = (caller: Caller | 'nobody' | 'forger'): { base: string; headers: Record<string, string> } => ({
+  base,
+  headers: caller === 'nobody' ? {} : { authorization: `Bearer ${caller === 'forger' ? 'not-a-token' : TOKENS[caller]}` },
+});
+const call = <T = unknown>(caller: Caller | 'nobody' | 'forger', path: string, json?: unknown) =>
+  api<T>(path, { method: json === undefined && !path.match(/\/(abort|kill|pause|resume|retry)$/) ? 'GET' : 'POST', json, ...as(caller) });
+
+async function start(caller: Caller, command: string, extra: Record<string, unknown> = {}): Promise<Task> {
+  const res = await call<Task>(caller, '/tasks', { type: 'command', tag: uniqueTag('auth'), input: { command }, ...extra });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body;
+}
+
+async function statusOf(id: string): Promise<string> {
+  return (await call<Task>('root', `/tasks/${id}`)).body.status;
+}
+
+async function waitStatus(id: string, status: string): Promise<void> {
+  await waitFor(`${id} ${status}`, async () => (await statusOf(id)) === status, 30_000);
+}
+
+/** A task of ada's in the state the action needs. */
+async function adasTask(state: 'running' | 'paused' | 'finished'): Promise<Task> {
+  const task = await start('ada', state === 'finished' ? 'true' : 'sleep 60');
+  await waitStatus(task.id, state === 'finished' ? 'completed' : 'running');
+  if (state === 'paused') {
+    expect((await call('ada', `/tasks/${task.id}/pause`)).status).toBe(200);
+  }
+  return task;
+}
+
+const MUTATING = ['/tasks', '/tasks/x/abort', '/tasks/x/kill', '/tasks/x/pause', '/tasks/x/resume', '/tasks/x/retry', '/datasets/x/enrichment/retry'];
+
+describe('authentication', () => {
+  it('answers 401 without a token or with an unknown one, on every route, and says which', async () => {
+    for (const path of [...MUTATING, '/tasks', '/tasks/x', '/me', '/task-types', '/config', '/openapi.json', '/tasks/x/logs']) {
+      const method = MUTATING.includes(path) ? 'POST' : 'GET';
+      const missing = await api<{ error: string }>(path, { method, base, json: method === 'POST' ? {} : undefined });
+      expect(missing.status, `${method} ${path}`).toBe(401);
+      expect(missing.body.error).toBe('missing bearer token');
+      const forged = await api<{ error: string }>(path, { method, json: method === 'POST' ? {} : undefined, ...as('forger') });
+      expect(forged.status, `${method} ${path}`).toBe(401);
+      expect(forged.body.error).toBe('invalid token');
+    }
+    // Liveness probes need no token.
+    expect((await api('/healthz', { base })).status).toBe(200);
+    expect((await call('olga', '/me')).body).toEqual({ auth: true, user: 'olga', role: 'operator' });
+  });
+
+  it('takes ?access_token= only where a browser cannot send a header (events, log follow and download)', async () => {
+    const controller = new AbortController();
+    const events = await fetch(`${base}/events?access_token=${TOKENS.bob}`, { signal: controller.signal });
+    expect(events.status).toBe(200);
+    controller.abort();
+    const task = await adasTask('finished');
+    const download = await fetch(`${base}/tasks/${task.id}/logs/download?stream=stdout&access_token=${TOKENS.bob}`);
+    expect(download.status).toBe(200);
+    expect((await fetch(`${base}/tasks?access_token=${TOKENS.bob}`)).status).toBe(401);
+  });
+});
+
+describe('roles', () => {
+  it('lets every role submit, as itself: the User column and the user= filter show the real initiator', async () => {
+    const tag = uniqueTag('who');
+    const started = await Promise.all((['ada', 'olga', 'root'] as const).map((c) => start(c, 'true', { tag })));
+    expect(started.map((t) => t.user)).toEqual(['ada', 'olga', 'root']);
+    const forged = await call<{ error: string; field: string }>('ada', '/tasks', { type: 'command', input: { command: 'true' }, user: 'olga' });
+    expect(forged.status).toBe(403);
+    expect(forged.body.field).toBe('user');
+    const adas = await waitFor('the user filter', async () => {
+      const { body } = await call<Task[]>('bob', `/tasks?tag=${tag}&user=ada`);
+      return body.length === 1 ? body : undefined;
+    });
+    expect(adas[0].id).toBe(started[0].id);
+  });
+
+  // The matrix: each action on a task of ada's, by its owner, another user, an operator and an admin.
+  const ACTIONS = { abort: 'running', kill: 'running', pause: 'running', resume: 'paused', retry: 'finished' } as const;
+  const ALLOWED: Record<Caller, boolean> = { ada: true, bob: false, olga: true, root: true };
+
+  for (const [action, state] of Object.entries(ACTIONS)) {
+    it(`${action}: a user only on its own tasks, an operator or admin on any; a refused call changes nothing`, async () => {
+      const callers = Object.keys(ALLOWED) as Caller[];
+      const tasks = await Promise.all(callers.map(() => adasTask(state)));
+      const results = await Promise.all(callers.map((caller, i) => call<{ error: string; role: string; action: string }>(caller, `/tasks/${tasks[i].id}/${action}`)));
+      for (const [i, caller] of callers.entries()) {
+        const res = results[i];
+        if (ALLOWED[caller]) {
+          expect(res.status, `${caller} ${action}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
+        } else {
+          expect(res.status, `${caller} ${action}`).toBe(403);
+          expect(res.body).toMatchObject({ role: 'user', action });
+          expect(res.body.error).toMatch(new RegExp(`role user \\(${caller}\\) may not ${action}`));
+          expect(await statusOf(tasks[i].id)).toBe(state === 'finished' ? 'completed' : state);
+        }
+      }
+      if (action === 'retry') {
+        // The retry is the retrier's own task.
+        expect(results.filter((_, i) => ALLOWED[callers[i]]).map((r) => (r.body as unknown as Task).user)).toEqual(['ada', 'olga', 'root']);
+      }
+      // Leave nothing running.
+      await Promise.all(tasks.map((t) => call('root', `/tasks/${t.id}/abort`)));
+    });
+  }
+
+  // The dataset's enrichment retry is a task retry (the same role check on the enrichment's owner); here only that it passes authentication.
+  it('the enrichment retry route of a dataset takes a signed-in user to its own checks', async () => {
+    expect((await call('bob', '/datasets/no-such-dataset/enrichment/retry', {})).status).toBe(404);
+  });
+});

@@ -27,6 +27,8 @@ async function run(): Promise<void> {
     taskQueue: config.taskQueue,
     namespace: config.temporal.namespace,
     temporalUiUrl: config.temporal.uiUrl,
+    // Approval is a decision by someone other than the submitter: it needs to know who is who.
+    approvalTypes: config.auth ? config.approvalTypes : [],
   });
   const app = createApp({ connection, index, service, hub, logs: new LogStore(config.logsRoot), datasets, auth: config.auth });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TASK_TYPES, isExclusive } from '../core';
-import { logFollowQuery, logPageQuery, logSearchQuery, logStreamQuery, startTaskBody } from './schemas';
+import { approvalBody, logFollowQuery, logPageQuery, logSearchQuery, logStreamQuery, startTaskBody } from './schemas';
 import { listTasksQuery } from './taskQuery';
 import { taskRecordSchema } from './taskRecord';
 
@@ -107,6 +107,25 @@ export function openApiDocument(): JsonSchema {
       },
       '/tasks/{id}/resume': {
         post: { summary: 'Resume a paused task where it stopped', parameters: [idParameter], responses: { 200: json('Task', 'The resumed task'), 403: error, 404: error, 409: error } },
+      },
+      '/tasks/{id}/approve': {
+        post: {
+          summary: 'Approve a task in pending_approval (operator or admin): it goes on',
+          parameters: [idParameter],
+          requestBody: { content: { 'application/json': { schema: schema(approvalBody) } } },
+          responses: { 200: json('Task', 'The approved task, now pending'), 400: error, 403: error, 404: error, 409: error },
+        },
+      },
+      '/tasks/{id}/reject': {
+        post: {
+          summary: 'Reject a task in pending_approval (operator or admin): it ends rejected; `note` says why',
+          parameters: [idParameter],
+          requestBody: { content: { 'application/json': { schema: schema(approvalBody) } } },
+          responses: { 200: json('Task', 'The rejected task'), 400: error, 403: error, 404: error, 409: error },
+        },
+      },
+      '/approvals': {
+        get: { summary: 'Tasks waiting in pending_approval, oldest first, each with its input and resources', responses: { 200: { description: 'The approval queue' } } },
       },
       '/tasks/{id}/retry': {
         post: { summary: 'Start a new task with the same input', parameters: [idParameter], responses: { 201: json('Task', 'The new task'), 403: error, 404: error, 409: error } },

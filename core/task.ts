@@ -18,6 +18,7 @@ export const taskMeta = z
     user: label.optional().describe('Who started the task'),
     retry_of: label.optional().describe('Task this one retries'),
     triggered_by: label.optional().describe('Task that started this one as its follow-up'),
+    needs_approval: z.boolean().optional().describe('Waits in pending_approval until an operator approves or rejects it'),
   })
   .strict();
 export type TaskMeta = z.infer<typeof taskMeta>;
@@ -47,6 +48,21 @@ export interface TaskFailure {
   exit_code?: number;
 }
 
+/** An operator's decision on a task that waited for approval. */
+export interface ApprovalDecision {
+  decision: 'approved' | 'rejected';
+  by: string;
+  at: string;
+  /** The reviewer's note: why it was rejected, or anything worth saying on approval. */
+  note: string | null;
+}
+
+/** The argument of the approve and reject Updates: who decides, and why. */
+export interface ApprovalRequest {
+  by: string;
+  note?: string;
+}
+
 /** What the detail query answers: the task's live state as its workflow sees it. */
 export interface TaskState {
   task_type: string;
@@ -63,6 +79,8 @@ export interface TaskState {
   /** When the current pause began; null while not paused. */
   paused_at: string | null;
   error: TaskFailure | null;
+  /** Set once an operator approved or rejected a task that needed approval. */
+  approval?: ApprovalDecision | null;
   result: unknown;
   exit_code: number | null;
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ROLES, type Principal } from '../core/roles';
+import { TASK_TYPE_IDS, type TaskTypeId } from '../core/taskTypes';
 
 /**
  * The process environment, parsed and validated once. Nothing else in Taskdeck reads
@@ -24,6 +25,16 @@ const envSchema = z.object({
   TASKDECK_AUTH_FILE: z.string().min(1).optional(),
   /** `token:user:role,...`; turns authentication on (with the file's tokens, if both are given). */
   TASKDECK_AUTH_TOKENS: z.string().min(1).optional(),
+  /** Task types whose tasks wait for an operator's approval when a `user` submits them (with authentication on). */
+  TASKDECK_APPROVAL_TYPES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const types = (v ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+      const unknown = types.filter((t) => !(TASK_TYPE_IDS as string[]).includes(t));
+      if (unknown.length) ctx.addIssue({ code: 'custom', message: `unknown task type ${unknown.join(', ')}; known: ${TASK_TYPE_IDS.join(', ')}` });
+      return types as TaskTypeId[];
+    }),
   /** Unset: `npm start` runs an embedded dev server. Set: use that cluster, start none. */
   TEMPORAL_ADDRESS: z.string().min(1).optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -57,6 +68,8 @@ export interface Config {
   pollMs: number;
   /** API tokens and whom they sign in; undefined when authentication is off (the default). */
   auth: ReadonlyMap<string, Principal> | undefined;
+  /** Types whose tasks a `user` submits into pending_approval; only with authentication on. */
+  approvalTypes: readonly TaskTypeId[];
   temporal: {
     /** Undefined until an embedded server is started or TEMPORAL_ADDRESS is given. */
     address: string | undefined;
@@ -93,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerActivities: e.TASKDECK_WORKER_ACTIVITIES,
     pollMs: e.TASKDECK_POLL_MS,
     auth: authTokens(e.TASKDECK_AUTH_FILE, e.TASKDECK_AUTH_TOKENS),
+    approvalTypes: e.TASKDECK_APPROVAL_TYPES,
     temporal: {
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,

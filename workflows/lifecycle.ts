@@ -26,13 +26,16 @@ import {
   gpuQueueId,
   gpuReleaseSignal,
   isExclusive,
+  approveUpdate,
   metaSearchAttributes,
   pauseUpdate,
+  rejectUpdate,
   progressSignal,
   resumeUpdate,
   releaseDatasetSignal,
   taskMeta,
   taskStateQuery,
+  type ApprovalRequest,
   type ReleaseDatasetRequest,
   type TaskMeta,
   type TaskFailure,
@@ -43,6 +46,9 @@ import {
   type TaskTypeDefinition,
   type TaskTypeId,
 } from '../core';
+
+/** The failure type of a rejected task; its status search attribute says rejected. */
+const REJECTED = 'TaskRejected';
 
 /** The two phases every task type supplies; the runner owns everything around them. */
 export interface TaskPhases<Input, Prepared, Result> {
@@ -79,12 +85,14 @@ export async function runTask<Input, Prepared, Result>(
   const { input: rawInput, ...rawMeta } = request ?? ({} as TaskRequest);
   const metaCheck = taskMeta.safeParse(rawMeta);
   const meta = metaCheck.success ? metaCheck.data : {};
+  // A task that needs approval lists as pending_approval from its first moment.
+  const initial: TaskStatus = meta.needs_approval ? 'pending_approval' : 'pending';
   const state: TaskState = {
     task_type: typeId,
-    status: 'pending',
+    status: initial,
     input: rawInput,
     meta,
-    timeline: [{ status: 'pending', at: info.startTime.toISOString() }],
+    timeline: [{ status: initial, at: info.startTime.toISOString() }],
     progress: 0,
     message: null,
     started_at: null,
@@ -92,6 +100,7 @@ export async function runTask<Input, Prepared, Result>(
     paused_ms: 0,
     paused_at: null,
     error: null,
+    approval: null,
     result: null,
     exit_code: null,
   };
@@ -174,10 +183,32 @@ export async function runTask<Input, Prepared, Result>(
     },
   );
 
+  const whileWaitingForApproval = (_request: ApprovalRequest): void => {
+    if (state.status !== 'pending_approval') throw new Error(`Only a task pending approval can be approved or rejected; this one is ${state.status}`);
+  };
+  const decide = (decision: 'approved' | 'rejected', { by, note }: { by: string; note?: string }): TaskState => {
+    state.approval = { decision, by, at: new Date().toISOString(), note: note ?? null };
+    if (decision === 'approved') {
+      state.message = `Approved by ${by}${note ? `: ${note}` : ''}`;
+      upsertMemo({ message: state.message } satisfies TaskMemo);
+      transition('pending');
+    } else {
+      const message = `Rejected by ${by}${note ? `: ${note}` : ''}`;
+      state.error = { message, step: 'pending_approval' };
+      state.message = message;
+      finish(state, 'rejected');
+      transition('rejected');
+      upsertMemo({ message, error: message, failed_step: 'pending_approval' } satisfies TaskMemo);
+    }
+    return state;
+  };
+  setHandler(approveUpdate, (request) => decide('approved', request), { validator: whileWaitingForApproval });
+  setHandler(rejectUpdate, (request) => decide('rejected', request), { validator: whileWaitingForApproval });
+
   // A task started by any client lists as pending with its labels before it waits for anything.
   upsertSearchAttributes([
     { key: SA.type, value: typeId },
-    { key: SA.status, value: 'pending' },
+    { key: SA.status, value: initial },
     { key: SA.updatedAt, value: new Date() },
     ...metaSearchAttributes(meta),
   ]);
@@ -198,6 +229,13 @@ export async function runTask<Input, Prepared, Result>(
   };
 
   try {
+    if (state.status === 'pending_approval') {
+      setPendingMessage(state, 'Waiting for approval');
+      await condition(() => state.status !== 'pending_approval');
+      if (state.approval?.decision === 'rejected') {
+        throw ApplicationFailure.create({ type: REJECTED, message: state.error!.message, nonRetryable: true, details: [state.error] });
+      }
+    }
     if (metaCheck.success && inputCheck.success) {
       // Pending covers waiting for the dataset and the GPU: no duration accumulates meanwhile.
       await leases.acquire(definition, (message) => setPendingMessage(state, message));
@@ -238,6 +276,8 @@ export async function runTask<Input, Prepared, Result>(
     upsertMemo({ message: state.message, exit_code: state.exit_code } satisfies TaskMemo);
     return result;
   } catch (err) {
+    // Already recorded by the reject Update: the workflow fails with status rejected.
+    if (err instanceof ApplicationFailure && err.type === REJECTED) throw err;
     if (isCancellation(err)) {
       finish(state, 'aborted');
       transition('aborted');

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { TASK_TYPES, type TaskTypeId } from '../../core';
 import { principalOf } from '../auth';
 import { HttpError, parseOr400 } from '../errors';
-import { startTaskBody, taskIdParams } from '../schemas';
+import { approvalBody, startTaskBody, taskIdParams } from '../schemas';
 import type { TaskIndex } from '../taskIndex';
 import { listTasksQuery, queryTasks } from '../taskQuery';
 import type { TaskService } from '../taskService';
@@ -28,7 +28,7 @@ export function tasksRouter(index: TaskIndex, service: TaskService): Router {
       }
       meta.user = principal.user;
     }
-    const record = await service.start(type as TaskTypeId, validInput, meta);
+    const record = await service.start(type as TaskTypeId, validInput, meta, principal);
     res.status(201).location(`/tasks/${encodeURIComponent(record.id)}`).json(record);
   });
 
@@ -54,6 +54,24 @@ export function tasksRouter(index: TaskIndex, service: TaskService): Router {
   router.post('/tasks/:id/resume', async (req, res) => {
     const { id } = parseOr400(taskIdParams, req.params);
     res.json(await service.resume(id, principalOf(res)));
+  });
+
+  // Approval: an operator or admin lets a task in pending_approval go on, or ends it rejected.
+  router.post('/tasks/:id/approve', async (req, res) => {
+    const { id } = parseOr400(taskIdParams, req.params);
+    const { note } = parseOr400(approvalBody, req.body);
+    res.json(await service.approve(id, principalOf(res), note));
+  });
+
+  router.post('/tasks/:id/reject', async (req, res) => {
+    const { id } = parseOr400(taskIdParams, req.params);
+    const { note } = parseOr400(approvalBody, req.body);
+    res.json(await service.reject(id, principalOf(res), note));
+  });
+
+  // The approval queue: what waits for a decision, with the input and resources to review.
+  router.get('/approvals', async (_req, res) => {
+    res.json(await service.approvals());
   });
 
   router.post('/tasks/:id/retry', async (req, res) => {

@@ -16,6 +16,7 @@ describe('loadConfig', () => {
       workerActivities: 100,
       pollMs: 1000,
       auth: undefined,
+      approvalTypes: [],
       temporal: {
         address: undefined,
         namespace: 'default',
@@ -84,5 +85,10 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TASKDECK_AUTH_FILE: file })).toThrow(/TASKDECK_AUTH_FILE: .*tokens\.t\.role/);
     expect(() => loadConfig({ TASKDECK_AUTH_FILE: join(dir, 'missing.json') })).toThrow(/TASKDECK_AUTH_FILE: cannot read/);
     rmSync(dir, { recursive: true });
+  });
+
+  it('reads TASKDECK_APPROVAL_TYPES and names an unknown type', () => {
+    expect(loadConfig({ TASKDECK_APPROVAL_TYPES: 'command, model_training' }).approvalTypes).toEqual(['command', 'model_training']);
+    expect(() => loadConfig({ TASKDECK_APPROVAL_TYPES: 'command,bake' })).toThrow(/TASKDECK_APPROVAL_TYPES: unknown task type bake/);
   });
 });

@@ -4,10 +4,12 @@ import type { Connection } from '@temporalio/client';
 import express, { type Express } from 'express';
 import type { Principal } from '../core';
 import { authenticate } from './auth';
+import type { BatchService } from './batchService';
 import { errorHandler, HttpError } from './errors';
 import type { DatasetStore } from './datasetStore';
 import type { EventHub } from './eventHub';
 import type { LogStore } from './logStore';
+import { batchesRouter } from './routes/batches';
 import { datasetsRouter } from './routes/datasets';
 import { logsRouter } from './routes/logs';
 import { metaRouter } from './routes/meta';
@@ -19,6 +21,7 @@ export interface AppDeps {
   connection: Connection;
   index: TaskIndex;
   service: TaskService;
+  batches: BatchService;
   hub: EventHub;
   logs: LogStore;
   datasets: DatasetStore;
@@ -58,6 +61,7 @@ export function createApp(deps: AppDeps): Express {
   }
 
   app.use(authenticate(deps.auth));
+  app.use(batchesRouter(deps.batches));
   app.use(tasksRouter(deps.index, deps.service));
   app.use(logsRouter(deps.index, deps.service, deps.logs));
   app.use(metaRouter(deps.index, deps.service, deps.hub, deps.connection));

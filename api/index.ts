@@ -4,6 +4,7 @@ import { bootstrapNamespace } from '../runtime/bootstrap';
 import { loadConfig, temporalAddress } from '../runtime/config';
 import { connectClient } from '../runtime/connection';
 import { createApp } from './app';
+import { BatchService } from './batchService';
 import { DatasetStore } from './datasetStore';
 import { EventHub } from './eventHub';
 import { LogStore } from './logStore';
@@ -30,7 +31,8 @@ async function run(): Promise<void> {
     // Approval is a decision by someone other than the submitter: it needs to know who is who.
     approvalTypes: config.auth ? config.approvalTypes : [],
   });
-  const app = createApp({ connection, index, service, hub, logs: new LogStore(config.logsRoot), datasets, auth: config.auth });
+  const batches = new BatchService(client, config.temporal.namespace, index, service);
+  const app = createApp({ connection, index, service, batches, hub, logs: new LogStore(config.logsRoot), datasets, auth: config.auth });
 
   const server: Server = app.listen(config.port, () => {
     const address = server.address();

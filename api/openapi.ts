@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TASK_TYPES, isExclusive } from '../core';
 import { approvalBody, logFollowQuery, logPageQuery, logSearchQuery, logStreamQuery, startTaskBody } from './schemas';
+import { batchBody, bulkBody } from './batchService';
 import { listTasksQuery } from './taskQuery';
 import { taskRecordSchema } from './taskRecord';
 
@@ -122,6 +123,33 @@ export function openApiDocument(): JsonSchema {
           parameters: [idParameter],
           requestBody: { content: { 'application/json': { schema: schema(approvalBody) } } },
           responses: { 200: json('Task', 'The rejected task'), 400: error, 403: error, 404: error, 409: error },
+        },
+      },
+      '/batches': {
+        post: {
+          summary: 'Start many tasks under one batch id (each task as POST /tasks takes it); tasks that cannot start are listed in `failed`',
+          requestBody: { required: true, content: { 'application/json': { schema: schema(batchBody) } } },
+          responses: { 201: { description: '`{id, tasks, failed}`' }, 400: error, 401: error, 403: error },
+        },
+      },
+      '/batches/{id}': {
+        get: { summary: "A batch's overall progress, a count for each status, and its tasks", parameters: [idParameter], responses: { 200: { description: '`{id, total, progress, counts, finished, tasks}`' }, 404: error } },
+      },
+      '/batches/{id}/abort': {
+        post: { summary: 'Abort every unfinished task of the batch (a Temporal batch operation; a user aborts only its own)', parameters: [idParameter], responses: { 202: { description: '`{batch_id, job_id, query}`' }, 404: error } },
+      },
+      '/tasks/bulk/abort': {
+        post: {
+          summary: 'Abort the listed tasks (`ids`) or every task matching `filter` (the GET /tasks query), in one Temporal batch operation',
+          requestBody: { required: true, content: { 'application/json': { schema: schema(bulkBody) } } },
+          responses: { 202: { description: '`{accepted, refused, job_id}`; refused tasks carry the status and error each would get alone' }, 400: error },
+        },
+      },
+      '/tasks/bulk/retry': {
+        post: {
+          summary: 'Retry the listed tasks (`ids`) or every task matching `filter`',
+          requestBody: { required: true, content: { 'application/json': { schema: schema(bulkBody) } } },
+          responses: { 201: { description: '`{accepted: [{id, retry_id}], refused}`' }, 400: error },
         },
       },
       '/approvals': {

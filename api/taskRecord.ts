@@ -31,6 +31,7 @@ export const taskRecordSchema = z.object({
   failed_step: z.enum(TASK_STATUSES).nullable(),
   exit_code: z.number().int().nullable(),
   retry_of: z.string().nullable(),
+  batch_id: z.string().nullable().describe('The batch the task was started in (POST /batches)'),
   triggered_by: z.string().nullable().describe('The task that started this one as its follow-up (a reindex after a media addition)'),
   run_id: z.string(),
 });
@@ -68,6 +69,7 @@ export function toTaskRecord(info: Omit<WorkflowExecutionInfo, 'raw'>): TaskReco
     failed_step: memo.failed_step ?? null,
     exit_code: memo.exit_code ?? null,
     retry_of: sa.get(SA.retryOf) ?? null,
+    batch_id: sa.get(SA.batch) ?? null,
     triggered_by: memo.triggered_by ?? null,
     run_id: info.runId,
   };

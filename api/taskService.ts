@@ -157,6 +157,7 @@ export class TaskService {
       failed_step: null,
       exit_code: null,
       retry_of: meta.retry_of ?? null,
+      batch_id: meta.batch_id ?? null,
       triggered_by: null,
       run_id: handle.firstExecutionRunId,
     };

@@ -18,6 +18,7 @@ export const taskMeta = z
     user: label.optional().describe('Who started the task'),
     retry_of: label.optional().describe('Task this one retries'),
     triggered_by: label.optional().describe('Task that started this one as its follow-up'),
+    batch_id: label.optional().describe('The batch the task was started in'),
     needs_approval: z.boolean().optional().describe('Waits in pending_approval until an operator approves or rejects it'),
   })
   .strict();

@@ -38,6 +38,11 @@ const as = (caller: Caller | 'nobody' | 'forger'): { base: string; headers: Reco
 const call = <T = unknown>(caller: Caller | 'nobody' | 'forger', path: string, json?: unknown) =>
   api<T>(path, { method: json === undefined && !path.match(/\/(abort|kill|pause|resume|retry|approve|reject)$/) ? 'GET' : 'POST', json, ...as(caller) });
 
+interface Bulk {
+  accepted: { id: string }[];
+  refused: { id: string; status: number }[];
+}
+
 async function start(caller: Caller, command: string, extra: Record<string, unknown> = {}): Promise<Task> {
   const res = await call<Task>(caller, '/tasks', { type: 'command', tag: uniqueTag('auth'), input: { command }, ...extra });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -69,6 +74,10 @@ const MUTATING = [
   '/tasks',
   ...['abort', 'kill', 'pause', 'resume', 'retry', 'approve', 'reject'].map((a) => `/tasks/x/${a}`),
   '/datasets/x/enrichment/retry',
+  '/batches',
+  '/batches/x/abort',
+  '/tasks/bulk/abort',
+  '/tasks/bulk/retry',
 ];
 
 describe('authentication', () => {
@@ -154,6 +163,31 @@ describe('roles', () => {
       await Promise.all(tasks.map((t) => call('root', `/tasks/${t.id}/abort`)));
     });
   }
+
+  it('bulk actions and batches respect roles: a user acts only on its own tasks in them', async () => {
+    const task = await adasTask('running');
+    const byBob = await call<Bulk>('bob', '/tasks/bulk/abort', { ids: [task.id] });
+    expect(byBob.status).toBe(202);
+    expect(byBob.body).toMatchObject({ accepted: [], refused: [{ id: task.id, status: 403 }] });
+    const retryByBob = await call<Bulk>('bob', '/tasks/bulk/retry', { ids: [task.id] });
+    expect(retryByBob.body.refused).toMatchObject([{ id: task.id, status: 403 }]);
+
+    const batch = await call<{ id: string; tasks: Task[] }>('ada', '/batches', { tasks: [{ type: 'command', input: { command: 'sleep 60' } }] });
+    expect(batch.status).toBe(201);
+    expect(batch.body.tasks.map((t) => [t.user, t.status])).toEqual([['ada', 'pending_approval']]);
+    const forged = await call<{ field: string }>('ada', '/batches', { tasks: [{ type: 'command', input: { command: 'true' }, user: 'olga' }] });
+    expect(forged.body.field).toBe('tasks.0.user');
+    // Bob's batch abort selects only Bob's tasks: Ada's task keeps waiting.
+    const bobsAbort = await call<{ query: string }>('bob', `/batches/${batch.body.id}/abort`);
+    expect(bobsAbort.body.query).toContain("TaskdeckUser = 'bob'");
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await statusOf(batch.body.tasks[0].id)).toBe('pending_approval');
+
+    const byOlga = await call<Bulk>('olga', '/tasks/bulk/abort', { ids: [task.id] });
+    expect(byOlga.body.accepted).toEqual([{ id: task.id }]);
+    expect((await call('ada', `/batches/${batch.body.id}/abort`)).status).toBe(202);
+    await Promise.all([waitStatus(task.id, 'aborted'), waitStatus(batch.body.tasks[0].id, 'aborted')]);
+  });
 
   // The dataset's enrichment retry is a task retry (the same role check on the enrichment's owner); here only that it passes authentication.
   it('the enrichment retry route of a dataset takes a signed-in user to its own checks', async () => {

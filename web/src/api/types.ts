@@ -21,6 +21,7 @@ export interface TaskRecord {
   failed_step: TaskStatus | null;
   exit_code: number | null;
   retry_of: string | null;
+  batch_id: string | null;
   /** The task that started this one as its follow-up (a reindex after a media addition). */
   triggered_by: string | null;
   run_id: string;

@@ -1,7 +1,5 @@
-import type { ChildProcess } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort, runEntry, stopProcess, waitForHttp } from '../support/stack';
-import { api, uniqueTag, waitFor, type Task } from './helpers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, startExtraApi, uniqueTag, waitFor, type Task } from './helpers';
 
 /**
  * A second API process with authentication on, against the suite's Temporal and worker, so the
@@ -12,23 +10,16 @@ type Caller = keyof typeof TOKENS;
 const ROLE: Record<Caller, string> = { ada: 'user', bob: 'user', olga: 'operator', root: 'admin' };
 
 let base: string;
-let apiProcess: ChildProcess;
+let stopApi: () => Promise<unknown>;
 
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  apiProcess = runEntry('api/index.ts', {
-    TASKDECK_DATA: inject('dataDir'),
-    TASKDECK_TASK_QUEUE: inject('taskQueue'),
-    TEMPORAL_ADDRESS: inject('temporalAddress'),
-    PORT: String(port),
+  ({ base, stop: stopApi } = await startExtraApi({
     TASKDECK_APPROVAL_TYPES: 'command',
     TASKDECK_AUTH_TOKENS: Object.entries(TOKENS).map(([user, token]) => `${token}:${user}:${ROLE[user as Caller]}`).join(','),
-  });
-  await waitForHttp(`${base}/healthz`);
+  }));
 }, 120_000);
 afterAll(async () => {
-  await stopProcess(apiProcess);
+  await stopApi();
 });
 
 const as = (caller: Caller | 'nobody' | 'forger'): { base: string; headers: Record<string, string> } => ({

@@ -12,6 +12,7 @@ export interface TableView {
   status: string[];
   user: string;
   tag: string;
+  batch: string;
   q: string;
   sort: SortColumn;
   order: 'asc' | 'desc';
@@ -40,13 +41,14 @@ export const DEFAULT_VIEW: TableView = {
   status: [],
   user: '',
   tag: '',
+  batch: '',
   q: '',
   sort: 'time',
   order: 'desc',
   page: 1,
 };
 
-const TEXT_FILTERS = ['task_type', 'dataset', 'dataset_id', 'user', 'tag', 'q'] as const;
+const TEXT_FILTERS = ['task_type', 'dataset', 'dataset_id', 'user', 'tag', 'batch', 'q'] as const;
 
 export function viewFromUrl(params: URLSearchParams): TableView {
   const view: TableView = { ...DEFAULT_VIEW, status: params.getAll('status').filter((s) => statusesForFilter(s) !== undefined) };

@@ -115,4 +115,27 @@ describe('with authentication on', () => {
     await page.locator('.batch-counts [data-status="aborted"] dd').filter({ hasText: '2' }).waitFor({ timeout: 30_000 });
     await session.screenshot('batch-aborted');
   });
+
+  it('aborts the rows selected in the table, then retries every task matching the filter', async () => {
+    const tag = uniqueTag('bulk');
+    const tasks = await Promise.all(['one', 'two'].map(async (n) => (await post<Task>('olga', '/tasks', { type: 'command', name: `${tag}-${n}`, tag, input: { command: 'sleep 120' } })).body));
+    await waitFor('both running', async () => (await Promise.all(tasks.map((t) => statusOf(t.id)))).every((s) => s === 'running'));
+    await page.goto(`/?tag=${tag}`);
+    for (const t of tasks) await page.getByRole('checkbox', { name: `Select ${t.name}` }).check();
+    await page.getByText('2 selected').waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Abort selected' }).click();
+    await waitFor('both aborted', async () => (await Promise.all(tasks.map((t) => statusOf(t.id)))).every((s) => s === 'aborted'), 30_000);
+
+    await page.goto(`/?tag=${tag}&status=aborted`);
+    await page.getByText('All 2 matching:').waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Retry all' }).click();
+    const retries = await waitFor('the retries', async () => {
+      const { body } = await api<Task[]>(`/tasks?tag=${tag}&status=R&status=Q`, as('olga'));
+      return body.length === 2 ? body : undefined;
+    });
+    expect(retries.map((t) => t.retry_of).sort()).toEqual(tasks.map((t) => t.id).sort());
+    await post('olga', '/tasks/bulk/abort', { ids: retries.map((t) => t.id) });
+  });
 });

@@ -86,6 +86,14 @@ export function viewToApiQuery(view: TableView): URLSearchParams {
   return params;
 }
 
+/** The view's filter as `POST /tasks/bulk/*` takes it: the `GET /tasks` query without sort or page. */
+export function viewToBulkFilter(view: TableView): Record<string, string | string[]> {
+  const filter: Record<string, string | string[]> = { within_hours: String(view.within_hours) };
+  for (const key of TEXT_FILTERS) if (view[key]) filter[key] = view[key];
+  if (view.status.length) filter.status = view.status;
+  return filter;
+}
+
 /** Whether anything but the time window narrows the table (the empty state says which). */
 export function hasFilters(view: TableView): boolean {
   return TEXT_FILTERS.some((key) => view[key] !== '') || view.status.length > 0;

@@ -94,9 +94,15 @@ export function createCommandActivities(deps: ActivityDeps) {
         if (stopReason) return;
         stopReason = reason;
         signalGroup(child.pid, 'SIGTERM');
+        // A paused (stopped) group would not see the SIGTERM until continued.
+        signalGroup(child.pid, 'SIGCONT');
         setTimeout(() => signalGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS).unref();
       };
       const heartbeat = setInterval(() => ctx.heartbeat({ progress: throttle.current }), HEARTBEAT_MS);
+      // Pause stops the whole group where it is; resume continues it, so no work is redone.
+      const unwatch = deps.pauses.watch(workflowId, (paused) => {
+        if (!stopReason) signalGroup(child.pid, paused ? 'SIGSTOP' : 'SIGCONT');
+      });
       const onAbort = (): void => killGroup('aborted');
       ctx.cancellationSignal.addEventListener('abort', onAbort);
       const timeout = input.timeout_seconds
@@ -130,6 +136,7 @@ export function createCommandActivities(deps: ActivityDeps) {
         // Closed before the task can finish, on every path: a finished task's logs are complete.
         await Promise.all([closeFile(stdoutFile), closeFile(stderrFile)]);
         clearInterval(heartbeat);
+        unwatch();
         if (timeout) clearTimeout(timeout);
         ctx.cancellationSignal.removeEventListener('abort', onAbort);
         throttle.stop();

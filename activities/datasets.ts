@@ -63,7 +63,7 @@ export function createDatasetActivities(deps: ActivityDeps) {
         const dims = withIndex ? dimensions(await readFile(file.path)) : { width: null, height: null };
         added.push({ id: sha256.slice(0, 16), file: `${STORE.media}/${name}`, original_name: file.name, mime: file.mime, size: file.size, sha256, ...dims });
       }
-      job.step(i + 1, files.length, `Stored ${i + 1}/${files.length} files`);
+      await job.step(i + 1, files.length, `Stored ${i + 1}/${files.length} files`);
     }
     return added;
   };
@@ -135,7 +135,7 @@ export function createDatasetActivities(deps: ActivityDeps) {
               sha256,
               ...dimensions(content),
             });
-            job.step(i + 1, files.length, `Indexed ${i + 1}/${files.length} items`);
+            await job.step(i + 1, files.length, `Indexed ${i + 1}/${files.length} items`);
           }
           return { ...draft, index, manifest: { ...draft.manifest, indexed: true, media_count: index.length, bytes: sum(index), updated_at: now(), last_task: job.taskId } };
         });
@@ -155,7 +155,7 @@ export function createDatasetActivities(deps: ActivityDeps) {
             });
             if (f) features[item.id] = f;
             else skipped += 1;
-            job.step(i + 1, draft.index.length, `Enriched ${i + 1}/${draft.index.length} items`);
+            await job.step(i + 1, draft.index.length, `Enriched ${i + 1}/${draft.index.length} items`);
           }
           return { ...draft, features, manifest: { ...draft.manifest, updated_at: now(), last_task: job.taskId } };
         });
@@ -183,7 +183,7 @@ export function createDatasetActivities(deps: ActivityDeps) {
               labels[id] = { label: best.label, source: 'propagated', from: best.from };
               propagated += 1;
             }
-            job.step(i + 1, items.length, `Compared ${i + 1}/${items.length} items`);
+            await job.step(i + 1, items.length, `Compared ${i + 1}/${items.length} items`);
           }
           return { ...draft, labels, manifest: { ...draft.manifest, updated_at: now(), last_task: job.taskId } };
         });
@@ -228,7 +228,7 @@ export function createDatasetActivities(deps: ActivityDeps) {
               labels[id] = { label: String(label), source: 'metadata' };
               labelled += 1;
             }
-            job.step(i + 1, rows.length, `Imported ${i + 1}/${rows.length} rows`);
+            await job.step(i + 1, rows.length, `Imported ${i + 1}/${rows.length} rows`);
           }
           return { ...draft, metadata, labels, manifest: { ...draft.manifest, updated_at: now(), last_task: job.taskId } };
         });
@@ -245,7 +245,7 @@ export function createDatasetActivities(deps: ActivityDeps) {
         const staged = join(store.stagingDir(job.taskId), 'snapshot');
         await removeQuietly(staged);
         await cloneTree(version.dir, join(staged, 'data'));
-        job.step(1, 2, 'Copied the dataset');
+        await job.step(1, 2, 'Copied the dataset');
         const info: SnapshotInfo = {
           id: snapshotId,
           name: input.name ?? createdAt.toISOString(),
@@ -258,7 +258,7 @@ export function createDatasetActivities(deps: ActivityDeps) {
         await writeJson(join(staged, STORE.snapshotInfo), info);
         await mkdir(store.snapshotsDir(id), { recursive: true });
         await rename(staged, join(store.snapshotsDir(id), snapshotId));
-        job.step(2, 2, `Snapshot ${snapshotId} created`);
+        await job.step(2, 2, `Snapshot ${snapshotId} created`);
         return info;
       });
     },
@@ -283,12 +283,12 @@ export function createDatasetActivities(deps: ActivityDeps) {
           id,
           job.taskId,
           async (draft) => {
-            job.step(1, 2, 'Copied the snapshot');
+            await job.step(1, 2, 'Copied the snapshot');
             return { ...draft, manifest: { ...draft.manifest, updated_at: now(), last_task: job.taskId, source_snapshot: input.snapshot_id } };
           },
           from,
         );
-        job.step(2, 2, `Restored ${input.snapshot_id}`);
+        await job.step(2, 2, `Restored ${input.snapshot_id}`);
         return { dataset_id: id, media_count: version.manifest.media_count, indexed: version.manifest.indexed };
       });
     },
@@ -302,14 +302,14 @@ export function createDatasetActivities(deps: ActivityDeps) {
         await ensureFreeSpace(store.root, 0, deps.minFreeBytes);
         const version = await createDataset(store, input.new_dataset_id, job.taskId, async (dir) => {
           await cloneTree(from, dir);
-          job.step(1, 2, 'Copied the snapshot');
+          await job.step(1, 2, 'Copied the snapshot');
           const created = now();
           return {
             ...source,
             manifest: { ...source.manifest, id: input.new_dataset_id, name: input.new_name ?? input.new_dataset_id, created_at: created, updated_at: created, last_task: job.taskId, source_snapshot: `${id}/${input.snapshot_id}` },
           };
         });
-        job.step(2, 2, `Cloned into ${input.new_dataset_id}`);
+        await job.step(2, 2, `Cloned into ${input.new_dataset_id}`);
         return { dataset_id: input.new_dataset_id, media_count: version.manifest.media_count, indexed: version.manifest.indexed };
       });
     },

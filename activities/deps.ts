@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { ProgressUpdate } from '../core';
+import type { PauseSource } from './pauseWatch';
 
 /** What activities need from the outside world; the worker builds it, a test may replace it. */
 export interface ActivityDeps {
@@ -15,4 +16,6 @@ export interface ActivityDeps {
   client: Client;
   /** Delivers a (throttled) progress report to the task's workflow. */
   reportProgress(workflowId: string, runId: string, update: ProgressUpdate): Promise<void>;
+  /** Tells a running activity that its task was paused or resumed. */
+  pauses: PauseSource;
 }

@@ -5,6 +5,7 @@ import { createLeaseActivities } from './leases';
 import { createModelActivities } from './models';
 
 export type { ActivityDeps } from './deps';
+export { PauseWatch } from './pauseWatch';
 
 /** Every activity of every task type, built from the worker's dependencies. */
 export function createActivities(deps: ActivityDeps) {

@@ -101,9 +101,9 @@ export function createModelActivities(deps: ActivityDeps) {
           data.examples,
           input.epochs,
           input.learning_rate,
-          (epoch, current, checkpoint) => {
+          async (epoch, current, checkpoint) => {
             job.checkpoint(checkpoint);
-            job.step(epoch, input.epochs, `Epoch ${epoch}/${input.epochs}, loss ${current.toFixed(4)}`);
+            await job.step(epoch, input.epochs, `Epoch ${epoch}/${input.epochs}, loss ${current.toFixed(4)}`);
           },
           job.resumed as TrainingCheckpoint | undefined,
         );
@@ -123,12 +123,12 @@ export function createModelActivities(deps: ActivityDeps) {
         const version = await readDataset(store, datasetId);
         const data = examples(version, stored.model.classes);
         if (data.examples.length === 0) throw userError(`Dataset ${datasetId} has no labelled, enriched items of the model's classes (${stored.model.classes.join(', ')})`);
-        job.step(1, 2, `Evaluating on ${data.examples.length} items`);
+        await job.step(1, 2, `Evaluating on ${data.examples.length} items`);
         const metrics = { ...evaluate(stored.model, data.examples), model_id: input.model_id, dataset_id: datasetId, task_id: job.taskId, at: new Date().toISOString() };
         const dir = join(store.modelsDir(), input.model_id, 'evaluations');
         await mkdir(dir, { recursive: true });
         await writeJson(join(dir, `${encodeURIComponent(job.taskId)}.json`), metrics);
-        job.step(2, 2, `Accuracy ${(metrics.accuracy * 100).toFixed(1)}%`);
+        await job.step(2, 2, `Accuracy ${(metrics.accuracy * 100).toFixed(1)}%`);
         return metrics;
       });
     },
@@ -159,7 +159,7 @@ export function createModelActivities(deps: ActivityDeps) {
           const noise = (c: number): number => Math.max(0, Math.min(255, Math.round(c + (random() - 0.5) * 24)));
           await writeFile(join(staged, name), encodePng(input.size, input.size, () => [noise(source.colour[0]), noise(source.colour[1]), noise(source.colour[2])]));
           job.checkpoint({ images: i + 1 });
-          job.step(i + 1, input.count, `Generated ${i + 1}/${input.count} images`);
+          await job.step(i + 1, input.count, `Generated ${i + 1}/${input.count} images`);
         }
         await writeJson(join(staged, STORE.manifest), { dataset_id: datasetId, task_id: job.taskId, seed: input.seed, images });
         const folder = join(store.root, STORE.synthesis, encodeURIComponent(job.taskId));
@@ -187,7 +187,7 @@ export function createModelActivities(deps: ActivityDeps) {
         await mkdir(join(staged, 'files'), { recursive: true });
         for (const [i, file] of files.entries()) {
           await copyFile(file.path, join(staged, 'files', file.name));
-          job.step(i + 1, files.length, `Stored ${i + 1}/${files.length} files`);
+          await job.step(i + 1, files.length, `Stored ${i + 1}/${files.length} files`);
         }
         const bytes = files.reduce((sum, f) => sum + f.size, 0);
         const info: StoredModel = {

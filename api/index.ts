@@ -4,6 +4,7 @@ import { bootstrapNamespace } from '../runtime/bootstrap';
 import { loadConfig, temporalAddress } from '../runtime/config';
 import { connectClient } from '../runtime/connection';
 import { createApp } from './app';
+import { BatchService } from './batchService';
 import { DatasetStore } from './datasetStore';
 import { EventHub } from './eventHub';
 import { LogStore } from './logStore';
@@ -27,13 +28,17 @@ async function run(): Promise<void> {
     taskQueue: config.taskQueue,
     namespace: config.temporal.namespace,
     temporalUiUrl: config.temporal.uiUrl,
+    // Approval is a decision by someone other than the submitter: it needs to know who is who.
+    approvalTypes: config.auth ? config.approvalTypes : [],
   });
-  const app = createApp({ connection, index, service, hub, logs: new LogStore(config.logsRoot), datasets });
+  const batches = new BatchService(client, config.temporal.namespace, index, service);
+  const app = createApp({ connection, index, service, batches, hub, logs: new LogStore(config.logsRoot), datasets, auth: config.auth });
 
   const server: Server = app.listen(config.port, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    console.log(`taskdeck api: http://localhost:${port} (Temporal ${temporalAddress(config)}, namespace ${config.temporal.namespace})`);
+    const auth = config.auth ? `authentication on, ${config.auth.size} tokens` : 'authentication off';
+    console.log(`taskdeck api: http://localhost:${port} (Temporal ${temporalAddress(config)}, namespace ${config.temporal.namespace}, ${auth})`);
   });
 
   const shutdown = (): void => {

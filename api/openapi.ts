@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TASK_TYPES, isExclusive } from '../core';
-import { logFollowQuery, logPageQuery, logSearchQuery, logStreamQuery, startTaskBody } from './schemas';
+import { approvalBody, logFollowQuery, logPageQuery, logSearchQuery, logStreamQuery, startTaskBody } from './schemas';
+import { batchBody, bulkBody } from './batchService';
 import { listTasksQuery } from './taskQuery';
 import { taskRecordSchema } from './taskRecord';
 
@@ -36,7 +37,13 @@ export function openApiDocument(): JsonSchema {
   return {
     openapi: '3.1.0',
     info: { title: 'Taskdeck API', version: '0.1.0', description: 'Background tasks as Temporal workflows.' },
+    // Only when authentication is on (TASKDECK_AUTH_TOKENS / TASKDECK_AUTH_FILE): 401 without or
+    // with an unknown token, 403 when the role may not act. /healthz needs none.
+    security: [{ bearer: [] }],
     components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'EventSource and download links may pass it as ?access_token= on /events and the log follow/download routes' },
+      },
       schemas: {
         Task: schema(taskRecordSchema),
         StartTask: schema(startTaskBody),
@@ -84,10 +91,72 @@ export function openApiDocument(): JsonSchema {
         },
       },
       '/tasks/{id}/abort': {
-        post: { summary: 'Abort an unfinished task', parameters: [idParameter], responses: { 202: json('Task', 'Abort requested'), 404: error, 409: error } },
+        post: { summary: 'Abort an unfinished task', parameters: [idParameter], responses: { 202: json('Task', 'Abort requested'), 403: error, 404: error, 409: error } },
+      },
+      '/me': {
+        get: { summary: 'Who the token signs in: `{auth, user, role}`; all null with authentication off', responses: { 200: { description: 'The caller' }, 401: error } },
+      },
+      '/tasks/{id}/kill': {
+        post: { summary: 'Kill: the same as abort', parameters: [idParameter], responses: { 202: json('Task', 'Abort requested'), 403: error, 404: error, 409: error } },
+      },
+      '/tasks/{id}/pause': {
+        post: {
+          summary: 'Pause an initializing or running task: a command is stopped with SIGSTOP, other types wait at their next step',
+          parameters: [idParameter],
+          responses: { 200: json('Task', 'The paused task'), 403: error, 404: error, 409: error },
+        },
+      },
+      '/tasks/{id}/resume': {
+        post: { summary: 'Resume a paused task where it stopped', parameters: [idParameter], responses: { 200: json('Task', 'The resumed task'), 403: error, 404: error, 409: error } },
+      },
+      '/tasks/{id}/approve': {
+        post: {
+          summary: 'Approve a task in pending_approval (operator or admin): it goes on',
+          parameters: [idParameter],
+          requestBody: { content: { 'application/json': { schema: schema(approvalBody) } } },
+          responses: { 200: json('Task', 'The approved task, now pending'), 400: error, 403: error, 404: error, 409: error },
+        },
+      },
+      '/tasks/{id}/reject': {
+        post: {
+          summary: 'Reject a task in pending_approval (operator or admin): it ends rejected; `note` says why',
+          parameters: [idParameter],
+          requestBody: { content: { 'application/json': { schema: schema(approvalBody) } } },
+          responses: { 200: json('Task', 'The rejected task'), 400: error, 403: error, 404: error, 409: error },
+        },
+      },
+      '/batches': {
+        post: {
+          summary: 'Start many tasks under one batch id (each task as POST /tasks takes it); tasks that cannot start are listed in `failed`',
+          requestBody: { required: true, content: { 'application/json': { schema: schema(batchBody) } } },
+          responses: { 201: { description: '`{id, tasks, failed}`' }, 400: error, 401: error, 403: error },
+        },
+      },
+      '/batches/{id}': {
+        get: { summary: "A batch's overall progress, a count for each status, and its tasks", parameters: [idParameter], responses: { 200: { description: '`{id, total, progress, counts, finished, tasks}`' }, 404: error } },
+      },
+      '/batches/{id}/abort': {
+        post: { summary: 'Abort every unfinished task of the batch (a Temporal batch operation; a user aborts only its own)', parameters: [idParameter], responses: { 202: { description: '`{batch_id, job_id, query}`' }, 404: error } },
+      },
+      '/tasks/bulk/abort': {
+        post: {
+          summary: 'Abort the listed tasks (`ids`) or every task matching `filter` (the GET /tasks query), in one Temporal batch operation',
+          requestBody: { required: true, content: { 'application/json': { schema: schema(bulkBody) } } },
+          responses: { 202: { description: '`{accepted, refused, job_id}`; refused tasks carry the status and error each would get alone' }, 400: error },
+        },
+      },
+      '/tasks/bulk/retry': {
+        post: {
+          summary: 'Retry the listed tasks (`ids`) or every task matching `filter`',
+          requestBody: { required: true, content: { 'application/json': { schema: schema(bulkBody) } } },
+          responses: { 201: { description: '`{accepted: [{id, retry_id}], refused}`' }, 400: error },
+        },
+      },
+      '/approvals': {
+        get: { summary: 'Tasks waiting in pending_approval, oldest first, each with its input and resources', responses: { 200: { description: 'The approval queue' } } },
       },
       '/tasks/{id}/retry': {
-        post: { summary: 'Start a new task with the same input', parameters: [idParameter], responses: { 201: json('Task', 'The new task'), 404: error, 409: error } },
+        post: { summary: 'Start a new task with the same input', parameters: [idParameter], responses: { 201: json('Task', 'The new task'), 403: error, 404: error, 409: error } },
       },
       '/tasks/{id}/logs': {
         get: { summary: 'A page of 500 log lines with line counts', parameters: [idParameter, ...queryParameters(logPageQuery)], responses: { 200: { description: 'Log page' }, 400: error, 404: error } },
@@ -115,7 +184,7 @@ export function openApiDocument(): JsonSchema {
         post: {
           summary: "Retry the dataset's last failed or aborted enrichment",
           parameters: [idParameter],
-          responses: { 201: json('Task', 'The new enrichment task'), 404: error, 409: error },
+          responses: { 201: json('Task', 'The new enrichment task'), 403: error, 404: error, 409: error },
         },
       },
       '/events': { get: { summary: 'Task changes as server-sent `task` events', responses: { 200: sse('Task changes') } } },

@@ -3,7 +3,7 @@ import { LOG_STREAMS, TASK_TYPE_IDS, datasetId, taskMeta } from '../core';
 
 /** `POST /tasks`: the type's own input is validated against the catalog in a second step. */
 export const startTaskBody = taskMeta
-  .omit({ retry_of: true, triggered_by: true })
+  .omit({ retry_of: true, triggered_by: true, needs_approval: true, batch_id: true })
   .extend({
     type: z.enum(TASK_TYPE_IDS as [string, ...string[]], {
       error: (i) =>
@@ -56,3 +56,9 @@ export const logSearchQuery = z
   })
   .strict();
 export const datasetIdParams = z.object({ id: datasetId });
+
+/** `POST /tasks/:id/approve` and `/reject`: an optional note (the reason of a rejection). */
+export const approvalBody = z
+  .object({ note: z.string().trim().min(1).max(1000, 'note must be at most 1000 characters').optional().describe('Why: shown on the task') })
+  .strict()
+  .default({});

@@ -24,11 +24,14 @@ export const taskRecordSchema = z.object({
   dataset_id: z.string().nullable(),
   user: z.string().nullable(),
   started_at: isoTime.nullable().describe('When processing started: pending time does not count'),
-  duration_ms: z.number().nullable().describe('Processing time, counted up to now while the task runs'),
+  duration_ms: z.number().nullable().describe('Processing time, counted up to now while the task runs; pauses do not count'),
+  paused_ms: z.number().int().min(0).describe('Time spent in finished pauses'),
+  paused_at: isoTime.nullable().describe('When the current pause began; null unless paused'),
   error: z.string().nullable(),
   failed_step: z.enum(TASK_STATUSES).nullable(),
   exit_code: z.number().int().nullable(),
   retry_of: z.string().nullable(),
+  batch_id: z.string().nullable().describe('The batch the task was started in (POST /batches)'),
   triggered_by: z.string().nullable().describe('The task that started this one as its follow-up (a reindex after a media addition)'),
   run_id: z.string(),
 });
@@ -60,10 +63,13 @@ export function toTaskRecord(info: Omit<WorkflowExecutionInfo, 'raw'>): TaskReco
     user: sa.get(SA.user) ?? null,
     started_at: startedAt ? startedAt.toISOString() : null,
     duration_ms: null,
+    paused_ms: memo.paused_ms ?? 0,
+    paused_at: status === 'paused' ? (memo.paused_at ?? null) : null,
     error: memo.error ?? SERVER_ENDED[status] ?? null,
     failed_step: memo.failed_step ?? null,
     exit_code: memo.exit_code ?? null,
     retry_of: sa.get(SA.retryOf) ?? null,
+    batch_id: sa.get(SA.batch) ?? null,
     triggered_by: memo.triggered_by ?? null,
     run_id: info.runId,
   };
@@ -102,5 +108,6 @@ export function present(record: TaskRecord, now = Date.now()): TaskRecord {
 export function durationMs(record: TaskRecord, now = Date.now()): number | null {
   if (!record.started_at) return null;
   const end = record.end_date ? Date.parse(record.end_date) : now;
-  return Math.max(0, end - Date.parse(record.started_at));
+  const pausing = record.paused_at ? Math.max(0, end - Date.parse(record.paused_at)) : 0;
+  return Math.max(0, end - Date.parse(record.started_at) - record.paused_ms - pausing);
 }

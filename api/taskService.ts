@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { arrayFromPayloads, defaultPayloadConverter, type SearchAttributePair } from '@temporalio/common';
 import {
   SA,
@@ -8,10 +8,17 @@ import {
   datasetId,
   isExclusive,
   isFinished,
+  approveUpdate,
   metaSearchAttributes,
+  pauseUpdate,
+  rejectUpdate,
+  resumeUpdate,
   taskStateQuery,
   temporalUiWorkflowTemplate,
   temporalUiWorkflowUrl,
+  type ApprovalDecision,
+  type Principal,
+  type TaskAction,
   type TaskMemo,
   type ProgressUpdate,
   type TaskMeta,
@@ -23,9 +30,18 @@ import {
 } from '../core';
 import { acquireDatasetLease, releaseDatasetLease } from '../runtime/leases';
 import type { DatasetStore } from './datasetStore';
+import { authorize } from './auth';
 import { HttpError, conflict, notFound } from './errors';
 import type { TaskIndex } from './taskIndex';
 import { present, toTaskRecord, type TaskRecord } from './taskRecord';
+
+/** The approval queue shows at most this many tasks, oldest first. */
+const MAX_APPROVALS = 100;
+
+export interface PendingApproval extends TaskRecord {
+  input: unknown;
+  resources: { resource: string; dataset_access: string } | null;
+}
 
 /** A query on a task whose worker is gone must not hang the detail page. */
 const QUERY_TIMEOUT_MS = 3000;
@@ -34,6 +50,7 @@ export interface TaskDetail extends TaskRecord {
   input: unknown;
   timeline: TimelineEntry[];
   error_detail: TaskState['error'];
+  approval: ApprovalDecision | null;
   result: unknown;
   retries: string[];
   worker: string | null;
@@ -47,6 +64,8 @@ export interface TaskServiceOptions {
   namespace: string;
   temporalUiUrl: string | undefined;
   datasets: DatasetStore;
+  /** Types whose tasks a signed-in `user` submits into pending_approval. */
+  approvalTypes?: readonly TaskTypeId[];
 }
 
 /** What the API does to tasks: start, describe, abort, retry. All of it is plain Temporal. */
@@ -63,17 +82,19 @@ export class TaskService {
    * entity workflow (one Update at a time, so concurrent starts cannot race): a blocked start is
    * a 409 naming the task that holds the dataset, and no workflow is started.
    */
-  async start(type: TaskTypeId, input: unknown, givenMeta: TaskMeta): Promise<TaskRecord> {
+  async start(type: TaskTypeId, input: unknown, givenMeta: TaskMeta, actor?: Principal): Promise<TaskRecord> {
     const id = randomUUID();
     const definition: TaskTypeDefinition = TASK_TYPES[type];
     const meta = { ...givenMeta };
+    if (actor?.role === 'user' && this.o.approvalTypes?.includes(type)) meta.needs_approval = true;
     if (definition.dataset === 'new' && !meta.dataset_id) meta.dataset_id = newDatasetId(meta.dataset ?? meta.name);
     if (definition.dataset !== 'none') {
       if (!meta.dataset_id) throw new HttpError(400, `dataset_id: a ${definition.label} task needs dataset_id`, 'dataset_id');
       const check = datasetId.safeParse(meta.dataset_id);
       if (!check.success) throw new HttpError(400, `dataset_id: ${check.error.issues[0].message}`, 'dataset_id');
     }
-    const leased = meta.dataset_id && isExclusive(definition.access) ? meta.dataset_id : undefined;
+    // A task waiting for approval must not hold its dataset meanwhile: it takes the lease itself once approved.
+    const leased = meta.dataset_id && isExclusive(definition.access) && !meta.needs_approval ? meta.dataset_id : undefined;
     if (leased) {
       const manifest = await this.o.datasets.manifest(leased);
       const outcome = await acquireDatasetLease(this.o.client, this.o.taskQueue, leased, {
@@ -95,11 +116,12 @@ export class TaskService {
   private async startWorkflow(id: string, type: TaskTypeId, input: unknown, meta: TaskMeta): Promise<TaskRecord> {
     const request: TaskRequest = { input, ...meta };
     const now = new Date();
+    const status = meta.needs_approval ? 'pending_approval' : 'pending';
     // Set at start so the task lists as pending before any worker has picked it up; the workflow
     // sets the same attributes itself, which is what tasks started from other clients rely on.
     const attributes: SearchAttributePair[] = [
       { key: SA.type, value: type },
-      { key: SA.status, value: 'pending' },
+      { key: SA.status, value: status },
       { key: SA.progress, value: 0 },
       { key: SA.updatedAt, value: now },
       ...metaSearchAttributes(meta),
@@ -116,12 +138,12 @@ export class TaskService {
     const record: TaskRecord = {
       id,
       task_type: type,
-      task_status: STATUS_CODE.pending,
+      task_status: STATUS_CODE[status],
       tag: meta.tag ?? null,
       created_at: now.toISOString(),
       end_date: null,
       name: meta.name ?? null,
-      status: 'pending',
+      status,
       progress: 0,
       message: null,
       dataset: meta.dataset ?? null,
@@ -129,10 +151,13 @@ export class TaskService {
       user: meta.user ?? null,
       started_at: null,
       duration_ms: null,
+      paused_ms: 0,
+      paused_at: null,
       error: null,
       failed_step: null,
       exit_code: null,
       retry_of: meta.retry_of ?? null,
+      batch_id: meta.batch_id ?? null,
       triggered_by: null,
       run_id: handle.firstExecutionRunId,
     };
@@ -163,6 +188,7 @@ export class TaskService {
       timeline: state ? withServerEnd(state.timeline, record) : fallbackTimeline(record),
       error_detail: state?.error ?? (record.error ? { message: record.error, step: record.failed_step ?? record.status } : null),
       result: state?.result ?? null,
+      approval: state?.approval ?? null,
       retries: [...this.o.index.all()]
         .filter((r) => r.retry_of === id)
         .sort((a, b) => a.created_at.localeCompare(b.created_at))
@@ -173,22 +199,86 @@ export class TaskService {
   }
 
   /** Abort is Temporal cancellation: the workflow records `aborted` and its activity stops. */
-  async abort(id: string): Promise<TaskRecord> {
+  async abort(id: string, actor?: Principal, action: 'abort' | 'kill' = 'abort'): Promise<TaskRecord> {
     const handle = this.o.client.workflow.getHandle(id);
     const record = present(toTaskRecord(await this.describe(handle)));
+    authorize(actor, action, record);
     if (isFinished(record.status)) throw conflict(`Task ${id} is already ${record.status}; only unfinished tasks can be aborted`);
     await handle.cancel();
     return record;
   }
 
-  /** A new task with the same type, input and labels, linked both ways to the original. */
-  async retry(id: string): Promise<TaskRecord> {
+  /**
+   * Pause and resume are Updates: the workflow's validator refuses what the task's state does not
+   * allow (a 409 with its reason), and the answer is the state after the change.
+   */
+  async pause(id: string, actor?: Principal): Promise<TaskRecord> {
+    return this.update(id, actor, 'pause', 'paused', (h) => h.executeUpdate(pauseUpdate));
+  }
+
+  async resume(id: string, actor?: Principal): Promise<TaskRecord> {
+    return this.update(id, actor, 'resume', 'resumed', (h) => h.executeUpdate(resumeUpdate));
+  }
+
+  /** An operator's decision on a task in pending_approval; the reviewer is the signed-in user. */
+  async approve(id: string, actor: Principal | undefined, note: string | undefined): Promise<TaskRecord> {
+    return this.update(id, actor, 'approve', 'approved', (h) => h.executeUpdate(approveUpdate, { args: [{ by: actor?.user ?? 'anonymous', note }] }));
+  }
+
+  async reject(id: string, actor: Principal | undefined, note: string | undefined): Promise<TaskRecord> {
+    return this.update(id, actor, 'reject', 'rejected', (h) => h.executeUpdate(rejectUpdate, { args: [{ by: actor?.user ?? 'anonymous', note }] }));
+  }
+
+  /** The tasks waiting for approval, oldest first, with what a reviewer needs: input and resources. */
+  async approvals(): Promise<PendingApproval[]> {
+    await this.o.index.whenReady();
+    const waiting = [...this.o.index.all()]
+      .filter((r) => r.status === 'pending_approval')
+      .sort((a, b) => a.created_at.localeCompare(b.created_at))
+      .slice(0, MAX_APPROVALS);
+    return Promise.all(
+      waiting.map(async (record) => {
+        const definition = TASK_TYPES[record.task_type as TaskTypeId];
+        return {
+          ...present(record),
+          input: (await this.originalRequest(record.id).catch(() => ({ input: null }))).input,
+          resources: definition ? { resource: definition.resource, dataset_access: definition.access } : null,
+        };
+      }),
+    );
+  }
+
+  private async update(
+    id: string,
+    actor: Principal | undefined,
+    action: TaskAction,
+    done: string,
+    send: (handle: WorkflowHandle) => Promise<TaskState>,
+  ): Promise<TaskRecord> {
     const handle = this.o.client.workflow.getHandle(id);
     const record = present(toTaskRecord(await this.describe(handle)));
+    authorize(actor, action, record);
+    if (isFinished(record.status)) throw conflict(`Task ${id} is already ${record.status}; it cannot be ${done}`);
+    try {
+      const state = await send(handle);
+      return present({ ...record, status: state.status, task_status: STATUS_CODE[state.status], progress: state.progress, paused_ms: state.paused_ms, paused_at: state.paused_at });
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) throw conflict(`Task ${id}: ${err.cause?.message ?? err.message}`);
+      if (err instanceof WorkflowNotFoundError) throw conflict(`Task ${id} has ended; it cannot be ${done}`);
+      throw err;
+    }
+  }
+
+  /** A new task with the same type, input and labels, linked both ways to the original. */
+  async retry(id: string, actor?: Principal): Promise<TaskRecord> {
+    const handle = this.o.client.workflow.getHandle(id);
+    const record = present(toTaskRecord(await this.describe(handle)));
+    authorize(actor, 'retry', record);
     if (!isFinished(record.status)) throw conflict(`Task ${id} is still ${record.status}; abort it or wait for it to end before retrying`);
     if (!(record.task_type in TASK_TYPES)) throw conflict(`Task ${id} has type ${record.task_type}, which this Taskdeck cannot start`);
     const { input, ...meta } = await this.originalRequest(id);
-    return this.start(record.task_type as TaskTypeId, input, { ...meta, retry_of: id });
+    // With authentication the retry is the retrier's task: the User column shows who started it.
+    return this.start(record.task_type as TaskTypeId, input, { ...meta, ...(actor && { user: actor.user }), retry_of: id }, actor);
   }
 
   /** The 404 of every task route: unknown ID, or a workflow that is not a Taskdeck task. */
@@ -225,7 +315,8 @@ export class TaskService {
     const payloads = history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
     const [request] = arrayFromPayloads(defaultPayloadConverter, payloads);
     const { input, ...meta } = (request ?? {}) as TaskRequest;
-    const { retry_of: _previous, triggered_by: _trigger, ...rest } = meta;
+    // Whether a retry needs approval is decided anew, by who retries.
+    const { retry_of: _previous, triggered_by: _trigger, needs_approval: _approval, ...rest } = meta;
     return { input, ...rest };
   }
 }

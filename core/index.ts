@@ -6,3 +6,4 @@ export * from './messages';
 export * from './logs';
 export * from './temporalUi';
 export * from './datasets';
+export * from './roles';

@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AcquireDatasetRequest, DatasetLeaseState, ReleaseDatasetRequest } from './datasets';
-import type { ProgressUpdate, TaskState } from './task';
+import type { ApprovalRequest, ProgressUpdate, TaskState } from './task';
 
 /** Sent by a running activity; the workflow reflects it in search attributes and details. */
 export const progressSignal = defineSignal<[ProgressUpdate]>('taskdeck.progress');
@@ -31,3 +31,21 @@ export const gpuQueueQuery = defineQuery<{ queue: string[] }>('taskdeck.gpu.queu
 export const gpuQueueId = (taskQueue: string): string => `taskdeck-gpu:${taskQueue}`;
 /** Heavy activities of GPU-bound types run here, on a worker that runs one at a time. */
 export const gpuTaskQueue = (taskQueue: string): string => `${taskQueue}-gpu`;
+
+// ---- Pause and resume (operator actions on a running task) ----
+
+/**
+ * Pauses a processing task; the validator refuses a task that is not initializing or running.
+ * The workflow records `paused`; the running activity notices it (activities/pauseWatch.ts)
+ * and stops its process or blocks at its next step.
+ */
+export const pauseUpdate = defineUpdate<TaskState>('taskdeck.pause');
+/** Resumes a paused task where it stopped; the validator refuses a task that is not paused. */
+export const resumeUpdate = defineUpdate<TaskState>('taskdeck.resume');
+
+// ---- Approval (tasks submitted into pending_approval) ----
+
+/** Lets a task waiting in pending_approval go on; the validator refuses any other state. */
+export const approveUpdate = defineUpdate<TaskState, [ApprovalRequest]>('taskdeck.approve');
+/** Ends a task waiting in pending_approval as rejected; the validator refuses any other state. */
+export const rejectUpdate = defineUpdate<TaskState, [ApprovalRequest]>('taskdeck.reject');

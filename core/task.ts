@@ -18,6 +18,8 @@ export const taskMeta = z
     user: label.optional().describe('Who started the task'),
     retry_of: label.optional().describe('Task this one retries'),
     triggered_by: label.optional().describe('Task that started this one as its follow-up'),
+    batch_id: label.optional().describe('The batch the task was started in'),
+    needs_approval: z.boolean().optional().describe('Waits in pending_approval until an operator approves or rejects it'),
   })
   .strict();
 export type TaskMeta = z.infer<typeof taskMeta>;
@@ -47,6 +49,21 @@ export interface TaskFailure {
   exit_code?: number;
 }
 
+/** An operator's decision on a task that waited for approval. */
+export interface ApprovalDecision {
+  decision: 'approved' | 'rejected';
+  by: string;
+  at: string;
+  /** The reviewer's note: why it was rejected, or anything worth saying on approval. */
+  note: string | null;
+}
+
+/** The argument of the approve and reject Updates: who decides, and why. */
+export interface ApprovalRequest {
+  by: string;
+  note?: string;
+}
+
 /** What the detail query answers: the task's live state as its workflow sees it. */
 export interface TaskState {
   task_type: string;
@@ -58,7 +75,13 @@ export interface TaskState {
   message: string | null;
   started_at: string | null;
   finished_at: string | null;
+  /** Time spent paused in earlier pauses; it does not count as duration. */
+  paused_ms: number;
+  /** When the current pause began; null while not paused. */
+  paused_at: string | null;
   error: TaskFailure | null;
+  /** Set once an operator approved or rejected a task that needed approval. */
+  approval?: ApprovalDecision | null;
   result: unknown;
   exit_code: number | null;
 }
@@ -71,4 +94,7 @@ export interface TaskMemo {
   failed_step?: TaskStatus | null;
   exit_code?: number | null;
   triggered_by?: string | null;
+  /** Pauses are left out of the duration: the time of finished pauses and the start of the current one. */
+  paused_ms?: number;
+  paused_at?: string | null;
 }

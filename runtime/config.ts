@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { ROLES, type Principal } from '../core/roles';
+import { TASK_TYPE_IDS, type TaskTypeId } from '../core/taskTypes';
 
 /**
  * The process environment, parsed and validated once. Nothing else in Taskdeck reads
@@ -18,6 +21,20 @@ const envSchema = z.object({
   TASKDECK_WORKER_ACTIVITIES: z.coerce.number().int().min(1).max(100_000).default(100),
   /** How often the API's one shared poller asks visibility what changed. */
   TASKDECK_POLL_MS: z.coerce.number().int().min(100).default(1000),
+  /** A JSON file `{"tokens": {"<token>": {"user": "ada", "role": "user"}}}`; turns authentication on. */
+  TASKDECK_AUTH_FILE: z.string().min(1).optional(),
+  /** `token:user:role,...`; turns authentication on (with the file's tokens, if both are given). */
+  TASKDECK_AUTH_TOKENS: z.string().min(1).optional(),
+  /** Task types whose tasks wait for an operator's approval when a `user` submits them (with authentication on). */
+  TASKDECK_APPROVAL_TYPES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const types = (v ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+      const unknown = types.filter((t) => !(TASK_TYPE_IDS as string[]).includes(t));
+      if (unknown.length) ctx.addIssue({ code: 'custom', message: `unknown task type ${unknown.join(', ')}; known: ${TASK_TYPE_IDS.join(', ')}` });
+      return types as TaskTypeId[];
+    }),
   /** Unset: `npm start` runs an embedded dev server. Set: use that cluster, start none. */
   TEMPORAL_ADDRESS: z.string().min(1).optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -49,6 +66,10 @@ export interface Config {
   taskQueue: string;
   workerActivities: number;
   pollMs: number;
+  /** API tokens and whom they sign in; undefined when authentication is off (the default). */
+  auth: ReadonlyMap<string, Principal> | undefined;
+  /** Types whose tasks a `user` submits into pending_approval; only with authentication on. */
+  approvalTypes: readonly TaskTypeId[];
   temporal: {
     /** Undefined until an embedded server is started or TEMPORAL_ADDRESS is given. */
     address: string | undefined;
@@ -84,6 +105,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     taskQueue: e.TASKDECK_TASK_QUEUE,
     workerActivities: e.TASKDECK_WORKER_ACTIVITIES,
     pollMs: e.TASKDECK_POLL_MS,
+    auth: authTokens(e.TASKDECK_AUTH_FILE, e.TASKDECK_AUTH_TOKENS),
+    approvalTypes: e.TASKDECK_APPROVAL_TYPES,
     temporal: {
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,
@@ -99,6 +122,39 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       embeddedUiPort: e.TEMPORAL_UI_PORT,
     },
   };
+}
+
+const principal = z.object({ user: z.string().trim().min(1).max(255), role: z.enum(ROLES) }).strict();
+const authFile = z.object({ tokens: z.record(z.string().min(1), principal) }).strict();
+
+/** Tokens from the auth file and the env variable; neither given means authentication is off. */
+function authTokens(file: string | undefined, list: string | undefined): ReadonlyMap<string, Principal> | undefined {
+  if (!file && !list) return undefined;
+  const tokens = new Map<string, Principal>();
+  if (file) {
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new Error(`Invalid environment:\n  TASKDECK_AUTH_FILE: cannot read ${file}: ${(err as Error).message}`);
+    }
+    const parsed = authFile.safeParse(json);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      throw new Error(`Invalid environment:\n  TASKDECK_AUTH_FILE: ${file}: ${problems}`);
+    }
+    for (const [token, who] of Object.entries(parsed.data.tokens)) tokens.set(token, who);
+  }
+  for (const entry of (list ?? '').split(',').map((e) => e.trim()).filter(Boolean)) {
+    const [token, user, role, ...rest] = entry.split(':');
+    const parsed = principal.safeParse({ user, role });
+    if (!token || rest.length > 0 || !parsed.success) {
+      throw new Error(`Invalid environment:\n  TASKDECK_AUTH_TOKENS: '${entry.split(':')[0]}:...' must be token:user:role with role one of ${ROLES.join(', ')}`);
+    }
+    tokens.set(token, parsed.data);
+  }
+  if (tokens.size === 0) throw new Error('Invalid environment:\n  TASKDECK_AUTH_TOKENS / TASKDECK_AUTH_FILE: no tokens; unset both to turn authentication off');
+  return tokens;
 }
 
 /** The address to connect to; only an embedded launcher may leave it unset beforehand. */

@@ -1,5 +1,5 @@
 import { Worker } from '@temporalio/worker';
-import { createActivities } from '../activities';
+import { PauseWatch, createActivities } from '../activities';
 import { gpuTaskQueue, progressSignal } from '../core';
 import { bootstrapNamespace } from '../runtime/bootstrap';
 import { loadConfig, temporalAddress } from '../runtime/config';
@@ -21,6 +21,7 @@ async function run(): Promise<void> {
       minFreeBytes: config.minFreeBytes,
       taskQueue: config.taskQueue,
       client,
+      pauses: new PauseWatch(client),
       reportProgress: async (workflowId, runId, update) => {
         await client.workflow.getHandle(workflowId, runId).signal(progressSignal, update);
       },

@@ -26,11 +26,16 @@ import {
   gpuQueueId,
   gpuReleaseSignal,
   isExclusive,
+  approveUpdate,
   metaSearchAttributes,
+  pauseUpdate,
+  rejectUpdate,
   progressSignal,
+  resumeUpdate,
   releaseDatasetSignal,
   taskMeta,
   taskStateQuery,
+  type ApprovalRequest,
   type ReleaseDatasetRequest,
   type TaskMeta,
   type TaskFailure,
@@ -41,6 +46,9 @@ import {
   type TaskTypeDefinition,
   type TaskTypeId,
 } from '../core';
+
+/** The failure type of a rejected task; its status search attribute says rejected. */
+const REJECTED = 'TaskRejected';
 
 /** The two phases every task type supplies; the runner owns everything around them. */
 export interface TaskPhases<Input, Prepared, Result> {
@@ -77,26 +85,37 @@ export async function runTask<Input, Prepared, Result>(
   const { input: rawInput, ...rawMeta } = request ?? ({} as TaskRequest);
   const metaCheck = taskMeta.safeParse(rawMeta);
   const meta = metaCheck.success ? metaCheck.data : {};
+  // A task that needs approval lists as pending_approval from its first moment.
+  const initial: TaskStatus = meta.needs_approval ? 'pending_approval' : 'pending';
   const state: TaskState = {
     task_type: typeId,
-    status: 'pending',
+    status: initial,
     input: rawInput,
     meta,
-    timeline: [{ status: 'pending', at: info.startTime.toISOString() }],
+    timeline: [{ status: initial, at: info.startTime.toISOString() }],
     progress: 0,
     message: null,
     started_at: null,
     finished_at: null,
+    paused_ms: 0,
+    paused_at: null,
     error: null,
+    approval: null,
     result: null,
     exit_code: null,
   };
 
+  // The phase a pause interrupted, and goes back to on resume.
+  let pausedFrom: 'initializing' | 'running' | undefined;
+  const activePhase = (): TaskStatus => (state.status === 'paused' && pausedFrom ? pausedFrom : state.status);
+
   setHandler(taskStateQuery, () => state);
   setHandler(progressSignal, ({ percent, message, phase }) => {
-    if (state.status !== 'initializing' && state.status !== 'running') return;
+    // Output printed just before a pause still counts, so a paused task takes progress of its phase.
+    const active = activePhase();
+    if (active !== 'initializing' && active !== 'running') return;
     // Each phase counts 0-100 on its own; a late report of the finished phase must not count.
-    if (phase && phase !== state.status) return;
+    if (phase && phase !== active) return;
     const whole = Math.max(0, Math.min(100, Math.floor(percent)));
     const text = message ?? null;
     // Progress never goes back: a late signal from an earlier attempt must not rewind the bar.
@@ -128,10 +147,68 @@ export async function runTask<Input, Prepared, Result>(
     showInTemporalUi(state);
   };
 
+  setHandler(
+    pauseUpdate,
+    () => {
+      pausedFrom = state.status as 'initializing' | 'running';
+      const now = new Date();
+      state.paused_at = now.toISOString();
+      transition('paused');
+      upsertMemo({ paused_ms: state.paused_ms, paused_at: state.paused_at } satisfies TaskMemo);
+      return state;
+    },
+    {
+      validator: () => {
+        if (state.status !== 'initializing' && state.status !== 'running') {
+          throw new Error(`Only an initializing or running task can be paused; this one is ${state.status}`);
+        }
+      },
+    },
+  );
+  setHandler(
+    resumeUpdate,
+    () => {
+      const pausedAt = state.paused_at ? Date.parse(state.paused_at) : Date.now();
+      state.paused_ms += Math.max(0, Date.now() - pausedAt);
+      state.paused_at = null;
+      transition(pausedFrom ?? 'running');
+      pausedFrom = undefined;
+      upsertMemo({ paused_ms: state.paused_ms, paused_at: null } satisfies TaskMemo);
+      return state;
+    },
+    {
+      validator: () => {
+        if (state.status !== 'paused') throw new Error(`Only a paused task can be resumed; this one is ${state.status}`);
+      },
+    },
+  );
+
+  const whileWaitingForApproval = (_request: ApprovalRequest): void => {
+    if (state.status !== 'pending_approval') throw new Error(`Only a task pending approval can be approved or rejected; this one is ${state.status}`);
+  };
+  const decide = (decision: 'approved' | 'rejected', { by, note }: { by: string; note?: string }): TaskState => {
+    state.approval = { decision, by, at: new Date().toISOString(), note: note ?? null };
+    if (decision === 'approved') {
+      state.message = `Approved by ${by}${note ? `: ${note}` : ''}`;
+      upsertMemo({ message: state.message } satisfies TaskMemo);
+      transition('pending');
+    } else {
+      const message = `Rejected by ${by}${note ? `: ${note}` : ''}`;
+      state.error = { message, step: 'pending_approval' };
+      state.message = message;
+      finish(state, 'rejected');
+      transition('rejected');
+      upsertMemo({ message, error: message, failed_step: 'pending_approval' } satisfies TaskMemo);
+    }
+    return state;
+  };
+  setHandler(approveUpdate, (request) => decide('approved', request), { validator: whileWaitingForApproval });
+  setHandler(rejectUpdate, (request) => decide('rejected', request), { validator: whileWaitingForApproval });
+
   // A task started by any client lists as pending with its labels before it waits for anything.
   upsertSearchAttributes([
     { key: SA.type, value: typeId },
-    { key: SA.status, value: 'pending' },
+    { key: SA.status, value: initial },
     { key: SA.updatedAt, value: new Date() },
     ...metaSearchAttributes(meta),
   ]);
@@ -152,6 +229,13 @@ export async function runTask<Input, Prepared, Result>(
   };
 
   try {
+    if (state.status === 'pending_approval') {
+      setPendingMessage(state, 'Waiting for approval');
+      await condition(() => state.status !== 'pending_approval');
+      if (state.approval?.decision === 'rejected') {
+        throw ApplicationFailure.create({ type: REJECTED, message: state.error!.message, nonRetryable: true, details: [state.error] });
+      }
+    }
     if (metaCheck.success && inputCheck.success) {
       // Pending covers waiting for the dataset and the GPU: no duration accumulates meanwhile.
       await leases.acquire(definition, (message) => setPendingMessage(state, message));
@@ -171,6 +255,8 @@ export async function runTask<Input, Prepared, Result>(
     }
     state.input = inputCheck.data;
     const prepared = await phases.initialize(inputCheck.data as Input);
+    // A task paused while initializing starts running only once resumed.
+    await condition(() => state.status !== 'paused');
     // Running counts its own 0-100: the bar showed initialization until now.
     state.progress = 0;
     transition('running', [{ key: SA.progress, value: 0 }]);
@@ -190,6 +276,8 @@ export async function runTask<Input, Prepared, Result>(
     upsertMemo({ message: state.message, exit_code: state.exit_code } satisfies TaskMemo);
     return result;
   } catch (err) {
+    // Already recorded by the reject Update: the workflow fails with status rejected.
+    if (err instanceof ApplicationFailure && err.type === REJECTED) throw err;
     if (isCancellation(err)) {
       finish(state, 'aborted');
       transition('aborted');
@@ -312,6 +400,12 @@ class Leases {
 
 function finish(state: TaskState, status: TaskStatus): void {
   state.finished_at = new Date().toISOString();
+  // A task that ends while paused (aborted, or its work finished as it paused) stops pausing at its end.
+  if (state.paused_at) {
+    state.paused_ms += Math.max(0, Date.now() - Date.parse(state.paused_at));
+    state.paused_at = null;
+    upsertMemo({ paused_ms: state.paused_ms, paused_at: null } satisfies TaskMemo);
+  }
   if (status === 'completed') state.message = state.message ?? 'Done';
 }
 

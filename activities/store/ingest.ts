@@ -72,14 +72,14 @@ export async function stageSources(
   let done = 0;
   for (const file of local) {
     staged.push({ ...file, ...(await checkType(file.path, file.name, check)) });
-    job.step(++done, total, `Checked ${done}/${total} files`);
+    await job.step(++done, total, `Checked ${done}/${total} files`);
   }
   for (const [i, url] of urls.entries()) {
     const target = join(stagingDir, 'downloads', `${i}`);
     const size = await download(job, url, target, reserve + localBytes);
     const name = decodeURIComponent(basename(new URL(url).pathname)) || `download-${i}`;
     staged.push({ path: target, name, size, ...(await checkType(target, name, check)) });
-    job.step(++done, total, `Downloaded ${i + 1}/${urls.length} files`);
+    await job.step(++done, total, `Downloaded ${i + 1}/${urls.length} files`);
   }
   await writeJson(join(stagingDir, 'files.json'), staged);
   return { files: staged.length, bytes: staged.reduce((sum, f) => sum + f.size, 0) };

@@ -9,8 +9,11 @@ const HEARTBEAT_MS = 1000;
 /** One store activity's link to its task: progress, heartbeats, cancellation. */
 export interface Job {
   taskId: string;
-  /** Reports `done` of `total` steps and stops here if the task was aborted. */
-  step(done: number, total: number, message: string): void;
+  /**
+   * Reports `done` of `total` steps and stops here if the task was aborted. While the task is
+   * paused it waits here (the step is the job's checkpoint), so await it.
+   */
+  step(done: number, total: number, message: string): Promise<void>;
   /** Stops here if the task was aborted (cancellation arrives with a heartbeat). */
   checkCancelled(): void;
   signal: AbortSignal;
@@ -46,6 +49,22 @@ export async function withJob<T>(deps: ActivityDeps, phase: 'initializing' | 'ru
   const checkCancelled = (): void => {
     if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason ?? new Error('aborted');
   };
+  let paused = false;
+  let onResume: (() => void) | undefined;
+  const unwatch = deps.pauses.watch(execution.workflowId, (value) => {
+    paused = value;
+    if (!paused) onResume?.();
+  });
+  // Heartbeats go on meanwhile, so abort still reaches a paused job.
+  const whilePaused = async (): Promise<void> => {
+    while (paused) {
+      await new Promise<void>((resolve, reject) => {
+        onResume = resolve;
+        ctx.cancellationSignal.addEventListener('abort', () => reject(ctx.cancellationSignal.reason ?? new Error('aborted')), { once: true });
+      });
+      onResume = undefined;
+    }
+  };
   try {
     const result = await work({
       taskId: execution.workflowId,
@@ -55,14 +74,16 @@ export async function withJob<T>(deps: ActivityDeps, phase: 'initializing' | 'ru
       checkpoint(state) {
         saved = state;
       },
-      step(done, total, message) {
+      async step(done, total, message) {
         checkCancelled();
         throttle.report({ percent: total > 0 ? (100 * done) / total : 100, message, phase });
+        await whilePaused();
       },
     });
     throttle.flush();
     return result;
   } finally {
+    unwatch();
     clearInterval(heartbeat);
     throttle.stop();
   }

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { principalOf } from '../auth';
 import { DATASET_STATUS_LABEL } from '../../core';
 import type { DatasetStore, DatasetSummary } from '../datasetStore';
 import { conflict, notFound, parseOr400 } from '../errors';
@@ -56,7 +57,7 @@ export function datasetsRouter(index: TaskIndex, service: TaskService, datasets:
     if (status !== 'failed' && status !== 'aborted') {
       throw conflict(`The last enrichment of dataset ${id} (${last.id}) is ${status}; only a failed or aborted one is retried`, { task: last.id });
     }
-    const record = await service.retry(last.id);
+    const record = await service.retry(last.id, principalOf(res));
     res.status(201).location(`/tasks/${encodeURIComponent(record.id)}`).json(record);
   });
 

@@ -1,5 +1,6 @@
 import type { Connection } from '@temporalio/client';
 import { Router } from 'express';
+import { principalOf } from '../auth';
 import type { EventHub } from '../eventHub';
 import { openApiDocument, taskTypeCatalog } from '../openapi';
 import type { TaskIndex } from '../taskIndex';
@@ -14,6 +15,11 @@ export function metaRouter(index: TaskIndex, service: TaskService, hub: EventHub
   router.get('/task-types', (_req, res) => void res.json(catalog));
   // What the web app needs to know of this deployment.
   router.get('/config', (_req, res) => void res.json({ temporal_ui_workflow_url: service.temporalUiTemplate }));
+  // Who the token signs in; the web app shows it and decides which actions to offer.
+  router.get('/me', (_req, res) => {
+    const principal = principalOf(res);
+    res.json({ auth: Boolean(principal), user: principal?.user ?? null, role: principal?.role ?? null });
+  });
   router.get('/events', (req, res) => hub.connect(req, res));
 
   router.get('/healthz', async (_req, res) => {

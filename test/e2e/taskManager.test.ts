@@ -181,7 +181,7 @@ describe('task table', () => {
     await page.keyboard.press('Enter');
     const items = page.getByRole('menuitem');
     await items.first().waitFor();
-    expect(await items.allTextContents()).toEqual(['Copy Task ID', 'Details / Logs', 'Abort', 'Open in Temporal UI ↗']);
+    expect(await items.allTextContents()).toEqual(['Copy Task ID', 'Details / Logs', 'Pause', 'Abort', 'Open in Temporal UI ↗']);
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('menuitem', { name: 'Abort' }).click();
 

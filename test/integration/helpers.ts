@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { inject } from 'vitest';
+import { freePort, runEntry, stopProcess, waitForHttp } from '../support/stack';
 
 export const apiUrl = (): string => inject('apiUrl');
 
@@ -99,4 +100,22 @@ export function uniqueTag(label: string): string {
 export async function temporalClient(): Promise<{ client: Client; close: () => Promise<void> }> {
   const connection = await Connection.connect({ address: inject('temporalAddress') });
   return { client: new Client({ connection }), close: () => connection.close() };
+}
+
+/**
+ * Another API process on the suite's Temporal, worker and data folder, with extra settings
+ * (authentication, approval), so the suite's own API keeps its defaults for the other tests.
+ */
+export async function startExtraApi(env: NodeJS.ProcessEnv): Promise<{ base: string; stop: () => Promise<unknown> }> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = runEntry('api/index.ts', {
+    TASKDECK_DATA: inject('dataDir'),
+    TASKDECK_TASK_QUEUE: inject('taskQueue'),
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    PORT: String(port),
+    ...env,
+  });
+  await waitForHttp(`${base}/healthz`);
+  return { base, stop: () => stopProcess(child) };
 }

@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, temporalAddress } from '../../runtime/config';
 
@@ -13,6 +15,8 @@ describe('loadConfig', () => {
       taskQueue: 'taskdeck',
       workerActivities: 100,
       pollMs: 1000,
+      auth: undefined,
+      approvalTypes: [],
       temporal: {
         address: undefined,
         namespace: 'default',
@@ -64,5 +68,27 @@ describe('loadConfig', () => {
     expect(loadConfig({ TEMPORAL_API_KEY: 'k' }).temporal.tls).toBe(true);
     expect(loadConfig({ TEMPORAL_TLS_CERT: '/c.pem' }).temporal.tls).toBe(true);
     expect(() => loadConfig({ TEMPORAL_TLS: 'yes' })).toThrow(/TEMPORAL_TLS: /);
+  });
+
+  it('turns authentication on from TASKDECK_AUTH_TOKENS and TASKDECK_AUTH_FILE, and names a bad entry', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'auth-'));
+    const file = join(dir, 'auth.json');
+    writeFileSync(file, JSON.stringify({ tokens: { 't-admin': { user: 'root', role: 'admin' } } }));
+    const auth = loadConfig({ TASKDECK_AUTH_TOKENS: 't-ada:ada:user, t-op:olga:operator', TASKDECK_AUTH_FILE: file }).auth;
+    expect(auth && Object.fromEntries(auth)).toEqual({
+      't-ada': { user: 'ada', role: 'user' },
+      't-op': { user: 'olga', role: 'operator' },
+      't-admin': { user: 'root', role: 'admin' },
+    });
+    expect(() => loadConfig({ TASKDECK_AUTH_TOKENS: 't:ada:boss' })).toThrow(/TASKDECK_AUTH_TOKENS: 't:\.\.\.' must be token:user:role/);
+    writeFileSync(file, JSON.stringify({ tokens: { t: { user: 'x', role: 'king' } } }));
+    expect(() => loadConfig({ TASKDECK_AUTH_FILE: file })).toThrow(/TASKDECK_AUTH_FILE: .*tokens\.t\.role/);
+    expect(() => loadConfig({ TASKDECK_AUTH_FILE: join(dir, 'missing.json') })).toThrow(/TASKDECK_AUTH_FILE: cannot read/);
+    rmSync(dir, { recursive: true });
+  });
+
+  it('reads TASKDECK_APPROVAL_TYPES and names an unknown type', () => {
+    expect(loadConfig({ TASKDECK_APPROVAL_TYPES: 'command, model_training' }).approvalTypes).toEqual(['command', 'model_training']);
+    expect(() => loadConfig({ TASKDECK_APPROVAL_TYPES: 'command,bake' })).toThrow(/TASKDECK_APPROVAL_TYPES: unknown task type bake/);
   });
 });

@@ -24,8 +24,11 @@ export function record(overrides: Partial<TaskRecord> & { id: string }, hoursAgo
     failed_step: null,
     exit_code: null,
     retry_of: null,
+    batch_id: null,
     triggered_by: null,
     run_id: `run-${overrides.id}`,
+    paused_ms: 0,
+    paused_at: null,
     ...overrides,
   };
 }

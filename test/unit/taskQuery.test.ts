@@ -135,6 +135,11 @@ describe('queryTasks', () => {
     expect(ids(run({ user: 'BOB' }))).toEqual([]);
   });
 
+  it('filters by batch exactly', () => {
+    const batched = [record({ id: 'b1', batch_id: 'sync-1' }), record({ id: 'b2', batch_id: 'sync-1' }), record({ id: 'b3', batch_id: 'sync-10' })];
+    expect(ids(queryTasks([...records, ...batched], q({ batch: 'sync-1' }), NOW)).sort()).toEqual(['b1', 'b2']);
+  });
+
   it('matches hostile values only literally', () => {
     const weird = [
       record({ id: 'quote', tag: `it's "x"`, dataset: "' OR 1=1 --", user: 'a\\b' }),

@@ -15,6 +15,14 @@ describe('durationMs', () => {
     expect(durationMs(r, NOW + 10_000)).toBe(100_000);
   });
 
+  it('leaves pauses out: finished ones, and the current one, which freezes the figure', () => {
+    const r = record({ id: 'p', status: 'paused', started_at: iso(NOW - 90_000), paused_ms: 20_000, paused_at: iso(NOW - 10_000) });
+    expect(durationMs(r, NOW)).toBe(60_000);
+    expect(durationMs(r, NOW + 30_000)).toBe(60_000);
+    const resumed = { ...r, status: 'running' as const, paused_ms: 30_000, paused_at: null };
+    expect(durationMs(resumed, NOW + 5_000)).toBe(65_000);
+  });
+
   it('counts a finished task up to its end date, whatever now is', () => {
     const r = record({
       id: 'd',

@@ -4,11 +4,14 @@ import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { Layout } from './components/Layout';
 import { NoticeProvider } from './components/Notices';
+import { SignInPage } from './auth/SignInPage';
 import { TaskTablePage } from './tasks/TaskTablePage';
 import './styles.css';
 
 // The table is the front page; the other pages (and the log viewer's virtualizer) load on demand.
 const TaskDetailPage = lazy(() => import('./detail/TaskDetailPage').then((m) => ({ default: m.TaskDetailPage })));
+const ApprovalQueuePage = lazy(() => import('./approvals/ApprovalQueuePage').then((m) => ({ default: m.ApprovalQueuePage })));
+const BatchPage = lazy(() => import('./batches/BatchPage').then((m) => ({ default: m.BatchPage })));
 const SubmitPage = lazy(() => import('./submit/SubmitPage').then((m) => ({ default: m.SubmitPage })));
 
 createRoot(document.getElementById('root')!).render(
@@ -21,6 +24,9 @@ createRoot(document.getElementById('root')!).render(
               <Route index element={<TaskTablePage />} />
               <Route path="tasks/:id" element={<TaskDetailPage />} />
               <Route path="submit" element={<SubmitPage />} />
+              <Route path="sign-in" element={<SignInPage />} />
+              <Route path="approvals" element={<ApprovalQueuePage />} />
+              <Route path="batches/:id" element={<BatchPage />} />
               <Route path="*" element={<NotFound />} />
             </Route>
           </Routes>

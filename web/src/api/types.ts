@@ -21,9 +21,12 @@ export interface TaskRecord {
   failed_step: TaskStatus | null;
   exit_code: number | null;
   retry_of: string | null;
+  batch_id: string | null;
   /** The task that started this one as its follow-up (a reindex after a media addition). */
   triggered_by: string | null;
   run_id: string;
+  paused_ms: number;
+  paused_at: string | null;
 }
 
 export interface TimelineEntry {
@@ -104,4 +107,33 @@ export interface ApiErrorBody {
 
 export interface UiConfig {
   temporal_ui_workflow_url: string | null;
+}
+
+/** `GET /me`: who the token signs in; all null with authentication off. */
+export interface Me {
+  auth: boolean;
+  user: string | null;
+  role: 'user' | 'operator' | 'admin' | null;
+}
+
+/** One entry of `GET /approvals`. */
+export interface ApprovalItem extends TaskRecord {
+  input: unknown;
+  resources: { resource: string; dataset_access: string } | null;
+}
+
+/** `GET /batches/:id`. */
+export interface BatchSummary {
+  id: string;
+  total: number;
+  progress: number;
+  counts: Partial<Record<TaskStatus, number>>;
+  finished: number;
+  tasks: TaskRecord[];
+}
+
+/** `POST /tasks/bulk/abort|retry`. */
+export interface BulkOutcome {
+  accepted: { id: string; retry_id?: string }[];
+  refused: { id: string; status: number; error: string }[];
 }

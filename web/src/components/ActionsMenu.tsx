@@ -28,6 +28,26 @@ export function ActionsMenu({ task, onChange }: { task: TaskRecord; onChange: ()
           <Menu.Item className="menu-item" onSelect={() => void navigate(detailPath)}>
             Details / Logs
           </Menu.Item>
+          {actions.canDecide && (
+            <Menu.Item className="menu-item" onSelect={() => void actions.approve()}>
+              Approve
+            </Menu.Item>
+          )}
+          {actions.canDecide && (
+            <Menu.Item className="menu-item menu-danger" onSelect={() => void actions.reject()}>
+              Reject
+            </Menu.Item>
+          )}
+          {actions.canPause && (
+            <Menu.Item className="menu-item" onSelect={() => void actions.pause()}>
+              Pause
+            </Menu.Item>
+          )}
+          {actions.canResume && (
+            <Menu.Item className="menu-item" onSelect={() => void actions.resume()}>
+              Resume
+            </Menu.Item>
+          )}
           {actions.canAbort && (
             <Menu.Item className="menu-item menu-danger" onSelect={() => void actions.abort()}>
               Abort

@@ -1,8 +1,26 @@
-import { Suspense } from 'react';
-import { NavLink, Outlet } from 'react-router';
+import { Suspense, useEffect } from 'react';
+import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { UNAUTHORIZED_EVENT, signOut } from '../api/session';
+import { useApprovals } from '../approvals/useApprovals';
+import { reviews, useMe } from '../lib/me';
 import { ConnectionIndicator } from './ConnectionIndicator';
 
 export function Layout() {
+  const me = useMe();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const { items: approvals } = useApprovals(reviews(me));
+
+  // Any 401 (no token yet, or one that stopped working) leads to the sign-in page, then back.
+  useEffect(() => {
+    const toSignIn = () => {
+      if (window.location.pathname === '/sign-in') return;
+      void navigate(`/sign-in?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+    };
+    window.addEventListener(UNAUTHORIZED_EVENT, toSignIn);
+    return () => window.removeEventListener(UNAUTHORIZED_EVENT, toSignIn);
+  }, [navigate]);
+
   return (
     <>
       <a className="skip-link" href="#main">
@@ -21,12 +39,39 @@ export function Layout() {
             Tasks
           </NavLink>
           <NavLink to="/submit">Submit</NavLink>
+          {reviews(me) && (
+            <NavLink to="/approvals" aria-label={`Approvals, ${approvals?.length ?? 0} waiting`}>
+              Approvals{' '}
+              {approvals && approvals.length > 0 && (
+                <span className="count-badge" data-testid="approval-count">
+                  {approvals.length}
+                </span>
+              )}
+            </NavLink>
+          )}
           {/* The dependency graph page arrives with its own issue; its place is kept here. */}
           <span className="nav-soon" aria-disabled="true" title="The dependency graph is not built yet">
             Graph <small>soon</small>
           </span>
         </nav>
         <ConnectionIndicator />
+        {me?.auth && location.pathname !== '/sign-in' && (
+          <div className="signed-in">
+            <span>
+              {me.user} <small>({me.role})</small>
+            </span>
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                signOut();
+                void navigate('/sign-in');
+              }}
+            >
+              Sign out
+            </button>
+          </div>
+        )}
       </header>
       <main id="main" tabIndex={-1}>
         <Suspense fallback={<p className="page loading">Loading…</p>}>

@@ -2,11 +2,20 @@ import { useCallback } from 'react';
 import { isFinished } from '../../../core/statuses';
 import { ApiError, api } from '../api/client';
 import type { TaskRecord } from '../api/types';
+import { reviews, useMe } from '../lib/me';
 import { useNotify } from './Notices';
 
 export interface TaskActions {
   canAbort: boolean;
   canRetry: boolean;
+  canPause: boolean;
+  canResume: boolean;
+  /** An operator or admin may decide on a task waiting for approval. */
+  canDecide: boolean;
+  pause: () => Promise<void>;
+  resume: () => Promise<void>;
+  approve: () => Promise<void>;
+  reject: () => Promise<void>;
   copyId: () => Promise<void>;
   abort: () => Promise<void>;
   retry: () => Promise<TaskRecord | undefined>;
@@ -17,6 +26,7 @@ const label = (task: TaskRecord) => task.name ?? task.id;
 /** The actions a task's state allows, shared by the table's row menu and the detail page. */
 export function useTaskActions(task: TaskRecord, onChange?: () => void): TaskActions {
   const notify = useNotify();
+  const me = useMe();
   const failed = useCallback((what: string, err: unknown) => notify({ kind: 'error', text: `${what} failed: ${err instanceof ApiError ? err.body.error : String(err)}` }), [notify]);
 
   const copyId = useCallback(async () => {
@@ -51,5 +61,39 @@ export function useTaskActions(task: TaskRecord, onChange?: () => void): TaskAct
     }
   }, [task, notify, failed, onChange]);
 
-  return { canAbort: !isFinished(task.status), canRetry: isFinished(task.status), copyId, abort, retry };
+  const act = useCallback(
+    async (what: string, done: string, call: () => Promise<unknown>) => {
+      try {
+        await call();
+        notify({ kind: 'info', text: `${done} ${label(task)}` });
+        onChange?.();
+      } catch (err) {
+        failed(what, err);
+      }
+    },
+    [task, notify, failed, onChange],
+  );
+  const pause = useCallback(() => act('Pause', 'Paused', () => api.pause(task.id)), [act, task.id]);
+  const resume = useCallback(() => act('Resume', 'Resumed', () => api.resume(task.id)), [act, task.id]);
+  const approve = useCallback(() => act('Approve', 'Approved', () => api.approve(task.id)), [act, task.id]);
+  const reject = useCallback(async () => {
+    const note = window.prompt(`Reject ${label(task)}? Say why (optional):`, '');
+    if (note === null) return;
+    await act('Reject', 'Rejected', () => api.reject(task.id, note.trim() || undefined));
+  }, [act, task]);
+
+  return {
+    canAbort: !isFinished(task.status),
+    canRetry: isFinished(task.status),
+    canPause: task.status === 'initializing' || task.status === 'running',
+    canResume: task.status === 'paused',
+    canDecide: task.status === 'pending_approval' && reviews(me),
+    copyId,
+    abort,
+    retry,
+    pause,
+    resume,
+    approve,
+    reject,
+  };
 }

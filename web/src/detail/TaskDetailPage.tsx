@@ -53,6 +53,26 @@ function TaskDetailView({ task, receivedAt, refresh }: { task: TaskDetail; recei
           <button type="button" className="button" onClick={() => void actions.copyId()}>
             Copy Task ID
           </button>
+          {actions.canDecide && (
+            <button type="button" className="button button-primary" onClick={() => void actions.approve()}>
+              Approve
+            </button>
+          )}
+          {actions.canDecide && (
+            <button type="button" className="button button-danger" onClick={() => void actions.reject()}>
+              Reject
+            </button>
+          )}
+          {actions.canPause && (
+            <button type="button" className="button" onClick={() => void actions.pause()}>
+              Pause
+            </button>
+          )}
+          {actions.canResume && (
+            <button type="button" className="button" onClick={() => void actions.resume()}>
+              Resume
+            </button>
+          )}
           {actions.canAbort && (
             <button type="button" className="button button-danger" onClick={() => void actions.abort()}>
               Abort

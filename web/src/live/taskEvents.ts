@@ -1,4 +1,5 @@
 import { useEffect, useRef, useSyncExternalStore } from 'react';
+import { withToken } from '../api/session';
 import type { TaskRecord } from '../api/types';
 
 export type ConnectionState = 'connecting' | 'live' | 'error' | 'disconnected';
@@ -41,11 +42,17 @@ class TaskEventStream {
     return () => this.eventListeners.delete(listener);
   }
 
+  /** Connects again now, e.g. with the token of a user who just signed in. */
+  restart(): void {
+    this.retryMs = 1000;
+    this.connect();
+  }
+
   private connect(): void {
     window.clearTimeout(this.retryTimer);
     this.source?.close();
     this.setState('connecting');
-    const source = new EventSource('/events');
+    const source = new EventSource(withToken('/events'));
     this.source = source;
     source.addEventListener('hello', () => {
       this.retryMs = 1000;
@@ -89,6 +96,10 @@ class TaskEventStream {
 
 let stream: TaskEventStream | undefined;
 const shared = () => (stream ??= new TaskEventStream());
+
+export function restartTaskEvents(): void {
+  stream?.restart();
+}
 
 export function useConnectionState(): ConnectionState {
   const events = shared();

@@ -17,9 +17,13 @@ interface Props {
   types: TaskType[] | undefined;
   onSort: (column: SortColumn) => void;
   onChange: () => void;
+  /** Ids of the rows selected for a bulk action. */
+  selected: ReadonlySet<string>;
+  onSelect: (ids: string[], on: boolean) => void;
 }
 
 const COLUMNS: { key: string; label: string; sort?: SortColumn }[] = [
+  { key: 'select', label: '' },
   { key: 'time', label: 'Time', sort: 'time' },
   { key: 'task', label: 'Task', sort: 'task_type' },
   { key: 'dataset', label: 'Dataset', sort: 'dataset' },
@@ -31,7 +35,8 @@ const COLUMNS: { key: string; label: string; sort?: SortColumn }[] = [
   { key: 'actions', label: 'Actions' },
 ];
 
-export function TaskTable({ rows, view, types, onSort, onChange }: Props) {
+export function TaskTable({ rows, view, types, onSort, onChange, selected, onSelect }: Props) {
+  const allSelected = rows.length > 0 && rows.every((r) => selected.has(r.task.id));
   // One clock for the whole table, ticking only while some row's duration grows.
   const now = useNow(rows.some((r) => isCounting(r.task)));
   return (
@@ -43,7 +48,14 @@ export function TaskTable({ rows, view, types, onSort, onChange }: Props) {
               const sorted = c.sort !== undefined && view.sort === c.sort;
               return (
                 <th key={c.key} scope="col" className={`col-${c.key}`} aria-sort={sorted ? (view.order === 'asc' ? 'ascending' : 'descending') : undefined}>
-                  {c.sort ? (
+                  {c.key === 'select' ? (
+                    <input
+                      type="checkbox"
+                      aria-label="Select every task on this page"
+                      checked={allSelected}
+                      onChange={(e) => onSelect(rows.map((r) => r.task.id), e.target.checked)}
+                    />
+                  ) : c.sort ? (
                     <button type="button" className="sort" onClick={() => onSort(c.sort!)}>
                       {c.label}
                       <span className="sort-mark" aria-hidden="true">
@@ -61,6 +73,9 @@ export function TaskTable({ rows, view, types, onSort, onChange }: Props) {
         <tbody>
           {rows.map(({ task, receivedAt }) => (
             <tr key={task.id} data-task-id={task.id} data-status={task.status}>
+              <td className="col-select">
+                <input type="checkbox" aria-label={`Select ${task.name ?? task.id}`} checked={selected.has(task.id)} onChange={(e) => onSelect([task.id], e.target.checked)} />
+              </td>
               <td className="col-time">{formatTime(task.created_at)}</td>
               <td className="col-task">
                 <Link to={`/tasks/${encodeURIComponent(task.id)}`} className="task-link">

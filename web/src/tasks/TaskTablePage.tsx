@@ -1,7 +1,8 @@
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { formatWindow } from '../lib/format';
 import { useTaskTypes } from '../lib/taskTypes';
+import { BulkBar } from './BulkBar';
 import { FilterBar } from './FilterBar';
 import { DEFAULT_VIEW, PAGE_SIZE, hasFilters, toggleSort, viewFromUrl, viewToUrl, type SortColumn, type TableView } from './filters';
 import { TaskTable } from './TaskTable';
@@ -13,6 +14,21 @@ export function TaskTablePage() {
   const view = useMemo(() => viewFromUrl(params), [params]);
   const { types } = useTaskTypes();
   const { rows, total, loading, error, refresh } = useTaskList(view);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const select = useCallback((ids: string[], on: boolean) => {
+    setSelected((current) => {
+      const next = new Set(current);
+      for (const id of ids) {
+        if (on) next.add(id);
+        else next.delete(id);
+      }
+      return next;
+    });
+  }, []);
+  const afterBulk = useCallback(() => {
+    setSelected(new Set());
+    refresh();
+  }, [refresh]);
 
   const show = useCallback((next: TableView) => setParams(viewToUrl(next)), [setParams]);
   const patch = useCallback((change: Partial<TableView>) => show({ ...view, ...change }), [show, view]);
@@ -47,7 +63,18 @@ export function TaskTablePage() {
           )}
         </div>
       ) : (
-        <TaskTable rows={rows} view={view} types={types} onSort={(c: SortColumn) => show(toggleSort(view, c))} onChange={refresh} />
+        <>
+          <BulkBar selected={[...selected]} total={total} view={view} onDone={afterBulk} />
+          <TaskTable
+            rows={rows}
+            view={view}
+            types={types}
+            onSort={(c: SortColumn) => show(toggleSort(view, c))}
+            onChange={refresh}
+            selected={selected}
+            onSelect={select}
+          />
+        </>
       )}
       <nav className="pager" aria-label="Pages">
         <span className="pager-count" aria-live="polite">

@@ -12,6 +12,7 @@ export interface TableView {
   status: string[];
   user: string;
   tag: string;
+  batch: string;
   q: string;
   sort: SortColumn;
   order: 'asc' | 'desc';
@@ -40,13 +41,14 @@ export const DEFAULT_VIEW: TableView = {
   status: [],
   user: '',
   tag: '',
+  batch: '',
   q: '',
   sort: 'time',
   order: 'desc',
   page: 1,
 };
 
-const TEXT_FILTERS = ['task_type', 'dataset', 'dataset_id', 'user', 'tag', 'q'] as const;
+const TEXT_FILTERS = ['task_type', 'dataset', 'dataset_id', 'user', 'tag', 'batch', 'q'] as const;
 
 export function viewFromUrl(params: URLSearchParams): TableView {
   const view: TableView = { ...DEFAULT_VIEW, status: params.getAll('status').filter((s) => statusesForFilter(s) !== undefined) };
@@ -82,6 +84,14 @@ export function viewToApiQuery(view: TableView): URLSearchParams {
   params.set('limit', String(PAGE_SIZE));
   params.set('offset', String((view.page - 1) * PAGE_SIZE));
   return params;
+}
+
+/** The view's filter as `POST /tasks/bulk/*` takes it: the `GET /tasks` query without sort or page. */
+export function viewToBulkFilter(view: TableView): Record<string, string | string[]> {
+  const filter: Record<string, string | string[]> = { within_hours: String(view.within_hours) };
+  for (const key of TEXT_FILTERS) if (view[key]) filter[key] = view[key];
+  if (view.status.length) filter.status = view.status;
+  return filter;
 }
 
 /** Whether anything but the time window narrows the table (the empty state says which). */

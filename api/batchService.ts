@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { z } from 'zod';
+import { SA, TASK_STATUSES, TASK_TYPES, isFinished, mayAct, type Principal, type TaskMeta, type TaskStatus, type TaskTypeId } from '../core';
+import { HttpError, notFound, parseOr400 } from './errors';
+import { startTaskBody } from './schemas';
+import type { TaskIndex } from './taskIndex';
+import { listTasksQuery, queryTasks } from './taskQuery';
+import { present, type TaskRecord } from './taskRecord';
+import type { TaskService } from './taskService';
+import { literal } from './visibilityQuery';
+
+/** A batch or a bulk action covers at most this many tasks. */
+export const MAX_BATCH = 1000;
+/** Starts and retries run this many at a time: fast, without flooding the frontend. */
+const CONCURRENCY = 8;
+
+/** `POST /batches`: one name and a list of tasks, each as `POST /tasks` takes it. */
+export const batchBody = z
+  .object({
+    name: z.string().trim().min(1).max(100).optional().describe('Readable start of the batch id'),
+    tasks: z.array(startTaskBody).min(1, 'tasks must list at least one task').max(MAX_BATCH, `tasks must list at most ${MAX_BATCH} tasks`),
+  })
+  .strict();
+
+/** `POST /tasks/bulk/abort|retry`: the tasks selected in the table, or every task matching a filter. */
+export const bulkBody = z.union(
+  [
+    z.object({ ids: z.array(z.string().min(1)).min(1, 'ids must list at least one task').max(MAX_BATCH, `ids must list at most ${MAX_BATCH} tasks`) }).strict(),
+    z.object({ filter: z.record(z.string(), z.union([z.string(), z.array(z.string())])).describe('The query parameters of GET /tasks') }).strict(),
+  ],
+  { error: 'give ids (a list of task ids) or filter (the query of GET /tasks)' },
+);
+export type BulkBody = z.infer<typeof bulkBody>;
+
+export interface BatchSummary {
+  id: string;
+  total: number;
+  /** Mean progress over the batch's tasks; finished tasks count as 100. */
+  progress: number;
+  counts: Partial<Record<TaskStatus, number>>;
+  finished: number;
+  tasks: TaskRecord[];
+}
+
+export interface BulkOutcome {
+  /** Tasks the action was requested for. */
+  accepted: { id: string; retry_id?: string }[];
+  /** Tasks it was not, with the HTTP status and the reason each would have had alone. */
+  refused: { id: string; status: number; error: string }[];
+  /** The Temporal batch operation that cancels the accepted tasks (abort only). */
+  job_id?: string;
+}
+
+/** Batches of tasks and actions on many tasks at once. */
+export class BatchService {
+  constructor(
+    private readonly client: Client,
+    private readonly namespace: string,
+    private readonly index: TaskIndex,
+    private readonly tasks: TaskService,
+  ) {}
+
+  /** Starts every task of the batch under one batch id; a task that cannot start is reported, not fatal. */
+  async start(body: z.infer<typeof batchBody>, actor: Principal | undefined): Promise<{ id: string; tasks: TaskRecord[]; failed: { index: number; status: number; error: string }[] }> {
+    const requests = body.tasks.map((task, i) => {
+      const { type, input, ...meta } = task;
+      const validInput = parseOr400(TASK_TYPES[type as TaskTypeId].input, input, ['tasks', String(i), 'input']);
+      if (actor && meta.user !== undefined && meta.user !== actor.user) {
+        throw new HttpError(403, `tasks.${i}.user: signed in as ${actor.user}; a task cannot be started as ${meta.user}`, `tasks.${i}.user`);
+      }
+      return { type: type as TaskTypeId, input: validInput, meta: { ...meta, ...(actor && { user: actor.user }) } as TaskMeta };
+    });
+    const id = `${slug(body.name)}-${randomUUID().slice(0, 8)}`;
+    const tasks: TaskRecord[] = [];
+    const failed: { index: number; status: number; error: string }[] = [];
+    await eachLimited(requests, async (request, index) => {
+      try {
+        tasks[index] = await this.tasks.start(request.type, request.input, { ...request.meta, batch_id: id }, actor);
+      } catch (err) {
+        if (!(err instanceof HttpError)) throw err;
+        failed.push({ index, status: err.status, error: err.message });
+      }
+    });
+    return { id, tasks: tasks.filter(Boolean), failed: failed.sort((a, b) => a.index - b.index) };
+  }
+
+  async summary(id: string): Promise<BatchSummary> {
+    await this.index.whenReady();
+    const tasks = [...this.index.all()].filter((r) => r.batch_id === id).sort((a, b) => a.created_at.localeCompare(b.created_at));
+    if (tasks.length === 0) throw notFound(`Batch ${id}`);
+    const counts: Partial<Record<TaskStatus, number>> = {};
+    for (const status of TASK_STATUSES) {
+      const n = tasks.filter((t) => t.status === status).length;
+      if (n) counts[status] = n;
+    }
+    const finished = tasks.filter((t) => isFinished(t.status)).length;
+    const progress = Math.floor(tasks.reduce((sum, t) => sum + (isFinished(t.status) ? 100 : t.progress), 0) / tasks.length);
+    return { id, total: tasks.length, progress, counts, finished, tasks: tasks.map((t) => present(t)) };
+  }
+
+  /**
+   * Aborts every unfinished task of the batch with one Temporal batch operation that selects the
+   * tasks by their batch search attribute, so tasks the API has not indexed yet are caught too. A
+   * user's operation selects only its own tasks.
+   */
+  async abortBatch(id: string, actor: Principal | undefined): Promise<{ batch_id: string; job_id: string; query: string }> {
+    await this.summary(id);
+    let query = `${SA.batch.name} = ${literal(id)} AND ExecutionStatus = 'Running'`;
+    if (actor?.role === 'user') query += ` AND ${SA.user.name} = ${literal(actor.user)}`;
+    const jobId = randomUUID();
+    await this.client.workflowService.startBatchOperation({
+      namespace: this.namespace,
+      jobId,
+      reason: `Taskdeck: abort batch ${id}${actor ? ` by ${actor.user}` : ''}`,
+      visibilityQuery: query,
+      cancellationOperation: { identity: actor?.user ?? 'taskdeck' },
+    });
+    return { batch_id: id, job_id: jobId, query };
+  }
+
+  /**
+   * Aborts the chosen tasks: each is checked as a single abort would be (known, unfinished, the
+   * caller's role), then one Temporal batch operation cancels all that passed.
+   */
+  async bulkAbort(body: BulkBody, actor: Principal | undefined): Promise<BulkOutcome> {
+    const { targets, refused } = await this.targets(body);
+    const accepted: { id: string; run_id: string }[] = [];
+    for (const record of targets) {
+      if (!mayAct(actor, 'abort', record.user)) refused.push({ id: record.id, status: 403, error: `Forbidden: role user (${actor!.user}) may not abort task ${record.id}` });
+      else if (isFinished(record.status)) refused.push({ id: record.id, status: 409, error: `Task ${record.id} is already ${record.status}` });
+      else accepted.push({ id: record.id, run_id: record.run_id });
+    }
+    if (accepted.length === 0) return { accepted: [], refused };
+    const jobId = randomUUID();
+    await this.client.workflowService.startBatchOperation({
+      namespace: this.namespace,
+      jobId,
+      reason: `Taskdeck: bulk abort of ${accepted.length} tasks${actor ? ` by ${actor.user}` : ''}`,
+      executions: accepted.map((a) => ({ workflowId: a.id, runId: a.run_id })),
+      cancellationOperation: { identity: actor?.user ?? 'taskdeck' },
+    });
+    return { accepted: accepted.map(({ id }) => ({ id })), refused, job_id: jobId };
+  }
+
+  /** Retries the chosen tasks; Temporal has no batch retry, so this starts them a few at a time. */
+  async bulkRetry(body: BulkBody, actor: Principal | undefined): Promise<BulkOutcome> {
+    const { targets, refused } = await this.targets(body);
+    const accepted: { id: string; retry_id: string }[] = [];
+    await eachLimited(targets, async (record) => {
+      try {
+        accepted.push({ id: record.id, retry_id: (await this.tasks.retry(record.id, actor)).id });
+      } catch (err) {
+        if (!(err instanceof HttpError)) throw err;
+        refused.push({ id: record.id, status: err.status, error: err.message });
+      }
+    });
+    return { accepted, refused };
+  }
+
+  /** The tasks a bulk body names: listed ids (unknown ones refused as 404) or every match of a filter. */
+  private async targets(body: BulkBody): Promise<{ targets: TaskRecord[]; refused: BulkOutcome['refused'] }> {
+    await this.index.whenReady();
+    if ('ids' in body) {
+      const refused: BulkOutcome['refused'] = [];
+      const targets: TaskRecord[] = [];
+      for (const id of new Set(body.ids)) {
+        const record = this.index.get(id);
+        if (record) targets.push(record);
+        else refused.push({ id, status: 404, error: `Task ${id} not found` });
+      }
+      return { targets, refused };
+    }
+    const query = parseOr400(listTasksQuery, body.filter, ['filter']);
+    const { total, items } = queryTasks(this.index.all(), { ...query, offset: 0, limit: MAX_BATCH });
+    if (total > MAX_BATCH) throw new HttpError(400, `filter: matches ${total} tasks; a bulk action covers at most ${MAX_BATCH}`, 'filter');
+    return { targets: items, refused: [] };
+  }
+}
+
+/** Runs `work` over `items`, CONCURRENCY at a time. */
+async function eachLimited<T>(items: readonly T[], work: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      await work(items[index], index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, lane));
+}
+
+function slug(name: string | undefined): string {
+  return (name ?? 'batch').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 48) || 'batch';
+}

@@ -1,0 +1,26 @@
+/**
+ * Roles of signed-in users when authentication is on. A user submits tasks and acts only on its
+ * own; an operator or admin acts on any task and approves or rejects.
+ */
+export const ROLES = ['user', 'operator', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who calls the API, from the token of the request. */
+export interface Principal {
+  user: string;
+  role: Role;
+}
+
+/** What a caller does to an existing task. */
+export type TaskAction = 'abort' | 'kill' | 'pause' | 'resume' | 'retry' | 'approve' | 'reject';
+
+const OPERATOR_ONLY: ReadonlySet<TaskAction> = new Set(['approve', 'reject']);
+
+/**
+ * Whether `principal` may do `action` to a task started by `owner`. Without authentication
+ * (no principal) everything is allowed, as in the local embedded run.
+ */
+export function mayAct(principal: Principal | undefined, action: TaskAction, owner: string | null): boolean {
+  if (!principal || principal.role !== 'user') return true;
+  return !OPERATOR_ONLY.has(action) && owner === principal.user;
+}

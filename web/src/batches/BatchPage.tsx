@@ -1,0 +1,97 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { TASK_STATUSES, STATUS_LABEL } from '../../../core/statuses';
+import { ApiError, api } from '../api/client';
+import type { BatchSummary } from '../api/types';
+import { useNotify } from '../components/Notices';
+import { StatusBadge } from '../components/StatusBadge';
+import { useTaskEvents } from '../live/taskEvents';
+
+/** One batch: overall progress, a count per status, its tasks, and one action that aborts them all. */
+export function BatchPage() {
+  const { id = '' } = useParams();
+  const [batch, setBatch] = useState<BatchSummary | undefined>(undefined);
+  const [error, setError] = useState<string | null>(null);
+  const notify = useNotify();
+  const timer = useRef<number | undefined>(undefined);
+
+  const refresh = useCallback(() => {
+    api.batch(id).then(
+      (b) => {
+        setBatch(b);
+        setError(null);
+      },
+      (err: unknown) => setError(err instanceof ApiError ? err.body.error : String(err)),
+    );
+  }, [id]);
+  useEffect(() => {
+    refresh();
+    return () => window.clearTimeout(timer.current);
+  }, [refresh]);
+  useTaskEvents((event) => {
+    if (timer.current !== undefined || (event.kind === 'task' && event.task.batch_id !== id)) return;
+    timer.current = window.setTimeout(() => {
+      timer.current = undefined;
+      refresh();
+    }, 500);
+  });
+
+  const abortAll = async () => {
+    if (!window.confirm(`Abort every unfinished task of batch ${id}?`)) return;
+    try {
+      await api.abortBatch(id);
+      notify({ kind: 'info', text: `Abort requested for batch ${id}` });
+    } catch (err) {
+      notify({ kind: 'error', text: `Abort failed: ${err instanceof ApiError ? err.body.error : String(err)}` });
+    }
+  };
+
+  if (error) return <p className="page banner-error">{error}</p>;
+  if (!batch) return <p className="page loading">Loading batch…</p>;
+  return (
+    <section className="page batch" aria-labelledby="batch-title">
+      <nav className="breadcrumb" aria-label="Breadcrumb">
+        <Link to="/">Tasks</Link> <span aria-hidden="true">/</span> <span className="mono">{batch.id}</span>
+      </nav>
+      <header className="page-header">
+        <div className="title-block">
+          <h1 id="batch-title">Batch {batch.id}</h1>
+          <progress max={100} value={batch.progress} aria-label="Batch progress" />
+          <span data-testid="batch-progress">{batch.progress}%</span>
+        </div>
+        <div className="button-row">
+          <Link className="button" to={`/?batch=${encodeURIComponent(batch.id)}`}>
+            Show in the table
+          </Link>
+          {batch.finished < batch.total && (
+            <button type="button" className="button button-danger" onClick={() => void abortAll()}>
+              Abort batch
+            </button>
+          )}
+        </div>
+      </header>
+      <dl className="batch-counts" aria-label="Tasks by status">
+        <div>
+          <dt>Total</dt>
+          <dd>{batch.total}</dd>
+        </div>
+        {TASK_STATUSES.filter((s) => batch.counts[s]).map((s) => (
+          <div key={s} data-status={s}>
+            <dt>{STATUS_LABEL[s]}</dt>
+            <dd>{batch.counts[s]}</dd>
+          </div>
+        ))}
+      </dl>
+      <ul className="batch-tasks">
+        {batch.tasks.map((t) => (
+          <li key={t.id}>
+            <Link to={`/tasks/${encodeURIComponent(t.id)}`} className="task-name">
+              {t.name ?? t.id}
+            </Link>{' '}
+            <StatusBadge status={t.status} progress={t.progress} error={t.error} />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

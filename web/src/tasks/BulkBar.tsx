@@ -1,0 +1,58 @@
+import { ApiError, api } from '../api/client';
+import { useNotify } from '../components/Notices';
+import { viewToBulkFilter, type TableView } from './filters';
+
+interface Props {
+  selected: string[];
+  total: number;
+  view: TableView;
+  onDone: () => void;
+}
+
+/** Bulk abort and retry: on the rows selected in the table, or on every task matching the filter. */
+export function BulkBar({ selected, total, view, onDone }: Props) {
+  const notify = useNotify();
+
+  const run = async (action: 'abort' | 'retry', target: 'selected' | 'filter') => {
+    const count = target === 'selected' ? selected.length : total;
+    const what = target === 'selected' ? `${count} selected task${count === 1 ? '' : 's'}` : `all ${count} tasks matching the filter`;
+    if (!window.confirm(`${action === 'abort' ? 'Abort' : 'Retry'} ${what}?`)) return;
+    try {
+      const outcome = await api.bulk(action, target === 'selected' ? { ids: selected } : { filter: viewToBulkFilter(view) });
+      const refused = outcome.refused.length ? `; ${outcome.refused.length} refused: ${outcome.refused[0].error}` : '';
+      notify({ kind: outcome.refused.length ? 'error' : 'info', text: `${action === 'abort' ? 'Abort requested for' : 'Retried'} ${outcome.accepted.length} task${outcome.accepted.length === 1 ? '' : 's'}${refused}` });
+      onDone();
+    } catch (err) {
+      notify({ kind: 'error', text: `Bulk ${action} failed: ${err instanceof ApiError ? err.body.error : String(err)}` });
+    }
+  };
+
+  return (
+    <div className="bulk-bar" role="toolbar" aria-label="Bulk actions">
+      {selected.length > 0 ? (
+        <>
+          <span>{selected.length} selected</span>
+          <button type="button" className="button button-danger" onClick={() => void run('abort', 'selected')}>
+            Abort selected
+          </button>
+          <button type="button" className="button" onClick={() => void run('retry', 'selected')}>
+            Retry selected
+          </button>
+          <button type="button" className="button button-quiet" onClick={onDone}>
+            Clear selection
+          </button>
+        </>
+      ) : (
+        <>
+          <span>All {total} matching:</span>
+          <button type="button" className="button button-danger" disabled={total === 0} onClick={() => void run('abort', 'filter')}>
+            Abort all
+          </button>
+          <button type="button" className="button" disabled={total === 0} onClick={() => void run('retry', 'filter')}>
+            Retry all
+          </button>
+        </>
+      )}
+    </div>
+  );
+}

@@ -278,6 +278,9 @@ export async function runTask<Input, Prepared, Result>(
   } catch (err) {
     // Already recorded by the reject Update: the workflow fails with status rejected.
     if (err instanceof ApplicationFailure && err.type === REJECTED) throw err;
+    // Give the dataset back before the task shows as ended: whoever sees `failed` or `aborted`
+    // may retry at once, and must not find the dataset still held by this task.
+    await CancellationScope.nonCancellable(() => leases.release(undefined));
     if (isCancellation(err)) {
       finish(state, 'aborted');
       transition('aborted');

@@ -11,6 +11,11 @@ export class ApiError extends Error {
   }
 }
 
+/** What to tell the user of a failed call: the API's own error when it gave one. */
+export function errorMessage(err: unknown): string {
+  return err instanceof ApiError ? err.body.error : String(err);
+}
+
 async function request<T>(path: string, init?: RequestInit & { bearer?: string }): Promise<{ data: T; headers: Headers }> {
   const bearer = init?.bearer ?? token();
   const res = await fetch(path, {

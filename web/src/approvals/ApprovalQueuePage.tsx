@@ -1,5 +1,5 @@
 import { Link } from 'react-router';
-import { ApiError, api } from '../api/client';
+import { api, errorMessage } from '../api/client';
 import type { ApprovalItem } from '../api/types';
 import { useNotify } from '../components/Notices';
 import { reviews, useMe } from '../lib/me';
@@ -24,7 +24,7 @@ export function ApprovalQueuePage() {
       notify({ kind: 'info', text: `${decision === 'approve' ? 'Approved' : 'Rejected'} ${label}` });
       refresh();
     } catch (err) {
-      notify({ kind: 'error', text: `${decision === 'approve' ? 'Approve' : 'Reject'} failed: ${err instanceof ApiError ? err.body.error : String(err)}` });
+      notify({ kind: 'error', text: `${decision === 'approve' ? 'Approve' : 'Reject'} failed: ${errorMessage(err)}` });
     }
   };
 

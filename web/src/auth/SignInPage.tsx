@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
-import { ApiError, api } from '../api/client';
+import { api, errorMessage } from '../api/client';
 import { signIn } from '../api/session';
 import { restartTaskEvents } from '../live/taskEvents';
 
@@ -21,7 +21,7 @@ export function SignInPage() {
       const next = params.get('next');
       void navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true });
     } catch (err) {
-      setError(err instanceof ApiError ? err.body.error : String(err));
+      setError(errorMessage(err));
     }
   };
 

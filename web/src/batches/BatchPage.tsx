@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { TASK_STATUSES, STATUS_LABEL } from '../../../core/statuses';
-import { ApiError, api } from '../api/client';
+import { api, errorMessage } from '../api/client';
 import type { BatchSummary } from '../api/types';
 import { useNotify } from '../components/Notices';
 import { StatusBadge } from '../components/StatusBadge';
@@ -21,7 +21,7 @@ export function BatchPage() {
         setBatch(b);
         setError(null);
       },
-      (err: unknown) => setError(err instanceof ApiError ? err.body.error : String(err)),
+      (err: unknown) => setError(errorMessage(err)),
     );
   }, [id]);
   useEffect(() => {
@@ -42,7 +42,7 @@ export function BatchPage() {
       await api.abortBatch(id);
       notify({ kind: 'info', text: `Abort requested for batch ${id}` });
     } catch (err) {
-      notify({ kind: 'error', text: `Abort failed: ${err instanceof ApiError ? err.body.error : String(err)}` });
+      notify({ kind: 'error', text: `Abort failed: ${errorMessage(err)}` });
     }
   };
 

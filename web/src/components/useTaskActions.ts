@@ -1,6 +1,6 @@
 import { useCallback } from 'react';
 import { isFinished } from '../../../core/statuses';
-import { ApiError, api } from '../api/client';
+import { api, errorMessage } from '../api/client';
 import type { TaskRecord } from '../api/types';
 import { reviews, useMe } from '../lib/me';
 import { useNotify } from './Notices';
@@ -27,7 +27,7 @@ const label = (task: TaskRecord) => task.name ?? task.id;
 export function useTaskActions(task: TaskRecord, onChange?: () => void): TaskActions {
   const notify = useNotify();
   const me = useMe();
-  const failed = useCallback((what: string, err: unknown) => notify({ kind: 'error', text: `${what} failed: ${err instanceof ApiError ? err.body.error : String(err)}` }), [notify]);
+  const failed = useCallback((what: string, err: unknown) => notify({ kind: 'error', text: `${what} failed: ${errorMessage(err)}` }), [notify]);
 
   const copyId = useCallback(async () => {
     try {

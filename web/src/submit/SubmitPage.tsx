@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { ApiError, api, type StartTaskBody } from '../api/client';
+import { api, ApiError, errorMessage, type StartTaskBody } from '../api/client';
 import type { DatasetSummary, TaskType } from '../api/types';
 import { useTaskTypes } from '../lib/taskTypes';
 import { fieldsOf, readInput, type Field } from './schemaFields';
@@ -80,7 +80,7 @@ function TaskForm({ type }: { type: TaskType }) {
         const first = err.body.issues[0].field;
         if (document.getElementById(fieldId(first))) focusField(first);
         else setFormError(err.body.error);
-      } else setFormError(err instanceof ApiError ? err.body.error : String(err));
+      } else setFormError(errorMessage(err));
     }
   };
 

@@ -1,4 +1,4 @@
-import { ApiError, api } from '../api/client';
+import { api, errorMessage } from '../api/client';
 import { useNotify } from '../components/Notices';
 import { viewToBulkFilter, type TableView } from './filters';
 
@@ -23,7 +23,7 @@ export function BulkBar({ selected, total, view, onDone }: Props) {
       notify({ kind: outcome.refused.length ? 'error' : 'info', text: `${action === 'abort' ? 'Abort requested for' : 'Retried'} ${outcome.accepted.length} task${outcome.accepted.length === 1 ? '' : 's'}${refused}` });
       onDone();
     } catch (err) {
-      notify({ kind: 'error', text: `Bulk ${action} failed: ${err instanceof ApiError ? err.body.error : String(err)}` });
+      notify({ kind: 'error', text: `Bulk ${action} failed: ${errorMessage(err)}` });
     }
   };
 

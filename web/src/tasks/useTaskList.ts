@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, api } from '../api/client';
+import { api, errorMessage } from '../api/client';
 import type { TaskRecord } from '../api/types';
 import { useTaskEvents } from '../live/taskEvents';
 import { viewToApiQuery, type TableView } from './filters';
@@ -48,7 +48,7 @@ export function useTaskList(view: TableView): TaskList {
       },
       (err: unknown) => {
         if (controller.signal.aborted) return;
-        setError(err instanceof ApiError ? err.body.error : `Could not load tasks: ${String(err)}`);
+        setError(`Could not load tasks: ${errorMessage(err)}`);
         setLoading(false);
       },
     );

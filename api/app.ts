@@ -11,6 +11,7 @@ import type { EventHub } from './eventHub';
 import type { LogStore } from './logStore';
 import { batchesRouter } from './routes/batches';
 import { datasetsRouter } from './routes/datasets';
+import { graphRouter } from './routes/graph';
 import { logsRouter } from './routes/logs';
 import { metaRouter } from './routes/meta';
 import { tasksRouter } from './routes/tasks';
@@ -32,9 +33,9 @@ export interface AppDeps {
 }
 
 /** Paths of the API; a browser navigation to any other path loads the web app. */
-const API_PATHS = /^\/(tasks|datasets|batches|approvals|events|openapi\.json|task-types|config|healthz|me)(\/|$)/;
+const API_PATHS = /^\/(tasks|datasets|batches|approvals|graph|pipelines|events|openapi\.json|task-types|config|healthz|me)(\/|$)/;
 /** Pages of the web app whose path is also an API route: a navigation (preferring HTML) gets the app. */
-const SHARED_PAGES = /^\/(tasks\/[^/]+|approvals|batches\/[^/]+)$/;
+const SHARED_PAGES = /^\/(tasks\/[^/]+|approvals|batches\/[^/]+|graph|pipelines(\/[^/]+)?)$/;
 
 export const DEFAULT_WEB_DIR = resolve(__dirname, '../web/dist');
 
@@ -66,6 +67,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(logsRouter(deps.index, deps.service, deps.logs));
   app.use(metaRouter(deps.index, deps.service, deps.hub, deps.connection));
   app.use(datasetsRouter(deps.index, deps.service, deps.datasets));
+  app.use(graphRouter(deps.index));
 
   app.use((req) => {
     throw new HttpError(404, `No route ${req.method} ${req.path}`);

@@ -33,6 +33,8 @@ export const taskRecordSchema = z.object({
   retry_of: z.string().nullable(),
   batch_id: z.string().nullable().describe('The batch the task was started in (POST /batches)'),
   triggered_by: z.string().nullable().describe('The task that started this one as its follow-up (a reindex after a media addition)'),
+  depends_on: z.array(z.string()).describe('Tasks that must complete before this one starts'),
+  pipeline_id: z.string().nullable().describe('The pipeline whose child this task is (POST /pipelines)'),
   run_id: z.string(),
 });
 export type TaskRecord = z.infer<typeof taskRecordSchema>;
@@ -71,6 +73,8 @@ export function toTaskRecord(info: Omit<WorkflowExecutionInfo, 'raw'>): TaskReco
     retry_of: sa.get(SA.retryOf) ?? null,
     batch_id: sa.get(SA.batch) ?? null,
     triggered_by: memo.triggered_by ?? null,
+    depends_on: memo.depends_on ?? [],
+    pipeline_id: sa.get(SA.pipeline) ?? null,
     run_id: info.runId,
   };
 }

@@ -159,6 +159,8 @@ export class TaskService {
       retry_of: meta.retry_of ?? null,
       batch_id: meta.batch_id ?? null,
       triggered_by: null,
+      depends_on: meta.depends_on ?? [],
+      pipeline_id: meta.pipeline_id ?? null,
       run_id: handle.firstExecutionRunId,
     };
     this.o.index.put(record);

@@ -7,3 +7,5 @@ export * from './logs';
 export * from './temporalUi';
 export * from './datasets';
 export * from './roles';
+export * from './graph';
+export * from './pipelines';

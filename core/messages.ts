@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AcquireDatasetRequest, DatasetLeaseState, ReleaseDatasetRequest } from './datasets';
+import type { TaskStatus } from './statuses';
 import type { ApprovalRequest, ProgressUpdate, TaskState } from './task';
 
 /** Sent by a running activity; the workflow reflects it in search attributes and details. */
@@ -49,3 +50,16 @@ export const resumeUpdate = defineUpdate<TaskState>('taskdeck.resume');
 export const approveUpdate = defineUpdate<TaskState, [ApprovalRequest]>('taskdeck.approve');
 /** Ends a task waiting in pending_approval as rejected; the validator refuses any other state. */
 export const rejectUpdate = defineUpdate<TaskState, [ApprovalRequest]>('taskdeck.reject');
+
+// ---- Dependencies (a task waits for its upstream tasks) ----
+
+/** A task that ended, told to the tasks that wait for it. */
+export interface UpstreamOutcome {
+  task_id: string;
+  status: TaskStatus;
+}
+
+/** Sent by a waiting task to each task it depends on: "tell me when you end". */
+export const upstreamWatchSignal = defineSignal<[{ task_id: string }]>('taskdeck.upstream.watch');
+/** Sent by a task as it ends to every task that asked to be told. */
+export const upstreamDoneSignal = defineSignal<[UpstreamOutcome]>('taskdeck.upstream.done');

@@ -7,7 +7,7 @@ import type { TaskMeta } from './task';
  * 3 Bool and 3 Text attributes, so this list is a budget: what is only shown, never filtered
  * by a visibility query (name, progress message, error), lives in the memo instead.
  *
- * Used here: 8 Keyword, 1 Int, 2 Datetime.
+ * Used here: 9 Keyword, 1 Int, 2 Datetime.
  */
 export const SA = {
   type: defineSearchAttributeKey('TaskdeckType', SearchAttributeType.KEYWORD),
@@ -19,6 +19,8 @@ export const SA = {
   retryOf: defineSearchAttributeKey('TaskdeckRetryOf', SearchAttributeType.KEYWORD),
   /** The batch a task was started in (POST /batches); batch operations select by it. */
   batch: defineSearchAttributeKey('TaskdeckBatch', SearchAttributeType.KEYWORD),
+  /** The pipeline a task is a child of, and on the pipeline workflow itself its own id. */
+  pipeline: defineSearchAttributeKey('TaskdeckPipeline', SearchAttributeType.KEYWORD),
   progress: defineSearchAttributeKey('TaskdeckProgress', SearchAttributeType.INT),
   /** When processing started (left pending): durations count from here. */
   startedAt: defineSearchAttributeKey('TaskdeckStartedAt', SearchAttributeType.DATETIME),
@@ -40,5 +42,6 @@ export function metaSearchAttributes(meta: TaskMeta): SearchAttributePair[] {
   if (meta.user) pairs.push({ key: SA.user, value: meta.user });
   if (meta.retry_of) pairs.push({ key: SA.retryOf, value: meta.retry_of });
   if (meta.batch_id) pairs.push({ key: SA.batch, value: meta.batch_id });
+  if (meta.pipeline_id) pairs.push({ key: SA.pipeline, value: meta.pipeline_id });
   return pairs;
 }

@@ -4,6 +4,9 @@ import type { TaskStatus } from './statuses';
 
 const label = z.string().trim().min(1).max(MAX_KEYWORD_LENGTH);
 
+/** How many tasks one task may wait for; the list travels in the memo, which has a size limit. */
+export const MAX_UPSTREAM = 1000;
+
 /**
  * What describes a task besides its type's input. It travels inside the workflow argument, so
  * a task started from the Temporal CLI carries it too and the workflow can set its own search
@@ -19,6 +22,12 @@ export const taskMeta = z
     retry_of: label.optional().describe('Task this one retries'),
     triggered_by: label.optional().describe('Task that started this one as its follow-up'),
     batch_id: label.optional().describe('The batch the task was started in'),
+    pipeline_id: label.optional().describe('The pipeline whose child this task is'),
+    depends_on: z
+      .array(label)
+      .max(MAX_UPSTREAM, `depends_on may list at most ${MAX_UPSTREAM} tasks`)
+      .optional()
+      .describe('Tasks that must complete before this one starts; it ends upstream_failed if one of them does not'),
     needs_approval: z.boolean().optional().describe('Waits in pending_approval until an operator approves or rejects it'),
   })
   .strict();
@@ -94,6 +103,8 @@ export interface TaskMemo {
   failed_step?: TaskStatus | null;
   exit_code?: number | null;
   triggered_by?: string | null;
+  /** The tasks this one waits for; in the memo, since a fan-in of many ids outgrows a search attribute. */
+  depends_on?: string[];
   /** Pauses are left out of the duration: the time of finished pauses and the start of the current one. */
   paused_ms?: number;
   paused_at?: string | null;

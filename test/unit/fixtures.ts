@@ -26,6 +26,8 @@ export function record(overrides: Partial<TaskRecord> & { id: string }, hoursAgo
     retry_of: null,
     batch_id: null,
     triggered_by: null,
+    depends_on: [],
+    pipeline_id: null,
     run_id: `run-${overrides.id}`,
     paused_ms: 0,
     paused_at: null,

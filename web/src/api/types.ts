@@ -24,6 +24,10 @@ export interface TaskRecord {
   batch_id: string | null;
   /** The task that started this one as its follow-up (a reindex after a media addition). */
   triggered_by: string | null;
+  /** Tasks that must complete before this one starts. */
+  depends_on: string[];
+  /** The pipeline whose child this task is. */
+  pipeline_id: string | null;
   run_id: string;
   paused_ms: number;
   paused_at: string | null;

@@ -1,0 +1,328 @@
+import { isFinished, type TaskStatus } from './statuses';
+
+/**
+ * The dependency graph of tasks: pure functions shared by the API (`GET /graph`) and the web
+ * app (which recomputes the overlays as live events arrive, without asking the API again).
+ *
+ * Edges point downstream, from the task that must finish first to the task that waits for it:
+ * - `depends_on`: the target was started with the source in its `depends_on`;
+ * - `triggered_by`: the system started the target as the source's follow-up (a reindex after a
+ *   media addition).
+ */
+export type EdgeKind = 'depends_on' | 'triggered_by';
+
+/** What the graph needs of a task: a subset of the API's task row. */
+export interface GraphTask {
+  id: string;
+  name: string | null;
+  task_type: string;
+  status: TaskStatus;
+  progress: number;
+  message: string | null;
+  created_at: string;
+  started_at: string | null;
+  end_date: string | null;
+  /** Processing time, counted up to the time the row was served for running tasks. */
+  duration_ms: number | null;
+  dataset: string | null;
+  dataset_id: string | null;
+  pipeline_id: string | null;
+  batch_id: string | null;
+  error: string | null;
+  depends_on: readonly string[];
+  triggered_by: string | null;
+}
+
+export interface GraphNode extends Omit<GraphTask, 'depends_on' | 'triggered_by'> {
+  /** The failed tasks upstream (root causes, not other upstream_failed tasks) that block this one. */
+  blocked_by: string[];
+  /** On the critical path: the chain of the graph with the longest total duration. */
+  critical: boolean;
+}
+
+export interface GraphEdge {
+  source: string;
+  target: string;
+  kind: EdgeKind;
+  critical: boolean;
+}
+
+export interface CriticalPath {
+  /** From the first task of the chain to the last. Empty for an empty graph. */
+  task_ids: string[];
+  /** Sum of the chain's durations; running tasks count their time so far. */
+  duration_ms: number;
+}
+
+/** `GET /graph`. */
+export interface TaskGraph {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  critical_path: CriticalPath;
+  /** More tasks matched than a graph carries (MAX_GRAPH_NODES); the newest were kept. */
+  truncated: boolean;
+}
+
+/** What to draw: one pipeline, one batch, one task's neighbourhood, or every connected task. */
+export interface GraphScope {
+  pipeline?: string;
+  batch?: string;
+  task?: string;
+  /** For `task`: how many edges to follow upstream and downstream. */
+  depth?: number;
+  /** Only tasks created this many hours before `now` or later. */
+  within_hours?: number;
+}
+
+export const MAX_GRAPH_NODES = 10_000;
+export const DEFAULT_GRAPH_DEPTH = 2;
+export const MAX_GRAPH_DEPTH = 20;
+
+/** Statuses that end a task without success by its own doing: they block what depends on them. */
+const FAILURES: ReadonlySet<TaskStatus> = new Set(['failed', 'aborted', 'rejected', 'terminated', 'timed_out']);
+
+export function isFailure(status: TaskStatus): boolean {
+  return FAILURES.has(status);
+}
+
+/** Every edge among `tasks` whose both ends are in it. */
+export function edgesAmong(tasks: Iterable<GraphTask>): Omit<GraphEdge, 'critical'>[] {
+  const byId = new Map<string, GraphTask>();
+  for (const task of tasks) byId.set(task.id, task);
+  const edges: Omit<GraphEdge, 'critical'>[] = [];
+  for (const task of byId.values()) {
+    for (const upstream of new Set(task.depends_on)) {
+      if (byId.has(upstream)) edges.push({ source: upstream, target: task.id, kind: 'depends_on' });
+    }
+    if (task.triggered_by && byId.has(task.triggered_by)) edges.push({ source: task.triggered_by, target: task.id, kind: 'triggered_by' });
+  }
+  return edges;
+}
+
+/** Lookups over a set of tasks: by id, and who depends on whom in both directions. */
+export class TaskLinks {
+  readonly byId = new Map<string, GraphTask>();
+  private readonly downstream = new Map<string, string[]>();
+
+  constructor(tasks: Iterable<GraphTask>) {
+    for (const task of tasks) this.byId.set(task.id, task);
+    for (const task of this.byId.values()) {
+      for (const upstream of this.upstreamOf(task)) {
+        const list = this.downstream.get(upstream);
+        if (list) list.push(task.id);
+        else this.downstream.set(upstream, [task.id]);
+      }
+    }
+  }
+
+  upstreamOf(task: GraphTask): string[] {
+    const ids = new Set(task.depends_on);
+    if (task.triggered_by) ids.add(task.triggered_by);
+    return [...ids];
+  }
+
+  downstreamOf(id: string): readonly string[] {
+    return this.downstream.get(id) ?? [];
+  }
+
+  /** Whether the task has any edge at all, to a task known here or not. */
+  isLinked(task: GraphTask): boolean {
+    return task.depends_on.length > 0 || task.triggered_by !== null || this.downstreamOf(task.id).length > 0;
+  }
+
+  /**
+   * The failed tasks upstream that keep `id` from running (or made it upstream_failed): root
+   * causes only, found through any number of unfinished or upstream_failed tasks in between.
+   * Completed and failed tasks themselves are blocked by nothing.
+   */
+  blockedBy(id: string, memo = new Map<string, string[]>()): string[] {
+    const known = memo.get(id);
+    if (known) return known;
+    memo.set(id, []); // a cycle, which the engine never makes, ends here instead of looping
+    const task = this.byId.get(id);
+    if (!task || task.status === 'completed' || isFailure(task.status)) return [];
+    const causes = new Set<string>();
+    for (const upstreamId of task.depends_on) {
+      const upstream = this.byId.get(upstreamId);
+      if (!upstream) continue;
+      if (isFailure(upstream.status)) causes.add(upstreamId);
+      else if (!isFinished(upstream.status) || upstream.status === 'upstream_failed') {
+        for (const cause of this.blockedBy(upstreamId, memo)) causes.add(cause);
+      }
+    }
+    const result = [...causes].sort();
+    memo.set(id, result);
+    return result;
+  }
+
+  /** The task and its upstream and downstream tasks, following at most `depth` edges each way. */
+  neighbourhood(id: string, depth: number): Set<string> {
+    const seen = new Set<string>();
+    if (!this.byId.has(id)) return seen;
+    seen.add(id);
+    const walk = (next: (taskId: string) => readonly string[]): void => {
+      let frontier = [id];
+      for (let step = 0; step < depth && frontier.length > 0; step++) {
+        const following: string[] = [];
+        for (const current of frontier) {
+          for (const neighbour of next(current)) {
+            if (this.byId.has(neighbour) && !seen.has(neighbour)) {
+              seen.add(neighbour);
+              following.push(neighbour);
+            }
+          }
+        }
+        frontier = following;
+      }
+    };
+    walk((taskId) => this.upstreamOf(this.byId.get(taskId)!));
+    walk((taskId) => this.downstreamOf(taskId));
+    return seen;
+  }
+}
+
+/**
+ * The chain with the longest total duration: where the time goes, so where the bottleneck is.
+ * `durationOf` says what a task weighs (running tasks: their time so far; pending: 0). Among
+ * equally long chains the one with more tasks wins, so a graph of pending tasks still shows
+ * its longest chain.
+ */
+export function criticalPath(
+  nodes: readonly { id: string }[],
+  edges: readonly { source: string; target: string }[],
+  durationOf: (id: string) => number,
+): CriticalPath {
+  const incoming = new Map<string, number>();
+  const outgoing = new Map<string, string[]>();
+  for (const node of nodes) {
+    incoming.set(node.id, 0);
+    outgoing.set(node.id, []);
+  }
+  for (const edge of edges) {
+    if (!incoming.has(edge.source) || !incoming.has(edge.target)) continue;
+    incoming.set(edge.target, incoming.get(edge.target)! + 1);
+    outgoing.get(edge.source)!.push(edge.target);
+  }
+  // Longest path in a DAG: visit in topological order, keeping the best chain ending at each node.
+  const best = new Map<string, { total: number; length: number; previous: string | null }>();
+  const ready = [...incoming].filter(([, count]) => count === 0).map(([id]) => id);
+  for (const id of ready) best.set(id, { total: Math.max(0, durationOf(id)), length: 1, previous: null });
+  let end: string | null = null;
+  for (let i = 0; i < ready.length; i++) {
+    const id = ready[i];
+    const here = best.get(id)!;
+    if (end === null || isLonger(here, best.get(end)!)) end = id;
+    for (const next of outgoing.get(id)!) {
+      const candidate = { total: here.total + Math.max(0, durationOf(next)), length: here.length + 1, previous: id };
+      const known = best.get(next);
+      if (!known || isLonger(candidate, known)) best.set(next, candidate);
+      const left = incoming.get(next)! - 1;
+      incoming.set(next, left);
+      if (left === 0) ready.push(next);
+    }
+  }
+  if (end === null) return { task_ids: [], duration_ms: 0 };
+  const chain: string[] = [];
+  for (let at: string | null = end; at !== null; at = best.get(at)!.previous) chain.push(at);
+  return { task_ids: chain.reverse(), duration_ms: best.get(end)!.total };
+}
+
+function isLonger(a: { total: number; length: number }, b: { total: number; length: number }): boolean {
+  return a.total > b.total || (a.total === b.total && a.length > b.length);
+}
+
+/** The ids of a graph's scope among `links`' tasks, newest first, before truncation. */
+export function scopeIds(links: TaskLinks, scope: GraphScope, now: number): string[] {
+  const since = scope.within_hours === undefined ? -Infinity : now - scope.within_hours * 3600_000;
+  const recent = (task: GraphTask): boolean => Date.parse(task.created_at) >= since;
+  let chosen: GraphTask[];
+  if (scope.task !== undefined) {
+    chosen = [...links.neighbourhood(scope.task, scope.depth ?? DEFAULT_GRAPH_DEPTH)].map((id) => links.byId.get(id)!);
+    // The task asked for is always drawn, however old.
+    chosen = chosen.filter((task) => task.id === scope.task || recent(task));
+  } else if (scope.pipeline !== undefined || scope.batch !== undefined) {
+    const members = [...links.byId.values()].filter(
+      (task) => recent(task) && (scope.pipeline === undefined || task.pipeline_id === scope.pipeline) && (scope.batch === undefined || task.batch_id === scope.batch),
+    );
+    chosen = withFollowUps(links, members);
+  } else {
+    chosen = [...links.byId.values()].filter((task) => recent(task) && links.isLinked(task));
+  }
+  return chosen.sort((a, b) => b.created_at.localeCompare(a.created_at)).map((task) => task.id);
+}
+
+/** Members plus the follow-ups the system started from them (which carry no pipeline or batch id). */
+function withFollowUps(links: TaskLinks, members: GraphTask[]): GraphTask[] {
+  const chosen = new Map(members.map((task) => [task.id, task]));
+  const queue = [...chosen.keys()];
+  while (queue.length > 0) {
+    const id = queue.pop()!;
+    for (const downstreamId of links.downstreamOf(id)) {
+      const downstream = links.byId.get(downstreamId)!;
+      if (downstream.triggered_by === id && !chosen.has(downstreamId)) {
+        chosen.set(downstreamId, downstream);
+        queue.push(downstreamId);
+      }
+    }
+  }
+  return [...chosen.values()];
+}
+
+/**
+ * The graph of a scope: nodes with their blocking failures, edges, and the critical path.
+ * `durationOf` defaults to the served duration (running tasks: up to when the row was served).
+ */
+export function buildTaskGraph(
+  tasks: Iterable<GraphTask>,
+  scope: GraphScope,
+  now: number,
+  durationOf: (task: GraphTask) => number = (task) => task.duration_ms ?? 0,
+): TaskGraph {
+  const links = new TaskLinks(tasks);
+  const ids = scopeIds(links, scope, now);
+  const truncated = ids.length > MAX_GRAPH_NODES;
+  const members = ids.slice(0, MAX_GRAPH_NODES).map((id) => links.byId.get(id)!);
+  const edges = edgesAmong(members);
+  const path = criticalPath(members, edges, (id) => durationOf(links.byId.get(id)!));
+  const onPath = new Set(path.task_ids);
+  const pathEdges = new Set(path.task_ids.slice(1).map((id, i) => `${path.task_ids[i]}\u0000${id}`));
+  const blocked = new Map<string, string[]>();
+  return {
+    nodes: members.map(({ depends_on: _upstream, triggered_by: _trigger, ...task }) => ({
+      ...task,
+      blocked_by: links.blockedBy(task.id, blocked),
+      critical: onPath.has(task.id),
+    })),
+    edges: edges.map((edge) => ({ ...edge, critical: pathEdges.has(`${edge.source}\u0000${edge.target}`) })),
+    critical_path: path,
+    truncated,
+  };
+}
+
+/**
+ * A cycle among tasks given as `key → keys it depends on`, as the list of keys that close it
+ * (`[a, b, a]`), or undefined when there is none. Used to refuse a pipeline that could never run.
+ */
+export function findCycle(dependsOn: ReadonlyMap<string, readonly string[]>): string[] | undefined {
+  const state = new Map<string, 'visiting' | 'done'>();
+  const path: string[] = [];
+  const visit = (key: string): string[] | undefined => {
+    const seen = state.get(key);
+    if (seen === 'done') return undefined;
+    if (seen === 'visiting') return [...path.slice(path.indexOf(key)), key];
+    state.set(key, 'visiting');
+    path.push(key);
+    for (const upstream of dependsOn.get(key) ?? []) {
+      const cycle = visit(upstream);
+      if (cycle) return cycle;
+    }
+    path.pop();
+    state.set(key, 'done');
+    return undefined;
+  };
+  for (const key of dependsOn.keys()) {
+    const cycle = visit(key);
+    if (cycle) return cycle.reverse();
+  }
+  return undefined;
+}

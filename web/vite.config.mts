@@ -2,7 +2,7 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
 /** Routes the dev server (`npm run dev:web`) sends to the API instead of the app. */
-const API_ROUTES = ['/tasks', '/events', '/task-types', '/config', '/openapi.json', '/healthz'];
+const API_ROUTES = ['/tasks', '/events', '/task-types', '/config', '/openapi.json', '/healthz', '/graph', '/pipelines', '/batches', '/approvals', '/me', '/datasets'];
 const apiUrl = process.env.TASKDECK_API_URL ?? 'http://127.0.0.1:8080';
 
 export default defineConfig({

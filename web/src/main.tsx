@@ -13,6 +13,7 @@ const TaskDetailPage = lazy(() => import('./detail/TaskDetailPage').then((m) => 
 const ApprovalQueuePage = lazy(() => import('./approvals/ApprovalQueuePage').then((m) => ({ default: m.ApprovalQueuePage })));
 const BatchPage = lazy(() => import('./batches/BatchPage').then((m) => ({ default: m.BatchPage })));
 const SubmitPage = lazy(() => import('./submit/SubmitPage').then((m) => ({ default: m.SubmitPage })));
+const GraphPage = lazy(() => import('./graph/GraphPage').then((m) => ({ default: m.GraphPage })));
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
@@ -27,6 +28,7 @@ createRoot(document.getElementById('root')!).render(
               <Route path="sign-in" element={<SignInPage />} />
               <Route path="approvals" element={<ApprovalQueuePage />} />
               <Route path="batches/:id" element={<BatchPage />} />
+              <Route path="graph" element={<GraphPage />} />
               <Route path="*" element={<NotFound />} />
             </Route>
           </Routes>

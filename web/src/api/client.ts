@@ -1,3 +1,5 @@
+import type { TaskGraph } from '../../../core/graph';
+import type { PipelineSummary } from '../../../core/pipelines';
 import { UNAUTHORIZED_EVENT, signOut, token, withToken } from './session';
 import type { ApiErrorBody, ApprovalItem, BatchSummary, BulkOutcome, Me, DatasetSummary, LogPage, LogSearch, LogStream, TaskDetail, TaskRecord, TaskType, UiConfig } from './types';
 
@@ -81,6 +83,9 @@ export const api = {
   bulk: async (action: 'abort' | 'retry', target: { ids: string[] } | { filter: Record<string, string | string[]> }) =>
     (await request<BulkOutcome>(`/tasks/bulk/${action}`, { method: 'POST', body: JSON.stringify(target) })).data,
   retry: async (id: string) => (await request<TaskRecord>(`${taskPath(id)}/retry`, { method: 'POST' })).data,
+  /** `GET /graph?<query>`: pipeline, batch or task (with depth), and within_hours. */
+  graph: async (query: string, signal?: AbortSignal) => (await request<TaskGraph>(`/graph?${query}`, { signal })).data,
+  pipelines: async (signal?: AbortSignal) => (await request<PipelineSummary[]>('/pipelines', { signal })).data,
   logPage: async (id: string, stream: LogStream, page: number, signal?: AbortSignal) =>
     (await request<LogPage>(`${taskPath(id)}/logs?stream=${stream}&page=${page}`, { signal })).data,
   logSearch: async (id: string, stream: LogStream, q: string, signal?: AbortSignal) =>

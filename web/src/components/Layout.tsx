@@ -49,10 +49,7 @@ export function Layout() {
               )}
             </NavLink>
           )}
-          {/* The dependency graph page arrives with its own issue; its place is kept here. */}
-          <span className="nav-soon" aria-disabled="true" title="The dependency graph is not built yet">
-            Graph <small>soon</small>
-          </span>
+          <NavLink to="/graph">Graph</NavLink>
         </nav>
         <ConnectionIndicator />
         {me?.auth && location.pathname !== '/sign-in' && (

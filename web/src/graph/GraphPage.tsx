@@ -1,0 +1,223 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { MAX_GRAPH_DEPTH } from '../../../core/graph';
+import type { PipelineSummary } from '../../../core/pipelines';
+import { STATUS_LABEL } from '../../../core/statuses';
+import { ApiError, api, errorMessage } from '../api/client';
+import { TextFilter } from '../components/TextFilter';
+import { formatDuration, formatWindow } from '../lib/format';
+import { TIME_WINDOWS } from '../tasks/filters';
+import { DEFAULT_GRAPH_VIEW, graphViewFromUrl, graphViewScope, graphViewToApiQuery, graphViewToUrl, isComplete, type GraphMode, type GraphView } from './graphView';
+import { TaskGraphView } from './TaskGraphView';
+import { useTaskGraph, type GraphState } from './useTaskGraph';
+
+const MODE_LABEL: Record<GraphMode, string> = { all: 'All linked tasks', pipeline: 'Pipeline', batch: 'Batch', task: 'Task' };
+
+/**
+ * `/graph`: which tasks wait for which, with live status, what blocks what, and the critical
+ * path. The user picks a pipeline, a batch or a task's neighbourhood; the choice lives in the URL.
+ */
+export function GraphPage() {
+  const [params, setParams] = useSearchParams();
+  const view = useMemo(() => graphViewFromUrl(params), [params]);
+  // A mode chosen without its id yet is not in the URL (nothing to draw); it lives here meanwhile.
+  const [pendingMode, setPendingMode] = useState<GraphMode | null>(null);
+  const shown: GraphView = pendingMode && pendingMode !== view.mode ? { ...view, mode: pendingMode, target: '' } : view;
+  const complete = isComplete(shown);
+  const query = complete ? graphViewToApiQuery(shown).toString() : null;
+  const { state, refresh } = useTaskGraph(query, graphViewScope(shown));
+
+  const show = useCallback(
+    (next: GraphView) => {
+      if (isComplete(next)) {
+        setPendingMode(null);
+        setParams(graphViewToUrl(next));
+      } else setPendingMode(next.mode);
+    },
+    [setParams],
+  );
+
+  return (
+    <section className="page graph-page" aria-labelledby="graph-title">
+      <header className="page-header">
+        <h1 id="graph-title">Dependency graph</h1>
+        {state.phase === 'ready' && complete && <GraphSummary state={state} />}
+      </header>
+      <GraphControls view={shown} onChange={show} />
+      {!complete ? (
+        <div className="empty">
+          <p>{shown.mode === 'pipeline' ? 'Choose a pipeline to draw its tasks.' : `Enter a ${shown.mode} ID to draw ${shown.mode === 'task' ? 'its upstream and downstream tasks' : 'its tasks'}.`}</p>
+        </div>
+      ) : state.phase === 'error' ? (
+        <GraphError view={shown} error={state.error} onRetry={refresh} onReset={() => show(DEFAULT_GRAPH_VIEW)} />
+      ) : state.phase === 'loading' ? (
+        <p className="loading graph-loading">Loading the graph…</p>
+      ) : state.model.nodes.length === 0 ? (
+        <GraphEmpty view={shown} onReset={() => show(DEFAULT_GRAPH_VIEW)} />
+      ) : (
+        <>
+          {state.model.truncated && (
+            <p className="banner banner-warning" role="status">
+              More tasks matched than one graph draws; the newest are shown. Narrow the time window or pick a pipeline or batch.
+            </p>
+          )}
+          <TaskGraphView key={query} model={state.model} requestedAt={state.requestedAt} />
+        </>
+      )}
+    </section>
+  );
+}
+
+function GraphSummary({ state }: { state: Extract<GraphState, { phase: 'ready' }> }) {
+  const { model } = state;
+  const failed = model.nodes.filter((node) => node.data.task.status === 'failed').length;
+  const blocked = model.nodes.filter((node) => node.data.task.blocked_by.length > 0).length;
+  return (
+    <p className="graph-summary" data-testid="graph-summary">
+      <span>
+        {model.nodes.length.toLocaleString()} {model.nodes.length === 1 ? 'task' : 'tasks'}
+      </span>
+      <span>
+        {model.edges.length.toLocaleString()} {model.edges.length === 1 ? 'edge' : 'edges'}
+      </span>
+      {failed > 0 && <span className="graph-summary-failed">{failed} failed</span>}
+      {blocked > 0 && <span className="graph-summary-blocked">{blocked} blocked</span>}
+      {model.criticalPath.task_ids.length > 1 && (
+        <span title="The chain of tasks with the longest total duration: where the time goes">
+          Critical path: {model.criticalPath.task_ids.length} tasks, {formatDuration(model.criticalPath.duration_ms)}
+        </span>
+      )}
+    </p>
+  );
+}
+
+function GraphControls({ view, onChange }: { view: GraphView; onChange: (view: GraphView) => void }) {
+  const set = (patch: Partial<GraphView>) => onChange({ ...view, ...patch });
+  const commitTarget = useCallback((target: string) => onChange({ ...view, target }), [onChange, view]);
+  return (
+    <form className="filters graph-controls" aria-label="What to draw" onSubmit={(e) => e.preventDefault()}>
+      <fieldset className="field">
+        <legend className="field-label">Draw</legend>
+        <div className="segmented">
+          {(['all', 'pipeline', 'batch', 'task'] as const).map((mode) => (
+            <button key={mode} type="button" aria-pressed={view.mode === mode} onClick={() => mode !== view.mode && set({ mode, target: '' })}>
+              {MODE_LABEL[mode]}
+            </button>
+          ))}
+        </div>
+      </fieldset>
+      {view.mode === 'pipeline' && <PipelinePicker value={view.target} onChange={commitTarget} />}
+      {view.mode === 'batch' && <TextFilter label="Batch ID" value={view.target} onCommit={commitTarget} placeholder="batch id" />}
+      {view.mode === 'task' && (
+        <>
+          <TextFilter label="Task ID" value={view.target} onCommit={commitTarget} placeholder="task id" />
+          <label className="field">
+            <span className="field-label">Depth</span>
+            <select value={view.depth} onChange={(e) => set({ depth: Number(e.target.value) })}>
+              {Array.from({ length: MAX_GRAPH_DEPTH }, (_, i) => i + 1).map((depth) => (
+                <option key={depth} value={depth}>
+                  {depth} {depth === 1 ? 'edge' : 'edges'} each way
+                </option>
+              ))}
+            </select>
+          </label>
+        </>
+      )}
+      <fieldset className="field">
+        <legend className="field-label">Time</legend>
+        <div className="segmented">
+          {TIME_WINDOWS.map((w) => (
+            <button key={w.hours} type="button" aria-pressed={view.within_hours === w.hours} title={`Tasks created in the last ${w.label}`} onClick={() => set({ within_hours: w.hours })}>
+              {w.label}
+            </button>
+          ))}
+        </div>
+      </fieldset>
+    </form>
+  );
+}
+
+/** `GET /pipelines` as a choice, newest first; a typed ID when the list cannot be had. */
+function PipelinePicker({ value, onChange }: { value: string; onChange: (id: string) => void }) {
+  const [pipelines, setPipelines] = useState<PipelineSummary[] | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    const controller = new AbortController();
+    api.pipelines(controller.signal).then(setPipelines, () => !controller.signal.aborted && setFailed(true));
+    return () => controller.abort();
+  }, []);
+  if (failed) return <TextFilter label="Pipeline ID" value={value} onCommit={onChange} placeholder="pipeline id" />;
+  const known = pipelines?.some((p) => p.id === value) ?? false;
+  return (
+    <label className="field graph-pipeline">
+      <span className="field-label">Pipeline</span>
+      <select value={value} onChange={(e) => onChange(e.target.value)} disabled={pipelines === null}>
+        <option value="">{pipelines === null ? 'Loading…' : pipelines.length === 0 ? 'No pipelines yet' : 'Choose a pipeline'}</option>
+        {value && !known && <option value={value}>{value}</option>}
+        {pipelines?.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.name} · {STATUS_LABEL[p.status as keyof typeof STATUS_LABEL] ?? p.status} · {p.task_count} tasks
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+function GraphEmpty({ view, onReset }: { view: GraphView; onReset: () => void }) {
+  const window = formatWindow(view.within_hours);
+  return (
+    <div className="empty" data-testid="graph-empty">
+      {view.mode === 'all' ? (
+        <>
+          <p>No task of the past {window} depends on another.</p>
+          <p>
+            Start a task with <code>depends_on</code>, or a pipeline with <code>POST /pipelines</code>, and its graph appears here.
+          </p>
+        </>
+      ) : (
+        <>
+          <p>
+            {MODE_LABEL[view.mode]} <span className="mono">{view.target}</span> has no tasks in the past {window}.
+          </p>
+          <p>
+            Check the ID{view.within_hours < DEFAULT_GRAPH_VIEW.within_hours ? ', widen the time window,' : ''} or{' '}
+            <button type="button" className="button-link" onClick={onReset}>
+              draw all linked tasks
+            </button>
+            .
+          </p>
+        </>
+      )}
+    </div>
+  );
+}
+
+function GraphError({ view, error, onRetry, onReset }: { view: GraphView; error: unknown; onRetry: () => void; onReset: () => void }) {
+  const missing = error instanceof ApiError && error.status === 404 && view.mode === 'task';
+  return (
+    <div className="empty" role="alert">
+      {missing ? (
+        <>
+          <p>
+            There is no task <span className="mono">{view.target}</span> in the 14-day window.
+          </p>
+          <p>
+            Check the ID on its <Link to="/">task table</Link> row, or{' '}
+            <button type="button" className="button-link" onClick={onReset}>
+              draw all linked tasks
+            </button>
+            .
+          </p>
+        </>
+      ) : (
+        <>
+          <p className="banner banner-error">Could not load the graph: {errorMessage(error)}</p>
+          <button type="button" className="button" onClick={onRetry}>
+            Try again
+          </button>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,170 @@
+import { Background, ControlButton, Controls, Panel, ReactFlow, type ReactFlowInstance, type Viewport } from '@xyflow/react';
+import '@xyflow/react/dist/base.css';
+import { useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
+import { useNavigate } from 'react-router';
+import { typeLabel, useTaskTypes } from '../lib/taskTypes';
+import './graph.css';
+import type { GraphModel, TaskFlowEdge, TaskFlowNode } from './graphModel';
+import { GraphMiniMap } from './GraphMiniMap';
+import { GraphOverview } from './GraphOverview';
+import { graphWindow, needsNewWindow, visibleArea } from './graphWindow';
+import { nodeAt } from './overviewDrawing';
+import { DETAIL_ZOOM, TaskNode, TaskNodeContext } from './TaskNode';
+import { fitViewport, graphBounds, initialViewport, type Bounds } from './viewport';
+
+/** Node types at module scope: a new object on each render would make React Flow re-mount every node. */
+const nodeTypes = { task: TaskNode };
+const NO_NODES: TaskFlowNode[] = [];
+const NO_EDGES: TaskFlowEdge[] = [];
+const MIN_ZOOM = 0.02;
+
+export const FIRST_PAINT_MEASURE = 'taskdeck:graph-first-paint';
+/**
+ * From this many tasks on, React Flow gets only a window of the graph around the view
+ * (graphWindow.ts), and zooming out past the detail zoom draws the graph on a canvas instead of
+ * as DOM nodes (GraphOverview). Measured in headless Chromium: with 5,000 DOM nodes and 6,400
+ * SVG edges on screen every pan frame was a 300-1,100 ms main-thread task, and handing React
+ * Flow all 5,000 nodes again when zooming back in froze the page for 450 ms.
+ */
+export const BIG_GRAPH_NODES = 400;
+
+interface Props {
+  model: GraphModel;
+  /** When the graph was asked for: the first paint is measured from here. */
+  requestedAt: number;
+  /** The task a small graph is drawn around, outlined. */
+  focusId?: string;
+  /** Without the minimap and legend, for the small graph of a task's page. */
+  compact?: boolean;
+}
+
+/**
+ * The drawing: React Flow with fixed-size task nodes, pan, zoom, fit view and a minimap. Only
+ * what is on screen is rendered, nodes turn into plain boxes when zoomed out, and a big graph
+ * seen from far out is one canvas, so thousands of tasks pan and zoom without freezing.
+ */
+export function TaskGraphView({ model, requestedAt, focusId, compact = false }: Props) {
+  const { types } = useTaskTypes();
+  const context = useMemo<TaskNodeContext>(() => ({ typeLabel: (id) => typeLabel(types, id), focusId }), [types, focusId]);
+  const navigate = useNavigate();
+  const container = useRef<HTMLDivElement>(null);
+  const flow = useRef<ReactFlowInstance<TaskFlowNode, TaskFlowEdge> | null>(null);
+  const painted = useRef(false);
+  const big = model.nodes.length >= BIG_GRAPH_NODES;
+  const [overview, setOverview] = useState(false);
+  // The view the window of a big graph was cut around (null until the viewport is known).
+  const [windowView, setWindowView] = useState<Bounds | null>(null);
+  const cut = useMemo(() => (big && windowView ? graphWindow(model.nodes, model.edges, windowView) : null), [big, model, windowView]);
+
+  // The first time tasks are on screen, after the browser painted them.
+  useEffect(() => {
+    if (painted.current || model.nodes.length === 0) return;
+    let frame = requestAnimationFrame(function check() {
+      if (!container.current?.querySelector('.react-flow__node, .graph-overview')) {
+        frame = requestAnimationFrame(check);
+        return;
+      }
+      frame = requestAnimationFrame(() => {
+        painted.current = true;
+        performance.measure(FIRST_PAINT_MEASURE, { start: requestedAt, end: performance.now(), detail: { nodes: model.nodes.length } });
+      });
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [model, requestedAt]);
+
+  const screenSize = () => {
+    const box = container.current!.getBoundingClientRect();
+    return { width: box.width, height: box.height };
+  };
+  const follow = (viewport: Viewport) => {
+    const far = big && viewport.zoom < DETAIL_ZOOM;
+    setOverview(far);
+    if (!big || far || !container.current) return;
+    const view = visibleArea(viewport, screenSize());
+    if (needsNewWindow(cut, view)) setWindowView(view);
+  };
+  const onInit = (instance: ReactFlowInstance<TaskFlowNode, TaskFlowEdge>) => {
+    flow.current = instance;
+    const focus = model.nodes.find((node) => node.id === (focusId ?? model.criticalPath.task_ids[0]));
+    const viewport = initialViewport(graphBounds(model.nodes), screenSize(), focus?.position);
+    follow(viewport);
+    void instance.setViewport(viewport);
+  };
+  const fitAll = () => {
+    const viewport = fitViewport(graphBounds(model.nodes), screenSize(), MIN_ZOOM);
+    follow(viewport);
+    void flow.current?.setViewport(viewport);
+  };
+  // On the canvas there are no node elements: the pane finds the task under the pointer.
+  const taskAt = (event: MouseEvent) => (overview && flow.current ? nodeAt(model.nodes, flow.current.screenToFlowPosition({ x: event.clientX, y: event.clientY })) : undefined);
+
+  return (
+    <TaskNodeContext.Provider value={context}>
+      <div className={`task-graph${compact ? ' task-graph-compact' : ''}`} ref={container} data-testid="task-graph" data-overview={overview || undefined}>
+        <ReactFlow<TaskFlowNode, TaskFlowEdge>
+          nodes={overview ? NO_NODES : big ? (cut?.nodes ?? NO_NODES) : model.nodes}
+          edges={overview ? NO_EDGES : big ? (cut?.edges ?? NO_EDGES) : model.edges}
+          nodeTypes={nodeTypes}
+          onInit={onInit}
+          onMove={(_, viewport) => follow(viewport)}
+          onPaneClick={(event) => {
+            const task = taskAt(event);
+            if (task) void navigate(`/tasks/${encodeURIComponent(task.id)}`);
+          }}
+          onPaneMouseMove={(event) => {
+            const task = taskAt(event);
+            container.current!.title = task ? (task.data.task.name ?? task.id) : '';
+            container.current!.classList.toggle('over-task', task !== undefined);
+          }}
+          onlyRenderVisibleElements
+          nodesDraggable={false}
+          nodesConnectable={false}
+          nodesFocusable={false}
+          edgesFocusable={false}
+          elementsSelectable={false}
+          zoomOnDoubleClick={false}
+          minZoom={MIN_ZOOM}
+          maxZoom={1.5}
+        >
+          <Background gap={24} size={1} color="#dfe3ea" />
+          {overview && <GraphOverview nodes={model.nodes} edges={model.edges} />}
+          <Controls showInteractive={false} showFitView={false} aria-label="Zoom and fit">
+            <ControlButton onClick={fitAll} title="Fit view" aria-label="Fit view">
+              <svg viewBox="0 0 16 16" aria-hidden="true">
+                <path d="M1 5V1h4M11 1h4v4M15 11v4h-4M5 15H1v-4" fill="none" stroke="currentColor" strokeWidth="2" />
+              </svg>
+            </ControlButton>
+          </Controls>
+          {!compact && <GraphMiniMap nodes={model.nodes} />}
+          {!compact && (
+            <Panel position="top-right">
+              <GraphLegend />
+            </Panel>
+          )}
+        </ReactFlow>
+      </div>
+    </TaskNodeContext.Provider>
+  );
+}
+
+function GraphLegend() {
+  return (
+    <ul className="graph-legend" aria-label="Legend">
+      <li>
+        <span className="legend-swatch legend-running" /> Running (pulses)
+      </li>
+      <li>
+        <span className="legend-swatch legend-failed" /> Failed
+      </li>
+      <li>
+        <span className="legend-swatch legend-blocked" /> Blocked by a failed upstream task
+      </li>
+      <li>
+        <span className="legend-line legend-critical" /> Critical path: the longest chain by duration
+      </li>
+      <li>
+        <span className="legend-line legend-triggered" /> Follow-up started by the system
+      </li>
+    </ul>
+  );
+}

@@ -1,0 +1,249 @@
+import { MarkerType, Position, type Edge, type Node } from '@xyflow/react';
+import { TaskLinks, criticalPath, isFailure, type CriticalPath, type GraphEdge, type GraphNode, type GraphScope, type GraphTask, type TaskGraph } from '../../../core/graph';
+import { STATUS_LABEL } from '../../../core/statuses';
+import type { TaskRecord } from '../api/types';
+import { durationAt } from '../lib/duration';
+import { NODE_HEIGHT, NODE_WIDTH, type LayoutInput, type LayoutResult } from './elkLayout';
+
+/**
+ * The graph page's view model: `GET /graph` turned into React Flow nodes and edges, and kept
+ * live from `/events`. Pure functions; the page holds the model in state.
+ *
+ * A status change rewrites a node's data but never its position: positions come from the
+ * layout alone, which only a change of structure (a task or an edge more or less) redoes.
+ */
+export interface TaskNodeData extends Record<string, unknown> {
+  task: GraphNode;
+  /** When the task's figures were served, so a running task's duration can tick from there. */
+  receivedAt: number;
+  /** Why the task cannot run: the failed upstream tasks that block it, named; null when none. */
+  blockedReason: string | null;
+}
+
+export type TaskFlowNode = Node<TaskNodeData, 'task'>;
+export type TaskFlowEdge = Edge<{ kind: GraphEdge['kind'] }>;
+
+export interface GraphModel {
+  nodes: TaskFlowNode[];
+  edges: TaskFlowEdge[];
+  criticalPath: CriticalPath;
+  truncated: boolean;
+  /** Each drawn task's index in `nodes`. */
+  index: ReadonlyMap<string, number>;
+  /** Each drawn task's upstream edges, as core's GraphTask wants them. */
+  upstream: ReadonlyMap<string, { depends_on: string[]; triggered_by: string | null }>;
+  /** Blocking failures the server named that are not drawn (beyond a neighbourhood's depth). */
+  blockersOutside: ReadonlyMap<string, string[]>;
+}
+
+/** The graph's structure as the layout worker takes it. */
+export function layoutInput(graph: Pick<TaskGraph, 'nodes' | 'edges'>): LayoutInput {
+  const ids = graph.nodes.map((node) => node.id);
+  const index = new Map(ids.map((id, i) => [id, i]));
+  const edges: [number, number][] = [];
+  for (const edge of graph.edges) {
+    const source = index.get(edge.source);
+    const target = index.get(edge.target);
+    if (source !== undefined && target !== undefined) edges.push([source, target]);
+  }
+  return { ids, edges };
+}
+
+/** A key that two graphs share exactly when they have the same tasks and edges, so one layout serves both. */
+export function structureKey(graph: Pick<TaskGraph, 'nodes' | 'edges'>): string {
+  const ids = graph.nodes.map((node) => node.id).sort();
+  const edges = graph.edges.map((edge) => `${edge.source}>${edge.target}:${edge.kind}`).sort();
+  return `${ids.join(',')}|${edges.join(',')}`;
+}
+
+/** Where edges meet a node: given up front, so edges draw before React Flow measures the node. */
+const HANDLES = [
+  { type: 'target' as const, position: Position.Left, x: 0, y: NODE_HEIGHT / 2, width: 1, height: 1 },
+  { type: 'source' as const, position: Position.Right, x: NODE_WIDTH - 1, y: NODE_HEIGHT / 2, width: 1, height: 1 },
+];
+
+export function buildModel(graph: TaskGraph, layout: Pick<LayoutResult, 'x' | 'y'>, receivedAt: number): GraphModel {
+  const index = new Map(graph.nodes.map((node, i) => [node.id, i]));
+  const names = new Map(graph.nodes.map((node) => [node.id, node]));
+  const nodes = graph.nodes.map(
+    (task, i): TaskFlowNode => ({
+      id: task.id,
+      type: 'task',
+      position: { x: layout.x[i], y: layout.y[i] },
+      data: { task, receivedAt, blockedReason: blockedReason(task.blocked_by, names) },
+      width: NODE_WIDTH,
+      height: NODE_HEIGHT,
+      handles: HANDLES,
+      sourcePosition: Position.Right,
+      targetPosition: Position.Left,
+      className: nodeClassName(task),
+    }),
+  );
+  const upstream = new Map(graph.nodes.map((node) => [node.id, { depends_on: [] as string[], triggered_by: null as string | null }]));
+  for (const edge of graph.edges) {
+    const entry = upstream.get(edge.target);
+    if (!entry || !index.has(edge.source)) continue;
+    if (edge.kind === 'depends_on') entry.depends_on.push(edge.source);
+    else entry.triggered_by = edge.source;
+  }
+  const blockersOutside = new Map<string, string[]>();
+  for (const node of graph.nodes) {
+    const outside = node.blocked_by.filter((id) => !index.has(id));
+    if (outside.length > 0) blockersOutside.set(node.id, outside);
+  }
+  return {
+    nodes,
+    edges: graph.edges.filter((edge) => index.has(edge.source) && index.has(edge.target)).map(toFlowEdge),
+    criticalPath: graph.critical_path,
+    truncated: graph.truncated,
+    index,
+    upstream,
+    blockersOutside,
+  };
+}
+
+function toFlowEdge(edge: GraphEdge): TaskFlowEdge {
+  return {
+    id: `${edge.source}>${edge.target}:${edge.kind}`,
+    source: edge.source,
+    target: edge.target,
+    data: { kind: edge.kind },
+    className: edgeClassName(edge.kind, edge.critical),
+    // Critical edges are drawn over the others where they cross.
+    zIndex: edge.critical ? 1 : 0,
+    markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16, color: edge.critical ? CRITICAL_COLOUR : EDGE_COLOUR },
+  };
+}
+
+export const EDGE_COLOUR = '#9aa3b5';
+export const CRITICAL_COLOUR = '#d9480f';
+
+export function edgeClassName(kind: GraphEdge['kind'], critical: boolean): string {
+  return [`edge-${kind}`, critical ? 'edge-critical' : ''].filter(Boolean).join(' ');
+}
+
+/** Classes on React Flow's own node wrapper, which the minimap also reads for its colours. */
+export function nodeClassName(task: Pick<GraphNode, 'status' | 'blocked_by' | 'critical'>): string {
+  return ['task-node-wrapper', `status-${task.status}`, task.blocked_by.length > 0 ? 'is-blocked' : '', task.critical ? 'is-critical' : '']
+    .filter(Boolean)
+    .join(' ');
+}
+
+function blockedReason(blockedBy: readonly string[], nodes: ReadonlyMap<string, GraphNode>): string | null {
+  if (blockedBy.length === 0) return null;
+  const named = blockedBy.map((id) => {
+    const node = nodes.get(id);
+    return node ? `${node.name ?? `${node.task_type} ${id.slice(0, 8)}`} (${STATUS_LABEL[node.status].toLowerCase()})` : id;
+  });
+  return `Blocked by failed upstream ${named.length === 1 ? 'task' : 'tasks'}: ${named.join(', ')}`;
+}
+
+/** The figures of a task row that a graph node shows. */
+function patchTask(node: GraphNode, row: TaskRecord): GraphNode {
+  return {
+    ...node,
+    name: row.name,
+    task_type: row.task_type,
+    status: row.status,
+    progress: row.progress,
+    message: row.message,
+    created_at: row.created_at,
+    started_at: row.started_at,
+    end_date: row.end_date,
+    duration_ms: row.duration_ms,
+    dataset: row.dataset,
+    dataset_id: row.dataset_id,
+    pipeline_id: row.pipeline_id,
+    batch_id: row.batch_id,
+    error: row.error,
+  };
+}
+
+/**
+ * Whether a task row changes what is drawn, not only how: a new task of the pipeline or batch,
+ * a new task with an edge to a drawn one (a follow-up reindex, a task depending on a drawn
+ * one), or a drawn task whose edges differ. Such a change needs a refetch and a new layout.
+ */
+export function isStructural(model: GraphModel, row: TaskRecord, scope: GraphScope): boolean {
+  const known = model.upstream.get(row.id);
+  if (known) {
+    const triggeredBy = row.triggered_by && model.index.has(row.triggered_by) ? row.triggered_by : null;
+    const dependsOn = row.depends_on.filter((id) => model.index.has(id));
+    return triggeredBy !== known.triggered_by || !sameMembers(dependsOn, known.depends_on);
+  }
+  if (scope.pipeline !== undefined) return row.pipeline_id === scope.pipeline || linksToDrawn(model, row);
+  if (scope.batch !== undefined) return row.batch_id === scope.batch || linksToDrawn(model, row);
+  if (scope.task !== undefined) return linksToDrawn(model, row);
+  return row.depends_on.length > 0 || row.triggered_by !== null;
+}
+
+function linksToDrawn(model: GraphModel, row: TaskRecord): boolean {
+  return (row.triggered_by !== null && model.index.has(row.triggered_by)) || row.depends_on.some((id) => model.index.has(id));
+}
+
+function sameMembers(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const set = new Set(a);
+  return b.every((id) => set.has(id));
+}
+
+/**
+ * Applies task rows from `/events` to the drawn nodes, then recomputes the overlays that depend
+ * on statuses and durations (what blocks what, the critical path) with core's own functions.
+ * Nodes and edges that do not change keep their identity, and no position ever changes.
+ */
+export function applyTaskRows(model: GraphModel, rows: readonly TaskRecord[], receivedAt: number): GraphModel {
+  const nodes = [...model.nodes];
+  let touched = false;
+  for (const row of rows) {
+    const i = model.index.get(row.id);
+    if (i === undefined) continue;
+    const current = nodes[i];
+    nodes[i] = { ...current, data: { ...current.data, task: patchTask(current.data.task, row), receivedAt } };
+    touched = true;
+  }
+  if (!touched) return model;
+  return withOverlays(model, nodes, receivedAt);
+}
+
+/** Recomputes blocked-by and the critical path over `nodes` (the model's, possibly patched) at `now`. */
+export function withOverlays(model: GraphModel, nodes: TaskFlowNode[], now: number): GraphModel {
+  const tasks: GraphTask[] = nodes.map((node) => {
+    const { blocked_by: _blocked, critical: _critical, ...task } = node.data.task;
+    const links = model.upstream.get(node.id)!;
+    return { ...task, depends_on: links.depends_on, triggered_by: links.triggered_by };
+  });
+  const links = new TaskLinks(tasks);
+  const memo = new Map<string, string[]>();
+  const path = criticalPath(nodes, model.edges, (id) => {
+    const data = nodes[model.index.get(id)!].data;
+    return durationAt(data.task, data.receivedAt, now) ?? 0;
+  });
+  const onPath = new Set(path.task_ids);
+  const pathEdges = new Set(path.task_ids.slice(1).map((id, i) => `${path.task_ids[i]}>${id}`));
+  const byId = new Map(nodes.map((node) => [node.id, node.data.task]));
+
+  const next = nodes.map((node) => {
+    const task = node.data.task;
+    const settled = task.status === 'completed' || isFailure(task.status);
+    const blocked = settled ? [] : [...new Set([...links.blockedBy(node.id, memo), ...(model.blockersOutside.get(node.id) ?? [])])].sort();
+    const critical = onPath.has(node.id);
+    if (critical === task.critical && sameList(blocked, task.blocked_by)) {
+      // Unchanged overlays: a node the rows did not touch keeps its identity.
+      const className = nodeClassName(task);
+      return className === node.className ? node : { ...node, className };
+    }
+    const patched = { ...task, blocked_by: blocked, critical };
+    return { ...node, className: nodeClassName(patched), data: { ...node.data, task: patched, blockedReason: blockedReason(blocked, byId) } };
+  });
+  const edges = model.edges.map((edge) => {
+    const critical = pathEdges.has(`${edge.source}>${edge.target}`);
+    const className = edgeClassName(edge.data!.kind, critical);
+    return className === edge.className ? edge : toFlowEdge({ source: edge.source, target: edge.target, kind: edge.data!.kind, critical });
+  });
+  return { ...model, nodes: next, edges, criticalPath: path };
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((value, i) => value === b[i]);
+}

@@ -1,0 +1,55 @@
+import { NODE_HEIGHT, NODE_WIDTH } from './elkLayout';
+import type { TaskFlowEdge, TaskFlowNode } from './graphModel';
+import type { Bounds, Size, Viewport } from './viewport';
+
+/**
+ * React Flow keeps every node it is given in its store and walks all of them on each change;
+ * at 5,000 tasks that alone costs hundreds of milliseconds. A big graph therefore hands React
+ * Flow only a window: the tasks around the visible area, plus the far ends of their edges. The
+ * window is a screen larger than the view on every side, and is recomputed when the view nears
+ * its border, so panning never shows its edge.
+ */
+export interface GraphWindow {
+  /** The area covered, in graph coordinates. */
+  area: Bounds;
+  nodes: TaskFlowNode[];
+  edges: TaskFlowEdge[];
+}
+
+/** The visible area of the graph for a viewport of a screen. */
+export function visibleArea(viewport: Viewport, screen: Size): Bounds {
+  return { x: -viewport.x / viewport.zoom, y: -viewport.y / viewport.zoom, width: screen.width / viewport.zoom, height: screen.height / viewport.zoom };
+}
+
+/** Whether `inner` lies inside `outer`, so the window around `outer` still serves a view of `inner`. */
+export function covers(outer: Bounds, inner: Bounds): boolean {
+  return inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.width <= outer.x + outer.width && inner.y + inner.height <= outer.y + outer.height;
+}
+
+/** Whether the window must be recomputed for this view: it left the window, or is far smaller than it. */
+export function needsNewWindow(window: GraphWindow | null, view: Bounds): boolean {
+  return window === null || !covers(window.area, view) || view.width * 6 < window.area.width;
+}
+
+export function graphWindow(nodes: readonly TaskFlowNode[], edges: readonly TaskFlowEdge[], view: Bounds): GraphWindow {
+  const area = { x: view.x - view.width, y: view.y - view.height, width: view.width * 3, height: view.height * 3 };
+  const meets = (left: number, top: number, right: number, bottom: number) => right >= area.x && left <= area.x + area.width && bottom >= area.y && top <= area.y + area.height;
+  const byId = new Map(nodes.map((node) => [node.id, node]));
+  const kept = new Set<string>();
+  for (const node of nodes) {
+    const { x, y } = node.position;
+    if (meets(x, y, x + NODE_WIDTH, y + NODE_HEIGHT)) kept.add(node.id);
+  }
+  // An edge that crosses the area brings both its ends, even from far away.
+  const windowEdges = edges.filter((edge) => {
+    const source = byId.get(edge.source)?.position;
+    const target = byId.get(edge.target)?.position;
+    if (!source || !target) return false;
+    const crosses = meets(Math.min(source.x, target.x), Math.min(source.y, target.y), Math.max(source.x, target.x) + NODE_WIDTH, Math.max(source.y, target.y) + NODE_HEIGHT);
+    if (!crosses) return false;
+    kept.add(edge.source);
+    kept.add(edge.target);
+    return true;
+  });
+  return { area, nodes: nodes.filter((node) => kept.has(node.id)), edges: windowEdges };
+}

@@ -93,8 +93,11 @@ export class TaskService {
       const check = datasetId.safeParse(meta.dataset_id);
       if (!check.success) throw new HttpError(400, `dataset_id: ${check.error.issues[0].message}`, 'dataset_id');
     }
-    // A task waiting for approval must not hold its dataset meanwhile: it takes the lease itself once approved.
-    const leased = meta.dataset_id && isExclusive(definition.access) && !meta.needs_approval ? meta.dataset_id : undefined;
+    if (meta.depends_on) meta.depends_on = await this.checkUpstream(meta.depends_on);
+    // A task waiting for approval or for upstream tasks must not hold its dataset meanwhile: it
+    // takes the lease itself once it may run (an upstream task may need the same dataset first).
+    const waits = meta.needs_approval || (meta.depends_on?.length ?? 0) > 0;
+    const leased = meta.dataset_id && isExclusive(definition.access) && !waits ? meta.dataset_id : undefined;
     if (leased) {
       const manifest = await this.o.datasets.manifest(leased);
       const outcome = await acquireDatasetLease(this.o.client, this.o.taskQueue, leased, {
@@ -131,7 +134,7 @@ export class TaskService {
       workflowId: id,
       args: [request],
       typedSearchAttributes: attributes,
-      memo: meta.name ? ({ name: meta.name } satisfies TaskMemo) : undefined,
+      memo: { ...(meta.name && { name: meta.name }), ...(meta.depends_on?.length && { depends_on: meta.depends_on }) } satisfies TaskMemo,
       staticSummary: `Taskdeck ${TASK_TYPES[type].label}${meta.name ? `: ${meta.name}` : ''}`,
     });
     // The row is known without asking Temporal again; visibility's own row replaces it within a poll.
@@ -165,6 +168,39 @@ export class TaskService {
     };
     this.o.index.put(record);
     return record;
+  }
+
+  /**
+   * The upstream tasks of a new task, each once: every one must be a Taskdeck task (a 400 naming
+   * the entry otherwise). A new task cannot close a cycle: nothing depends on it yet.
+   */
+  private async checkUpstream(ids: string[]): Promise<string[]> {
+    const unique = [...new Set(ids)];
+    await Promise.all(
+      unique.map(async (id) => {
+        if (this.o.index.get(id)) return;
+        try {
+          await this.describe(this.o.client.workflow.getHandle(id));
+        } catch (err) {
+          if (err instanceof HttpError && err.status === 404) {
+            throw new HttpError(400, `depends_on.${ids.indexOf(id)}: no task ${id}`, `depends_on.${ids.indexOf(id)}`);
+          }
+          throw err;
+        }
+      }),
+    );
+    return unique;
+  }
+
+  /** The newest retry of a task (following retries of retries), or the task itself. */
+  private latestRetry(id: string): string {
+    let current = id;
+    for (let hops = 0; hops < 100; hops++) {
+      const next = [...this.o.index.all()].filter((r) => r.retry_of === current).sort((a, b) => b.created_at.localeCompare(a.created_at))[0];
+      if (!next) break;
+      current = next.id;
+    }
+    return current;
   }
 
   /** The task's row, straight from Temporal (describe, not a visibility list). */
@@ -279,6 +315,9 @@ export class TaskService {
     if (!isFinished(record.status)) throw conflict(`Task ${id} is still ${record.status}; abort it or wait for it to end before retrying`);
     if (!(record.task_type in TASK_TYPES)) throw conflict(`Task ${id} has type ${record.task_type}, which this Taskdeck cannot start`);
     const { input, ...meta } = await this.originalRequest(id);
+    // A task that did not run because an upstream task failed waits, this time, for that task's
+    // retry: retry the failed upstream task first, then this one.
+    if (meta.depends_on) meta.depends_on = meta.depends_on.map((upstream) => this.latestRetry(upstream));
     // With authentication the retry is the retrier's task: the User column shows who started it.
     return this.start(record.task_type as TaskTypeId, input, { ...meta, ...(actor && { user: actor.user }), retry_of: id }, actor);
   }

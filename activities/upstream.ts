@@ -1,15 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { SA, taskStatusOf, type TaskMemo, type TaskStatus } from '../core';
+import { SA, taskStatusOf, type TaskMemo, type UpstreamTask } from '../core';
 import type { ActivityDeps } from './deps';
-
-/** What a waiting task knows of one task it depends on. */
-export interface UpstreamTask {
-  id: string;
-  /** `missing` when no workflow has that ID: the dependency can never be met. */
-  status: TaskStatus | 'missing';
-  /** What to call it in the waiting task's message. */
-  label: string;
-}
 
 /** Activities of tasks that wait for others; workflows cannot describe other workflows themselves. */
 export function createUpstreamActivities(deps: ActivityDeps) {

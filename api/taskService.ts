@@ -85,14 +85,7 @@ export class TaskService {
   async start(type: TaskTypeId, input: unknown, givenMeta: TaskMeta, actor?: Principal): Promise<TaskRecord> {
     const id = randomUUID();
     const definition: TaskTypeDefinition = TASK_TYPES[type];
-    const meta = { ...givenMeta };
-    if (actor?.role === 'user' && this.o.approvalTypes?.includes(type)) meta.needs_approval = true;
-    if (definition.dataset === 'new' && !meta.dataset_id) meta.dataset_id = newDatasetId(meta.dataset ?? meta.name);
-    if (definition.dataset !== 'none') {
-      if (!meta.dataset_id) throw new HttpError(400, `dataset_id: a ${definition.label} task needs dataset_id`, 'dataset_id');
-      const check = datasetId.safeParse(meta.dataset_id);
-      if (!check.success) throw new HttpError(400, `dataset_id: ${check.error.issues[0].message}`, 'dataset_id');
-    }
+    const meta = this.prepare(type, givenMeta, actor);
     if (meta.depends_on) meta.depends_on = await this.checkUpstream(meta.depends_on);
     // A task waiting for approval or for upstream tasks must not hold its dataset meanwhile: it
     // takes the lease itself once it may run (an upstream task may need the same dataset first).
@@ -168,6 +161,24 @@ export class TaskService {
     };
     this.o.index.put(record);
     return record;
+  }
+
+  /**
+   * The labels a new task starts with: whether it waits for approval, and its dataset (a new ID
+   * for a type that creates one). A 400 names the field, under `at` (e.g. a pipeline's task).
+   */
+  prepare(type: TaskTypeId, givenMeta: TaskMeta, actor: Principal | undefined, at: string[] = []): TaskMeta {
+    const definition: TaskTypeDefinition = TASK_TYPES[type];
+    const meta = { ...givenMeta };
+    const field = [...at, 'dataset_id'].join('.');
+    if (actor?.role === 'user' && this.o.approvalTypes?.includes(type)) meta.needs_approval = true;
+    if (definition.dataset === 'new' && !meta.dataset_id) meta.dataset_id = newDatasetId(meta.dataset ?? meta.name);
+    if (definition.dataset !== 'none') {
+      if (!meta.dataset_id) throw new HttpError(400, `${field}: a ${definition.label} task needs dataset_id`, field);
+      const check = datasetId.safeParse(meta.dataset_id);
+      if (!check.success) throw new HttpError(400, `${field}: ${check.error.issues[0].message}`, field);
+    }
+    return meta;
   }
 
   /**

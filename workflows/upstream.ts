@@ -8,8 +8,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { TaskActivities } from '../activities';
-import type { UpstreamTask } from '../activities/upstream';
-import { isFinished, upstreamDoneSignal, upstreamWatchSignal, type TaskStatus } from '../core';
+import { isFinished, upstreamDoneSignal, upstreamWatchSignal, type TaskStatus, type UpstreamTask } from '../core';
 
 const { inspectUpstream } = proxyActivities<TaskActivities>({
   startToCloseTimeout: '1 minute',

@@ -211,9 +211,11 @@ export async function runTask<Input, Prepared, Result>(
   setHandler(rejectUpdate, (request) => decide('rejected', request), { validator: whileWaitingForApproval });
 
   // A task started by any client lists as pending with its labels before it waits for anything.
+  // The status is the state's, not `initial`: an approve or reject Update sent right after the
+  // start is handled as its handler is set, before this line runs.
   upsertSearchAttributes([
     { key: SA.type, value: typeId },
-    { key: SA.status, value: initial },
+    { key: SA.status, value: state.status },
     { key: SA.updatedAt, value: new Date() },
     ...metaSearchAttributes(meta),
   ]);
@@ -238,9 +240,12 @@ export async function runTask<Input, Prepared, Result>(
   };
 
   try {
-    if (state.status === 'pending_approval') {
-      setPendingMessage(state, 'Waiting for approval');
-      await condition(() => state.status !== 'pending_approval');
+    if (initial === 'pending_approval') {
+      // The decision may already be in (see above): then there is nothing to wait for.
+      if (!state.approval) {
+        setPendingMessage(state, 'Waiting for approval');
+        await condition(() => state.approval !== null);
+      }
       if (state.approval?.decision === 'rejected') {
         throw ApplicationFailure.create({ type: REJECTED, message: state.error!.message, nonRetryable: true, details: [state.error] });
       }

@@ -32,6 +32,10 @@ export default defineConfig({
           hookTimeout: 180_000,
           // One browser at a time: the scenario starts from an empty task table and this machine has 2 cores.
           fileParallelism: false,
+          // The table follows visibility within a poll or two: a page may show a task's previous
+          // status for a moment after the API described its new one. The default (1 s) is too
+          // short for that on a loaded machine.
+          expect: { poll: { timeout: 15_000 } },
           sequence: { groupOrder: 2 },
         },
       },

@@ -9,6 +9,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { logFilePath, type CommandInput, type LogStream } from '../core';
 import { LineSplitter, ProgressThrottle, parseProgressLine } from './progress';
 import { taskExecution } from './context';
+import { startHeartbeat } from './heartbeat';
 import type { ActivityDeps } from './deps';
 
 /** Line counts are not repeated here: the log API counts the files themselves. */
@@ -20,8 +21,6 @@ export interface CommandResult {
 const STDERR_TAIL_LINES = 20;
 /** Time a process group gets between SIGTERM and SIGKILL. */
 const KILL_GRACE_MS = 3000;
-/** Heartbeats carry liveness and let cancellation (abort) reach the activity. */
-const HEARTBEAT_MS = 1000;
 
 export function createCommandActivities(deps: ActivityDeps) {
   return {
@@ -98,7 +97,7 @@ export function createCommandActivities(deps: ActivityDeps) {
         signalGroup(child.pid, 'SIGCONT');
         setTimeout(() => signalGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS).unref();
       };
-      const heartbeat = setInterval(() => ctx.heartbeat({ progress: throttle.current }), HEARTBEAT_MS);
+      const stopHeartbeat = startHeartbeat(ctx, () => ({ progress: throttle.current }));
       // Pause stops the whole group where it is; resume continues it, so no work is redone.
       const unwatch = deps.pauses.watch(workflowId, (paused) => {
         if (!stopReason) signalGroup(child.pid, paused ? 'SIGSTOP' : 'SIGCONT');
@@ -135,7 +134,7 @@ export function createCommandActivities(deps: ActivityDeps) {
       } finally {
         // Closed before the task can finish, on every path: a finished task's logs are complete.
         await Promise.all([closeFile(stdoutFile), closeFile(stderrFile)]);
-        clearInterval(heartbeat);
+        stopHeartbeat();
         unwatch();
         if (timeout) clearTimeout(timeout);
         ctx.cancellationSignal.removeEventListener('abort', onAbort);

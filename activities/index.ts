@@ -3,6 +3,7 @@ import { createDatasetActivities } from './datasets';
 import type { ActivityDeps } from './deps';
 import { createLeaseActivities } from './leases';
 import { createModelActivities } from './models';
+import { createUpstreamActivities } from './upstream';
 
 export type { ActivityDeps } from './deps';
 export { PauseWatch } from './pauseWatch';
@@ -14,6 +15,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDatasetActivities(deps),
     ...createModelActivities(deps),
     ...createLeaseActivities(deps),
+    ...createUpstreamActivities(deps),
   };
 }
 

@@ -9,9 +9,11 @@ import { errorHandler, HttpError } from './errors';
 import type { DatasetStore } from './datasetStore';
 import type { EventHub } from './eventHub';
 import type { LogStore } from './logStore';
+import type { PipelineService } from './pipelineService';
 import { batchesRouter } from './routes/batches';
 import { datasetsRouter } from './routes/datasets';
 import { graphRouter } from './routes/graph';
+import { pipelinesRouter } from './routes/pipelines';
 import { logsRouter } from './routes/logs';
 import { metaRouter } from './routes/meta';
 import { tasksRouter } from './routes/tasks';
@@ -23,6 +25,7 @@ export interface AppDeps {
   index: TaskIndex;
   service: TaskService;
   batches: BatchService;
+  pipelines: PipelineService;
   hub: EventHub;
   logs: LogStore;
   datasets: DatasetStore;
@@ -68,6 +71,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(metaRouter(deps.index, deps.service, deps.hub, deps.connection));
   app.use(datasetsRouter(deps.index, deps.service, deps.datasets));
   app.use(graphRouter(deps.index));
+  app.use(pipelinesRouter(deps.pipelines));
 
   app.use((req) => {
     throw new HttpError(404, `No route ${req.method} ${req.path}`);

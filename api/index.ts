@@ -8,6 +8,7 @@ import { BatchService } from './batchService';
 import { DatasetStore } from './datasetStore';
 import { EventHub } from './eventHub';
 import { LogStore } from './logStore';
+import { PipelineService } from './pipelineService';
 import { TaskIndex } from './taskIndex';
 import { TaskService } from './taskService';
 
@@ -32,7 +33,8 @@ async function run(): Promise<void> {
     approvalTypes: config.auth ? config.approvalTypes : [],
   });
   const batches = new BatchService(client, config.temporal.namespace, index, service);
-  const app = createApp({ connection, index, service, batches, hub, logs: new LogStore(config.logsRoot), datasets, auth: config.auth });
+  const pipelines = new PipelineService(client, config.temporal.namespace, config.taskQueue, index, service);
+  const app = createApp({ connection, index, service, batches, pipelines, hub, logs: new LogStore(config.logsRoot), datasets, auth: config.auth });
 
   const server: Server = app.listen(config.port, () => {
     const address = server.address();

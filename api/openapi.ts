@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { TASK_TYPES, isExclusive } from '../core';
 import { approvalBody, logFollowQuery, logPageQuery, logSearchQuery, logStreamQuery, startTaskBody } from './schemas';
 import { batchBody, bulkBody } from './batchService';
+import { pipelineBody } from './pipelineService';
+import { graphQuery } from './routes/graph';
 import { listTasksQuery } from './taskQuery';
 import { taskRecordSchema } from './taskRecord';
 
@@ -150,6 +152,29 @@ export function openApiDocument(): JsonSchema {
           summary: 'Retry the listed tasks (`ids`) or every task matching `filter`',
           requestBody: { required: true, content: { 'application/json': { schema: schema(bulkBody) } } },
           responses: { 201: { description: '`{accepted: [{id, retry_id}], refused}`' }, 400: error },
+        },
+      },
+      '/pipelines': {
+        get: { summary: 'Pipelines of the last 14 days, newest first, with counts of their tasks per status and overall progress', responses: { 200: { description: 'Pipelines' } } },
+        post: {
+          summary:
+            'Start a pipeline: named tasks (each as POST /tasks takes it, plus a `key`) whose `depends_on` lists keys of other tasks of the pipeline. It runs as a parent workflow of the task workflows; a task waits for its upstream tasks and ends upstream_failed when one does not complete',
+          requestBody: { required: true, content: { 'application/json': { schema: schema(pipelineBody) } } },
+          responses: { 201: { description: 'The pipeline with each key\'s task id and the edges' }, 400: json('Error', 'A bad task, an unknown or repeated key, or a cycle, named'), 403: error },
+        },
+      },
+      '/pipelines/{id}': {
+        get: { summary: 'One pipeline: status, counts per status, progress, its tasks by key and its edges', parameters: [idParameter], responses: { 200: { description: 'The pipeline' }, 404: error } },
+      },
+      '/pipelines/{id}/abort': {
+        post: { summary: 'Abort a running pipeline: every unfinished task of it is aborted', parameters: [idParameter], responses: { 202: { description: 'Abort requested' }, 403: error, 404: error, 409: error } },
+      },
+      '/graph': {
+        get: {
+          summary:
+            'The dependency graph of a pipeline, a batch or a task\'s neighbourhood (or of every linked task): nodes with status, progress, timing and what failed upstream blocks them; edges (depends_on, and triggered_by for follow-ups the system starts); and the critical path, the chain with the longest total duration',
+          parameters: queryParameters(graphQuery),
+          responses: { 200: { description: '`{nodes, edges, critical_path, truncated}`' }, 400: error, 404: error },
         },
       },
       '/approvals': {

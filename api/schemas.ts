@@ -3,7 +3,7 @@ import { LOG_STREAMS, TASK_TYPE_IDS, datasetId, taskMeta } from '../core';
 
 /** `POST /tasks`: the type's own input is validated against the catalog in a second step. */
 export const startTaskBody = taskMeta
-  .omit({ retry_of: true, triggered_by: true, needs_approval: true, batch_id: true })
+  .omit({ retry_of: true, triggered_by: true, needs_approval: true, batch_id: true, pipeline_id: true })
   .extend({
     type: z.enum(TASK_TYPE_IDS as [string, ...string[]], {
       error: (i) =>

@@ -2,6 +2,8 @@ import { EventEmitter } from 'node:events';
 import type { Client } from '@temporalio/client';
 import { HttpError } from './errors';
 import { changedSinceQuery, windowQuery } from './visibilityQuery';
+import { PIPELINE_WORKFLOW } from '../core';
+import { toPipelineRecord, type PipelineRecord } from './pipelineRecord';
 import { toTaskRecord, type TaskRecord } from './taskRecord';
 
 export const WINDOW_MS = 14 * 24 * 3600 * 1000;
@@ -30,6 +32,9 @@ export interface TaskIndexEvents {
  */
 export class TaskIndex extends EventEmitter<TaskIndexEvents> {
   private readonly records = new Map<string, TaskRecord>();
+  /** Pipeline workflows come with the same polls: one more workflow type in the same queries. */
+  private readonly pipelineRecords = new Map<string, PipelineRecord>();
+  private readonly workflowTypes: readonly string[];
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private lastPollStart = 0;
@@ -43,6 +48,7 @@ export class TaskIndex extends EventEmitter<TaskIndexEvents> {
     private readonly options: TaskIndexOptions,
   ) {
     super();
+    this.workflowTypes = [...options.taskTypes, PIPELINE_WORKFLOW];
     this.ready = new Promise((resolve) => (this.markReady = resolve));
   }
 
@@ -86,6 +92,21 @@ export class TaskIndex extends EventEmitter<TaskIndexEvents> {
     return this.records.values();
   }
 
+  pipeline(id: string): PipelineRecord | undefined {
+    return this.pipelineRecords.get(id);
+  }
+
+  pipelines(): IterableIterator<PipelineRecord> {
+    return this.pipelineRecords.values();
+  }
+
+  /** Records a pipeline (from a poll, or first-hand from a start ahead of visibility). */
+  putPipeline(record: PipelineRecord): void {
+    const known = this.pipelineRecords.get(record.id);
+    if (known && known.run_id !== record.run_id && Date.parse(record.created_at) < Date.parse(known.created_at)) return;
+    this.pipelineRecords.set(record.id, record);
+  }
+
   /** Records a row (from a poll, or first-hand from a start ahead of visibility); emits it if it changed. */
   put(record: TaskRecord): void {
     if (!this.isNewer(record)) return;
@@ -114,21 +135,25 @@ export class TaskIndex extends EventEmitter<TaskIndexEvents> {
 
   private async pollChanges(started: number): Promise<void> {
     const since = new Date(this.lastPollStart - OVERLAP_MS);
-    for await (const record of this.list(changedSinceQuery(this.options.taskTypes, since))) {
-      this.put(record);
+    for await (const record of this.list(changedSinceQuery(this.workflowTypes, since))) {
+      if ('task_type' in record) this.put(record);
+      else this.putPipeline(record);
     }
     this.dropExpired(started);
   }
 
   private async resync(started: number): Promise<void> {
     const seen = new Set<string>();
-    for await (const record of this.list(windowQuery(this.options.taskTypes, new Date(started - WINDOW_MS)))) {
+    for await (const record of this.list(windowQuery(this.workflowTypes, new Date(started - WINDOW_MS)))) {
       seen.add(record.id);
-      this.put(record);
+      if ('task_type' in record) this.put(record);
+      else this.putPipeline(record);
     }
-    for (const [id, record] of this.records) {
-      // A task started a moment ago may not be visible yet; only long-known absences are deletions.
-      if (!seen.has(id) && Date.parse(record.created_at) < started - OVERLAP_MS) this.records.delete(id);
+    for (const map of [this.records, this.pipelineRecords]) {
+      for (const [id, record] of map) {
+        // A task started a moment ago may not be visible yet; only long-known absences are deletions.
+        if (!seen.has(id) && Date.parse(record.created_at) < started - OVERLAP_MS) map.delete(id);
+      }
     }
     this.dropExpired(started);
     this.lastResync = started;
@@ -141,18 +166,20 @@ export class TaskIndex extends EventEmitter<TaskIndexEvents> {
   }
 
   private dropExpired(now: number): void {
-    for (const [id, record] of this.records) {
-      if (Date.parse(record.created_at) < now - WINDOW_MS) this.records.delete(id);
+    for (const map of [this.records, this.pipelineRecords]) {
+      for (const [id, record] of map) {
+        if (Date.parse(record.created_at) < now - WINDOW_MS) map.delete(id);
+      }
     }
   }
 
-  private async *list(query: string): AsyncGenerator<TaskRecord> {
+  private async *list(query: string): AsyncGenerator<TaskRecord | PipelineRecord> {
     this.stats.visibilityCalls += 1;
     let rows = 0;
     for await (const info of this.client.workflow.list({ query, pageSize: PAGE_SIZE })) {
       rows += 1;
       if (rows % PAGE_SIZE === 0) this.stats.visibilityCalls += 1;
-      yield toTaskRecord(info);
+      yield info.type === PIPELINE_WORKFLOW ? toPipelineRecord(info) : toTaskRecord(info);
     }
   }
 }

@@ -43,6 +43,7 @@ export const listTasksQuery = z
     dataset_id: z.string().optional(),
     user: z.string().optional(),
     batch: z.string().optional().describe('Tasks of one batch (POST /batches)'),
+    pipeline: z.string().optional().describe('Tasks of one pipeline (POST /pipelines)'),
     q: z.string().optional().describe('Case-insensitive search in task name and id'),
     sort: z.enum(SORT_KEYS, { error: `sort must be one of ${SORT_KEYS.join(', ')}` }).default('time'),
     order: z.enum(['asc', 'desc'], { error: 'order must be asc or desc' }).default('desc'),
@@ -71,6 +72,7 @@ export function queryTasks(records: Iterable<TaskRecord>, query: ListTasksQuery,
     if (query.dataset_id !== undefined && r.dataset_id !== query.dataset_id) continue;
     if (query.user !== undefined && r.user !== query.user) continue;
     if (query.batch !== undefined && r.batch_id !== query.batch) continue;
+    if (query.pipeline !== undefined && r.pipeline_id !== query.pipeline) continue;
     if (needle && !(r.name?.toLowerCase().includes(needle) || r.id.toLowerCase().includes(needle))) continue;
     matches.push(r);
   }

@@ -1,6 +1,6 @@
 import type { WorkflowExecutionInfo } from '@temporalio/client';
 import { z } from 'zod';
-import { SA, STATUS_CODE, STATUS_CODES, TASK_STATUSES, isTaskStatus, type TaskMemo, type TaskStatus } from '../core';
+import { SA, STATUS_CODE, STATUS_CODES, TASK_STATUSES, taskStatusOf, type TaskMemo, type TaskStatus } from '../core';
 
 const isoTime = z.iso.datetime();
 
@@ -83,26 +83,6 @@ const SERVER_ENDED: Partial<Record<TaskStatus, string>> = {
   terminated: 'The workflow was terminated outside Taskdeck',
   timed_out: 'The workflow hit its execution timeout',
 };
-
-function taskStatusOf(execution: string, attribute: string | undefined): TaskStatus {
-  const own = attribute && isTaskStatus(attribute) ? attribute : undefined;
-  switch (execution) {
-    case 'RUNNING':
-      return own ?? 'pending';
-    case 'COMPLETED':
-      return 'completed';
-    case 'FAILED':
-      return own === 'upstream_failed' || own === 'rejected' ? own : 'failed';
-    case 'CANCELLED':
-      return own === 'rejected' ? own : 'aborted';
-    case 'TERMINATED':
-      return 'terminated';
-    case 'TIMED_OUT':
-      return 'timed_out';
-    default:
-      return own ?? 'pending';
-  }
-}
 
 /** The row as served: durations of running tasks are counted up to `now`. */
 export function present(record: TaskRecord, now = Date.now()): TaskRecord {

@@ -85,16 +85,12 @@ export class TaskService {
   async start(type: TaskTypeId, input: unknown, givenMeta: TaskMeta, actor?: Principal): Promise<TaskRecord> {
     const id = randomUUID();
     const definition: TaskTypeDefinition = TASK_TYPES[type];
-    const meta = { ...givenMeta };
-    if (actor?.role === 'user' && this.o.approvalTypes?.includes(type)) meta.needs_approval = true;
-    if (definition.dataset === 'new' && !meta.dataset_id) meta.dataset_id = newDatasetId(meta.dataset ?? meta.name);
-    if (definition.dataset !== 'none') {
-      if (!meta.dataset_id) throw new HttpError(400, `dataset_id: a ${definition.label} task needs dataset_id`, 'dataset_id');
-      const check = datasetId.safeParse(meta.dataset_id);
-      if (!check.success) throw new HttpError(400, `dataset_id: ${check.error.issues[0].message}`, 'dataset_id');
-    }
-    // A task waiting for approval must not hold its dataset meanwhile: it takes the lease itself once approved.
-    const leased = meta.dataset_id && isExclusive(definition.access) && !meta.needs_approval ? meta.dataset_id : undefined;
+    const meta = this.prepare(type, givenMeta, actor);
+    if (meta.depends_on) meta.depends_on = await this.checkUpstream(meta.depends_on);
+    // A task waiting for approval or for upstream tasks must not hold its dataset meanwhile: it
+    // takes the lease itself once it may run (an upstream task may need the same dataset first).
+    const waits = meta.needs_approval || (meta.depends_on?.length ?? 0) > 0;
+    const leased = meta.dataset_id && isExclusive(definition.access) && !waits ? meta.dataset_id : undefined;
     if (leased) {
       const manifest = await this.o.datasets.manifest(leased);
       const outcome = await acquireDatasetLease(this.o.client, this.o.taskQueue, leased, {
@@ -131,7 +127,7 @@ export class TaskService {
       workflowId: id,
       args: [request],
       typedSearchAttributes: attributes,
-      memo: meta.name ? ({ name: meta.name } satisfies TaskMemo) : undefined,
+      memo: { ...(meta.name && { name: meta.name }), ...(meta.depends_on?.length && { depends_on: meta.depends_on }) } satisfies TaskMemo,
       staticSummary: `Taskdeck ${TASK_TYPES[type].label}${meta.name ? `: ${meta.name}` : ''}`,
     });
     // The row is known without asking Temporal again; visibility's own row replaces it within a poll.
@@ -165,6 +161,57 @@ export class TaskService {
     };
     this.o.index.put(record);
     return record;
+  }
+
+  /**
+   * The labels a new task starts with: whether it waits for approval, and its dataset (a new ID
+   * for a type that creates one). A 400 names the field, under `at` (e.g. a pipeline's task).
+   */
+  prepare(type: TaskTypeId, givenMeta: TaskMeta, actor: Principal | undefined, at: string[] = []): TaskMeta {
+    const definition: TaskTypeDefinition = TASK_TYPES[type];
+    const meta = { ...givenMeta };
+    const field = [...at, 'dataset_id'].join('.');
+    if (actor?.role === 'user' && this.o.approvalTypes?.includes(type)) meta.needs_approval = true;
+    if (definition.dataset === 'new' && !meta.dataset_id) meta.dataset_id = newDatasetId(meta.dataset ?? meta.name);
+    if (definition.dataset !== 'none') {
+      if (!meta.dataset_id) throw new HttpError(400, `${field}: a ${definition.label} task needs dataset_id`, field);
+      const check = datasetId.safeParse(meta.dataset_id);
+      if (!check.success) throw new HttpError(400, `${field}: ${check.error.issues[0].message}`, field);
+    }
+    return meta;
+  }
+
+  /**
+   * The upstream tasks of a new task, each once: every one must be a Taskdeck task (a 400 naming
+   * the entry otherwise). A new task cannot close a cycle: nothing depends on it yet.
+   */
+  private async checkUpstream(ids: string[]): Promise<string[]> {
+    const unique = [...new Set(ids)];
+    await Promise.all(
+      unique.map(async (id) => {
+        if (this.o.index.get(id)) return;
+        try {
+          await this.describe(this.o.client.workflow.getHandle(id));
+        } catch (err) {
+          if (err instanceof HttpError && err.status === 404) {
+            throw new HttpError(400, `depends_on.${ids.indexOf(id)}: no task ${id}`, `depends_on.${ids.indexOf(id)}`);
+          }
+          throw err;
+        }
+      }),
+    );
+    return unique;
+  }
+
+  /** The newest retry of a task (following retries of retries), or the task itself. */
+  private latestRetry(id: string): string {
+    let current = id;
+    for (let hops = 0; hops < 100; hops++) {
+      const next = [...this.o.index.all()].filter((r) => r.retry_of === current).sort((a, b) => b.created_at.localeCompare(a.created_at))[0];
+      if (!next) break;
+      current = next.id;
+    }
+    return current;
   }
 
   /** The task's row, straight from Temporal (describe, not a visibility list). */
@@ -279,6 +326,9 @@ export class TaskService {
     if (!isFinished(record.status)) throw conflict(`Task ${id} is still ${record.status}; abort it or wait for it to end before retrying`);
     if (!(record.task_type in TASK_TYPES)) throw conflict(`Task ${id} has type ${record.task_type}, which this Taskdeck cannot start`);
     const { input, ...meta } = await this.originalRequest(id);
+    // A task that did not run because an upstream task failed waits, this time, for that task's
+    // retry: retry the failed upstream task first, then this one.
+    if (meta.depends_on) meta.depends_on = meta.depends_on.map((upstream) => this.latestRetry(upstream));
     // With authentication the retry is the retrier's task: the User column shows who started it.
     return this.start(record.task_type as TaskTypeId, input, { ...meta, ...(actor && { user: actor.user }), retry_of: id }, actor);
   }

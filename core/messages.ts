@@ -59,6 +59,15 @@ export interface UpstreamOutcome {
   status: TaskStatus;
 }
 
+/** What a waiting task knows of one task it depends on. */
+export interface UpstreamTask {
+  id: string;
+  /** `missing` when no workflow has that ID: the dependency can never be met. */
+  status: TaskStatus | 'missing';
+  /** What to call it in the waiting task's message. */
+  label: string;
+}
+
 /** Sent by a waiting task to each task it depends on: "tell me when you end". */
 export const upstreamWatchSignal = defineSignal<[{ task_id: string }]>('taskdeck.upstream.watch');
 /** Sent by a task as it ends to every task that asked to be told. */

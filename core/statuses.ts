@@ -93,3 +93,28 @@ export function statusesForFilter(value: string): TaskStatus[] | undefined {
 
 /** The lifecycle every task walks through; the timeline shows these steps in this order. */
 export const LIFECYCLE: readonly TaskStatus[] = ['pending', 'initializing', 'running', 'completed'];
+
+/**
+ * A task's status from what Temporal says of its workflow: the execution status (`RUNNING`,
+ * `COMPLETED`, ...) and the task's own status search attribute. The execution status wins where
+ * only the server knows the end: a terminated or timed-out workflow never set its own status.
+ */
+export function taskStatusOf(execution: string, attribute: string | undefined): TaskStatus {
+  const own = attribute && isTaskStatus(attribute) ? attribute : undefined;
+  switch (execution) {
+    case 'RUNNING':
+      return own ?? 'pending';
+    case 'COMPLETED':
+      return 'completed';
+    case 'FAILED':
+      return own === 'upstream_failed' || own === 'rejected' ? own : 'failed';
+    case 'CANCELLED':
+      return own === 'rejected' ? own : 'aborted';
+    case 'TERMINATED':
+      return 'terminated';
+    case 'TIMED_OUT':
+      return 'timed_out';
+    default:
+      return own ?? 'pending';
+  }
+}

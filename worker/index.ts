@@ -27,7 +27,8 @@ async function run(): Promise<void> {
       },
     });
     // Heartbeats carry the freshest progress to the detail view and bring abort to the
-    // activity; by default the SDK sends them only every 12 s with our heartbeat timeout.
+    // activity; by default the SDK sends them only every 12 s with our heartbeat timeout. How
+    // often they go out is the activities' choice (activities/heartbeat.ts).
     const heartbeats = { maxHeartbeatThrottleInterval: '1 second', defaultHeartbeatThrottleInterval: '1 second' } as const;
     const worker = await Worker.create({
       connection: nativeConnection,

@@ -17,6 +17,7 @@ import {
 } from '@temporalio/workflow';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { TaskActivities } from '../activities';
+import { Dependants, upstreamFailureMessage, waitForUpstream } from './upstream';
 import {
   SA,
   STATUS_LABEL,
@@ -26,6 +27,7 @@ import {
   gpuQueueId,
   gpuReleaseSignal,
   isExclusive,
+  isFinished,
   approveUpdate,
   metaSearchAttributes,
   pauseUpdate,
@@ -49,6 +51,8 @@ import {
 
 /** The failure type of a rejected task; its status search attribute says rejected. */
 const REJECTED = 'TaskRejected';
+/** The failure type of a task that did not run because a task it depends on did not complete. */
+const UPSTREAM_FAILED = 'UpstreamFailed';
 
 /** The two phases every task type supplies; the runner owns everything around them. */
 export interface TaskPhases<Input, Prepared, Result> {
@@ -110,6 +114,7 @@ export async function runTask<Input, Prepared, Result>(
   const activePhase = (): TaskStatus => (state.status === 'paused' && pausedFrom ? pausedFrom : state.status);
 
   setHandler(taskStateQuery, () => state);
+  const dependants = new Dependants();
   setHandler(progressSignal, ({ percent, message, phase }) => {
     // Output printed just before a pause still counts, so a paused task takes progress of its phase.
     const active = activePhase();
@@ -206,14 +211,20 @@ export async function runTask<Input, Prepared, Result>(
   setHandler(rejectUpdate, (request) => decide('rejected', request), { validator: whileWaitingForApproval });
 
   // A task started by any client lists as pending with its labels before it waits for anything.
+  // The status is the state's, not `initial`: an approve or reject Update sent right after the
+  // start is handled as its handler is set, before this line runs.
   upsertSearchAttributes([
     { key: SA.type, value: typeId },
-    { key: SA.status, value: initial },
+    { key: SA.status, value: state.status },
     { key: SA.updatedAt, value: new Date() },
     ...metaSearchAttributes(meta),
   ]);
-  if (meta.name || meta.triggered_by) {
-    upsertMemo({ ...(meta.name && { name: meta.name }), ...(meta.triggered_by && { triggered_by: meta.triggered_by }) } satisfies TaskMemo);
+  if (meta.name || meta.triggered_by || meta.depends_on?.length) {
+    upsertMemo({
+      ...(meta.name && { name: meta.name }),
+      ...(meta.triggered_by && { triggered_by: meta.triggered_by }),
+      ...(meta.depends_on?.length && { depends_on: meta.depends_on }),
+    } satisfies TaskMemo);
   }
 
   const definition: TaskTypeDefinition = TASK_TYPES[typeId];
@@ -229,11 +240,26 @@ export async function runTask<Input, Prepared, Result>(
   };
 
   try {
-    if (state.status === 'pending_approval') {
-      setPendingMessage(state, 'Waiting for approval');
-      await condition(() => state.status !== 'pending_approval');
+    if (initial === 'pending_approval') {
+      // The decision may already be in (see above): then there is nothing to wait for.
+      if (!state.approval) {
+        setPendingMessage(state, 'Waiting for approval');
+        await condition(() => state.approval !== null);
+      }
       if (state.approval?.decision === 'rejected') {
         throw ApplicationFailure.create({ type: REJECTED, message: state.error!.message, nonRetryable: true, details: [state.error] });
+      }
+    }
+    if (meta.depends_on?.length) {
+      const failure = await waitForUpstream(meta.depends_on, (message) => setPendingMessage(state, message));
+      if (failure) {
+        const message = upstreamFailureMessage(failure);
+        state.error = { message, step: 'pending' };
+        state.message = message;
+        finish(state, 'upstream_failed');
+        transition('upstream_failed');
+        upsertMemo({ message, error: message, failed_step: 'pending' } satisfies TaskMemo);
+        throw ApplicationFailure.create({ type: UPSTREAM_FAILED, message, nonRetryable: true, details: [state.error] });
       }
     }
     if (metaCheck.success && inputCheck.success) {
@@ -276,8 +302,8 @@ export async function runTask<Input, Prepared, Result>(
     upsertMemo({ message: state.message, exit_code: state.exit_code } satisfies TaskMemo);
     return result;
   } catch (err) {
-    // Already recorded by the reject Update: the workflow fails with status rejected.
-    if (err instanceof ApplicationFailure && err.type === REJECTED) throw err;
+    // Already recorded (by the reject Update, or the upstream check): the status says why.
+    if (err instanceof ApplicationFailure && (err.type === REJECTED || err.type === UPSTREAM_FAILED)) throw err;
     // Give the dataset back before the task shows as ended: whoever sees `failed` or `aborted`
     // may retry at once, and must not find the dataset still held by this task.
     await CancellationScope.nonCancellable(() => leases.release(undefined));
@@ -308,6 +334,8 @@ export async function runTask<Input, Prepared, Result>(
       await leases.release(undefined);
       await phases.cleanup?.();
     });
+    // Tasks waiting for this one learn how it ended; an unexpected end counts as failed.
+    await CancellationScope.nonCancellable(() => dependants.ended(isFinished(state.status) ? state.status : 'failed'));
   }
 }
 

@@ -4,7 +4,8 @@ import { gpuTaskQueue } from '../core';
 
 const storeOptions = {
   startToCloseTimeout: '4 hours',
-  // Store activities heartbeat every second: a lost worker is noticed quickly, and abort reaches them.
+  // Store activities heartbeat (activities/heartbeat.ts): a lost worker is noticed within this
+  // time, and abort reaches them with a heartbeat.
   heartbeatTimeout: '15 seconds',
   retry: { maximumAttempts: 3 },
 } as const;

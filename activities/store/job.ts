@@ -2,9 +2,8 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { taskExecution } from '../context';
 import type { ActivityDeps } from '../deps';
+import { startHeartbeat } from '../heartbeat';
 import { ProgressThrottle } from '../progress';
-
-const HEARTBEAT_MS = 1000;
 
 /** One store activity's link to its task: progress, heartbeats, cancellation. */
 export interface Job {
@@ -32,8 +31,8 @@ interface HeartbeatDetails {
 }
 
 /**
- * Runs store work as part of a task: heartbeats every second (liveness, and the way abort
- * reaches the activity), sends throttled progress of this phase to the workflow.
+ * Runs store work as part of a task: heartbeats (liveness, the way abort reaches the activity,
+ * and the checkpoint), sends throttled progress of this phase to the workflow.
  */
 export async function withJob<T>(deps: ActivityDeps, phase: 'initializing' | 'running', work: (job: Job) => Promise<T>): Promise<T> {
   const ctx = Context.current();
@@ -43,9 +42,7 @@ export async function withJob<T>(deps: ActivityDeps, phase: 'initializing' | 'ru
   let saved = resumed;
   // Every heartbeat, the first included, carries the checkpoint: a retry that dies before it
   // saves a newer one must not leave the next retry with nothing.
-  const beat = (): void => ctx.heartbeat({ progress: throttle.current, checkpoint: saved } satisfies HeartbeatDetails);
-  const heartbeat = setInterval(beat, HEARTBEAT_MS);
-  beat();
+  const stopHeartbeat = startHeartbeat(ctx, () => ({ progress: throttle.current, checkpoint: saved }) satisfies HeartbeatDetails);
   const checkCancelled = (): void => {
     if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason ?? new Error('aborted');
   };
@@ -84,7 +81,7 @@ export async function withJob<T>(deps: ActivityDeps, phase: 'initializing' | 'ru
     return result;
   } finally {
     unwatch();
-    clearInterval(heartbeat);
+    stopHeartbeat();
     throttle.stop();
   }
 }

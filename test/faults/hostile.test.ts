@@ -77,7 +77,26 @@ const requests = fc.oneof(
     ),
   }),
   fc.record({ method: fc.constantFrom('GET', 'POST'), path: fc.tuple(nasty, fc.constantFrom('', '/enrichment/retry')).map(([id, tail]) => `/datasets/${encodeURIComponent(id || 'x')}${tail}`) }),
-  fc.record({ method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE'), path: fc.constantFrom('/datasets', '/task-types', '/openapi.json', '/config', '/healthz', '/events', '/nope') }),
+  fc.record({ method: fc.constant('GET'), path: fc.dictionary(fc.constantFrom('pipeline', 'batch', 'task', 'depth', 'within_hours', 'bogus'), nasty).map((q) => `/graph?${new URLSearchParams(q)}`) }),
+  fc.record({
+    method: fc.constant('POST'),
+    path: fc.constant('/pipelines'),
+    // Never a command here either.
+    body: fc.oneof(
+      fc
+        .record({
+          name: nasty,
+          tasks: fc.array(
+            fc.record({ key: nasty, type: fc.constantFrom(...taskTypes), input: fc.dictionary(fc.string({ maxLength: 12 }), jsonValue), depends_on: fc.option(fc.array(nasty, { maxLength: 3 }), { nil: undefined }) }),
+            { maxLength: 4 },
+          ),
+        })
+        .map((b) => JSON.stringify(b)),
+      jsonValue.map((v) => JSON.stringify(v)),
+    ),
+  }),
+  fc.record({ method: fc.constantFrom('GET', 'POST'), path: fc.tuple(nasty, fc.constantFrom('', '/abort')).map(([id, tail]) => `/pipelines/${encodeURIComponent(id || 'x')}${tail}`) }),
+  fc.record({ method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE'), path: fc.constantFrom('/pipelines', '/datasets', '/task-types', '/openapi.json', '/config', '/healthz', '/events', '/nope') }),
 );
 
 describe('5,000 generated requests over every route', () => {

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { TaskGraph } from '../../core/graph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, removeDir } from '../support/stack';
 import { fixtureServer, folderWith, pngImage, type FixtureServer } from '../support/fixtures';
@@ -86,6 +87,12 @@ describe('dataset task types on a real store', () => {
     const followUp = (added.result as { follow_up: string }).follow_up;
     const reindexed = await waitForStatus(followUp, ['completed', 'failed'], 60_000);
     expect(reindexed).toMatchObject({ task_type: 'reindex', status: 'completed', triggered_by: added.id, dataset_id: id });
+    // The system's own edge is in the dependency graph like any other.
+    const graph = await waitFor('the reindex in the graph', async () => {
+      const { body } = await api<TaskGraph>(`/graph?task=${added.id}&depth=1`);
+      return body.edges.length > 0 ? body : undefined;
+    });
+    expect(graph.edges).toEqual([{ source: added.id, target: followUp, kind: 'triggered_by', critical: true }]);
     ds = await dataset(id);
     expect(ds).toMatchObject({ status: 'ready', media_count: 6, indexed: true });
     // The dataset's tasks come from the task index, which follows visibility within a poll or two.

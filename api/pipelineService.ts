@@ -1,0 +1,226 @@
+import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { arrayFromPayloads, defaultPayloadConverter } from '@temporalio/common';
+import { z } from 'zod';
+import {
+  MAX_KEYWORD_LENGTH,
+  MAX_PIPELINE_TASKS,
+  PIPELINE_WORKFLOW,
+  SA,
+  TASK_STATUSES,
+  TASK_TYPES,
+  findCycle,
+  isFinished,
+  type PipelineDetail,
+  type PipelineMemo,
+  type PipelineRequest,
+  type PipelineSummary,
+  type PipelineTask,
+  type Principal,
+  type TaskStatus,
+  type TaskTypeId,
+} from '../core';
+import { authorize } from './auth';
+import { HttpError, conflict, notFound, parseOr400 } from './errors';
+import { toPipelineRecord, type PipelineRecord } from './pipelineRecord';
+import { startTaskBody } from './schemas';
+import type { TaskIndex } from './taskIndex';
+import type { TaskService } from './taskService';
+
+/** One task of `POST /pipelines`: a `POST /tasks` body with a key, depending on other keys. */
+const pipelineTaskBody = startTaskBody.omit({ depends_on: true }).extend({
+  key: z.string().trim().min(1, 'key must not be empty').max(100, 'key must be at most 100 characters').describe('Names the task within the pipeline, for depends_on'),
+  depends_on: z
+    .array(z.string())
+    .max(MAX_PIPELINE_TASKS)
+    .optional()
+    .describe('Keys of the tasks of this pipeline that must complete first'),
+});
+
+/** `POST /pipelines`: a named set of tasks and their edges. */
+export const pipelineBody = z
+  .object({
+    name: z.string().trim().min(1, 'name is required').max(MAX_KEYWORD_LENGTH),
+    tag: z.string().trim().min(1).max(MAX_KEYWORD_LENGTH).optional().describe('Given to the pipeline and each of its tasks that has none'),
+    tasks: z
+      .array(pipelineTaskBody)
+      .min(1, 'tasks must list at least one task')
+      .max(MAX_PIPELINE_TASKS, `tasks must list at most ${MAX_PIPELINE_TASKS} tasks`),
+  })
+  .strict();
+export type PipelineBody = z.infer<typeof pipelineBody>;
+
+/** Pipelines: a parent workflow per pipeline, its tasks as children (workflows/pipeline.ts). */
+export class PipelineService {
+  /** What a pipeline was started with never changes: keys and edges are read from history once. */
+  private readonly shapes = new Map<string, Pick<PipelineDetail, 'tasks' | 'edges'>>();
+
+  constructor(
+    private readonly client: Client,
+    private readonly namespace: string,
+    private readonly taskQueue: string,
+    private readonly index: TaskIndex,
+    private readonly tasks: TaskService,
+  ) {}
+
+  /**
+   * Checks the whole pipeline before anything starts (each task's type and input as POST /tasks
+   * would, unique keys, known edges, no cycle), then starts the one parent workflow.
+   */
+  async start(body: PipelineBody, actor: Principal | undefined): Promise<PipelineDetail> {
+    const keys = new Map<string, number>();
+    body.tasks.forEach((task, i) => {
+      if (keys.has(task.key)) throw new HttpError(400, `tasks.${i}.key: '${task.key}' is already the key of tasks.${keys.get(task.key)}`, `tasks.${i}.key`);
+      keys.set(task.key, i);
+    });
+    body.tasks.forEach((task, i) =>
+      task.depends_on?.forEach((key, j) => {
+        if (!keys.has(key)) throw new HttpError(400, `tasks.${i}.depends_on.${j}: no task with key '${key}' in this pipeline`, `tasks.${i}.depends_on.${j}`);
+      }),
+    );
+    const cycle = findCycle(new Map(body.tasks.map((task) => [task.key, task.depends_on ?? []])));
+    if (cycle) throw new HttpError(400, `tasks: the edges make a cycle, ${cycle.join(' → ')}; a pipeline must be acyclic`, 'tasks');
+
+    const ids = new Map(body.tasks.map((task) => [task.key, randomUUID()]));
+    const tasks: PipelineTask[] = body.tasks.map(({ key, type, input, depends_on: upstream, ...given }, i) => {
+      const at = ['tasks', String(i)];
+      const validInput = parseOr400(TASK_TYPES[type as TaskTypeId].input, input, [...at, 'input']);
+      if (actor && given.user !== undefined && given.user !== actor.user) {
+        throw new HttpError(403, `tasks.${i}.user: signed in as ${actor.user}; a task cannot be started as ${given.user}`, `tasks.${i}.user`);
+      }
+      const meta = this.tasks.prepare(type as TaskTypeId, { name: key, tag: body.tag, ...given, ...(actor && { user: actor.user }) }, actor, at);
+      const dependsOn = [...new Set(upstream ?? [])].map((k) => ids.get(k)!);
+      return { key, id: ids.get(key)!, type: type as TaskTypeId, request: { input: validInput, ...meta, ...(dependsOn.length && { depends_on: dependsOn }) } };
+    });
+
+    const id = `${slug(body.name)}-${randomUUID().slice(0, 8)}`;
+    const request: PipelineRequest = { name: body.name, tag: body.tag, user: actor?.user, tasks };
+    const handle = await this.client.workflow.start(PIPELINE_WORKFLOW, {
+      taskQueue: this.taskQueue,
+      workflowId: id,
+      args: [request],
+      typedSearchAttributes: [
+        { key: SA.pipeline, value: id },
+        { key: SA.status, value: 'running' },
+        { key: SA.updatedAt, value: new Date() },
+        ...(actor ? [{ key: SA.user, value: actor.user }] : []),
+        ...(body.tag ? [{ key: SA.tag, value: body.tag }] : []),
+      ],
+      memo: { name: body.name, task_count: tasks.length } satisfies PipelineMemo,
+      staticSummary: `Taskdeck pipeline: ${body.name} (${tasks.length} tasks)`,
+    });
+    // Known without asking Temporal again; the next poll brings visibility's own row.
+    this.index.putPipeline({
+      id,
+      name: body.name,
+      status: 'running',
+      created_at: new Date().toISOString(),
+      end_date: null,
+      user: actor?.user ?? null,
+      tag: body.tag ?? null,
+      task_count: tasks.length,
+      run_id: handle.firstExecutionRunId,
+    });
+    this.shapes.set(id, shapeOf(request));
+    return this.detail(id);
+  }
+
+  /** Every pipeline of the 14-day window, newest first, with its tasks' counts. */
+  async list(): Promise<PipelineSummary[]> {
+    await this.index.whenReady();
+    const tasksOf = this.tasksByPipeline();
+    return [...this.index.pipelines()]
+      .sort((a, b) => b.created_at.localeCompare(a.created_at))
+      .map((record) => summarize(record, tasksOf.get(record.id) ?? []));
+  }
+
+  async detail(id: string): Promise<PipelineDetail> {
+    await this.index.whenReady();
+    const record = await this.record(id);
+    const tasks = [...this.index.all()].filter((task) => task.pipeline_id === id);
+    return { ...summarize(record, tasks), ...(await this.shape(id)) };
+  }
+
+  /** Cancels the pipeline workflow: Temporal cancels each of its unfinished tasks. */
+  async abort(id: string, actor: Principal | undefined): Promise<PipelineDetail> {
+    const record = await this.record(id);
+    authorize(actor, 'abort', record);
+    if (record.status !== 'running') throw conflict(`Pipeline ${id} is already ${record.status}; only a running pipeline can be aborted`);
+    await this.client.workflow.getHandle(id).cancel();
+    return this.detail(id);
+  }
+
+  /** From the index, or from Temporal for a pipeline the index has not seen yet (or outside the window). */
+  private async record(id: string): Promise<PipelineRecord> {
+    const known = this.index.pipeline(id);
+    if (known) return known;
+    try {
+      const description = await this.client.workflow.getHandle(id).describe();
+      if (description.type !== PIPELINE_WORKFLOW) throw notFound(`Pipeline ${id}`);
+      return toPipelineRecord(description);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw notFound(`Pipeline ${id}`);
+      throw err;
+    }
+  }
+
+  private async shape(id: string): Promise<Pick<PipelineDetail, 'tasks' | 'edges'>> {
+    const known = this.shapes.get(id);
+    if (known) return known;
+    const { history } = await this.client.workflowService.getWorkflowExecutionHistory({
+      namespace: this.namespace,
+      execution: { workflowId: id },
+      maximumPageSize: 1,
+    });
+    const payloads = history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
+    const [request] = arrayFromPayloads(defaultPayloadConverter, payloads) as [PipelineRequest | undefined];
+    const shape = shapeOf(request ?? { name: id, tasks: [] });
+    this.shapes.set(id, shape);
+    return shape;
+  }
+
+  private tasksByPipeline(): Map<string, { status: TaskStatus; progress: number }[]> {
+    const byPipeline = new Map<string, { status: TaskStatus; progress: number }[]>();
+    for (const task of this.index.all()) {
+      if (!task.pipeline_id) continue;
+      const list = byPipeline.get(task.pipeline_id);
+      if (list) list.push(task);
+      else byPipeline.set(task.pipeline_id, [task]);
+    }
+    return byPipeline;
+  }
+}
+
+function shapeOf(request: PipelineRequest): Pick<PipelineDetail, 'tasks' | 'edges'> {
+  return {
+    tasks: request.tasks.map(({ key, id }) => ({ key, id })),
+    edges: request.tasks.flatMap((task) => (task.request.depends_on ?? []).map((upstream) => ({ source: upstream, target: task.id }))),
+  };
+}
+
+/** The pipeline with its tasks' counts; tasks not started yet count as pending. */
+function summarize(record: PipelineRecord, tasks: readonly { status: TaskStatus; progress: number }[]): PipelineSummary {
+  const counts: Partial<Record<TaskStatus, number>> = {};
+  for (const status of TASK_STATUSES) {
+    const n = tasks.filter((t) => t.status === status).length;
+    if (n) counts[status] = n;
+  }
+  const total = Math.max(record.task_count, tasks.length);
+  const done = tasks.reduce((sum, t) => sum + (isFinished(t.status) ? 100 : t.progress), 0);
+  return {
+    id: record.id,
+    name: record.name,
+    status: record.status,
+    created_at: record.created_at,
+    end_date: record.end_date,
+    user: record.user,
+    tag: record.tag,
+    task_count: record.task_count,
+    counts,
+    progress: total ? Math.floor(done / total) : 0,
+  };
+}
+
+function slug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 48) || 'pipeline';
+}

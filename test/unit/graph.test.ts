@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { TaskLinks, buildTaskGraph, criticalPath, findCycle, type GraphTask } from '../../core/graph';
+import type { TaskStatus } from '../../core/statuses';
+import { HOUR, NOW } from './fixtures';
+
+function task(id: string, status: TaskStatus, extra: Partial<GraphTask> = {}): GraphTask {
+  return {
+    id,
+    name: id,
+    task_type: 'command',
+    status,
+    progress: 0,
+    message: null,
+    created_at: new Date(NOW - HOUR).toISOString(),
+    started_at: null,
+    end_date: null,
+    duration_ms: null,
+    dataset: null,
+    dataset_id: null,
+    pipeline_id: null,
+    batch_id: null,
+    error: null,
+    depends_on: [],
+    triggered_by: null,
+    ...extra,
+  };
+}
+
+describe('criticalPath', () => {
+  it('takes the chain with the longest total duration, not the one with most tasks', () => {
+    // a → b → c (1 + 1 + 1) against a → d (1 + 10)
+    const weights: Record<string, number> = { a: 1, b: 1, c: 1, d: 10 };
+    const path = criticalPath(
+      Object.keys(weights).map((id) => ({ id })),
+      [
+        { source: 'a', target: 'b' },
+        { source: 'b', target: 'c' },
+        { source: 'a', target: 'd' },
+      ],
+      (id) => weights[id],
+    );
+    expect(path).toEqual({ task_ids: ['a', 'd'], duration_ms: 11 });
+  });
+
+  it('prefers the longer chain among equal durations, so pending tasks still show one', () => {
+    const path = criticalPath([{ id: 'x' }, { id: 'y' }, { id: 'z' }], [{ source: 'x', target: 'y' }], () => 0);
+    expect(path.task_ids).toEqual(['x', 'y']);
+  });
+
+  it('is empty for an empty graph', () => {
+    expect(criticalPath([], [], () => 0)).toEqual({ task_ids: [], duration_ms: 0 });
+  });
+
+  it('handles a 5,000-task chain without recursion', () => {
+    const nodes = Array.from({ length: 5000 }, (_, i) => ({ id: `t${i}` }));
+    const edges = nodes.slice(1).map((n, i) => ({ source: nodes[i].id, target: n.id }));
+    expect(criticalPath(nodes, edges, () => 1).duration_ms).toBe(5000);
+  });
+});
+
+describe('blockedBy', () => {
+  const links = new TaskLinks([
+    task('root', 'failed'),
+    task('mid', 'upstream_failed', { depends_on: ['root'] }),
+    task('leaf', 'pending', { depends_on: ['mid', 'fine'] }),
+    task('fine', 'completed'),
+    task('other', 'aborted'),
+    task('join', 'pending', { depends_on: ['leaf', 'other'] }),
+    task('ok', 'running', { depends_on: ['fine'] }),
+  ]);
+
+  it('names the failed root causes through upstream_failed and waiting tasks', () => {
+    expect(links.blockedBy('mid')).toEqual(['root']);
+    expect(links.blockedBy('leaf')).toEqual(['root']);
+    expect(links.blockedBy('join')).toEqual(['other', 'root']);
+  });
+
+  it('blocks nothing that completed, failed itself, or waits only on healthy tasks', () => {
+    expect(links.blockedBy('root')).toEqual([]);
+    expect(links.blockedBy('fine')).toEqual([]);
+    expect(links.blockedBy('ok')).toEqual([]);
+  });
+});
+
+describe('buildTaskGraph scopes', () => {
+  const tasks = [
+    task('p1', 'completed', { pipeline_id: 'P', duration_ms: 5000 }),
+    task('p2', 'running', { pipeline_id: 'P', depends_on: ['p1'], duration_ms: 2000 }),
+    task('reindex', 'pending', { triggered_by: 'p2' }),
+    task('b1', 'pending', { batch_id: 'B' }),
+    task('b2', 'pending', { batch_id: 'B', depends_on: ['b1'] }),
+    task('lonely', 'completed'),
+    task('old', 'completed', { created_at: new Date(NOW - 30 * HOUR).toISOString() }),
+    task('new', 'pending', { depends_on: ['old'] }),
+  ];
+
+  it('draws a pipeline with the follow-ups the system started from it', () => {
+    const graph = buildTaskGraph(tasks, { pipeline: 'P' }, NOW);
+    expect(graph.nodes.map((n) => n.id).sort()).toEqual(['p1', 'p2', 'reindex']);
+    expect(graph.edges).toEqual(
+      expect.arrayContaining([
+        { source: 'p1', target: 'p2', kind: 'depends_on', critical: true },
+        { source: 'p2', target: 'reindex', kind: 'triggered_by', critical: true },
+      ]),
+    );
+    expect(graph.critical_path).toEqual({ task_ids: ['p1', 'p2', 'reindex'], duration_ms: 7000 });
+    expect(graph.nodes.every((n) => n.critical)).toBe(true);
+  });
+
+  it('draws a batch, a neighbourhood by depth, and otherwise every linked task in the window', () => {
+    expect(buildTaskGraph(tasks, { batch: 'B' }, NOW).nodes.map((n) => n.id).sort()).toEqual(['b1', 'b2']);
+    expect(buildTaskGraph(tasks, { task: 'p2', depth: 1 }, NOW).nodes.map((n) => n.id).sort()).toEqual(['p1', 'p2', 'reindex']);
+    expect(buildTaskGraph(tasks, { task: 'p1', depth: 1 }, NOW).nodes.map((n) => n.id).sort()).toEqual(['p1', 'p2']);
+    const all = buildTaskGraph(tasks, { within_hours: 24 }, NOW).nodes.map((n) => n.id);
+    // Linked tasks only; `old` is outside the window (its edge to `new` goes with it).
+    expect(all.sort()).toEqual(['b1', 'b2', 'new', 'p1', 'p2', 'reindex']);
+    expect(buildTaskGraph(tasks, { within_hours: 24 }, NOW).edges.find((e) => e.target === 'new')).toBeUndefined();
+  });
+
+  it('keeps the asked-for task even when it is older than the window', () => {
+    expect(buildTaskGraph(tasks, { task: 'old', within_hours: 24 }, NOW).nodes.map((n) => n.id).sort()).toEqual(['new', 'old']);
+  });
+});
+
+describe('findCycle', () => {
+  it('finds a cycle and gives it in the order tasks would run', () => {
+    // a waits for c, b for a, c for b: c → a → b → c
+    const cycle = findCycle(
+      new Map([
+        ['a', ['c']],
+        ['b', ['a']],
+        ['c', ['b']],
+      ]),
+    );
+    expect(cycle).toHaveLength(4);
+    expect(cycle![0]).toBe(cycle![3]);
+    expect(findCycle(new Map([['a', ['a']]]))).toEqual(['a', 'a']);
+  });
+
+  it('finds none in a DAG with shared upstream tasks', () => {
+    expect(
+      findCycle(
+        new Map([
+          ['a', []],
+          ['b', ['a']],
+          ['c', ['a', 'b']],
+        ]),
+      ),
+    ).toBeUndefined();
+  });
+});

@@ -5,8 +5,7 @@ import { buildTaskGraph, type GraphScope, type TaskGraph } from '../../core/grap
 import { COLUMN_GAP, NODE_HEIGHT, NODE_WIDTH, layoutGraph, layoutOptions } from '../../web/src/graph/elkLayout';
 import { applyTaskRows, buildModel, isStructural, layoutInput, structureKey, type GraphModel } from '../../web/src/graph/graphModel';
 import { DEFAULT_GRAPH_VIEW, graphViewFromUrl, graphViewScope, graphViewToApiQuery, graphViewToUrl, isComplete } from '../../web/src/graph/graphView';
-import { graphWindow, needsNewWindow, visibleArea } from '../../web/src/graph/graphWindow';
-import { nodeAt } from '../../web/src/graph/overviewDrawing';
+import { graphWindow, needsNewWindow, nodeAt, visibleArea } from '../../web/src/graph/graphWindow';
 import { OPENING_ZOOM, fitViewport, graphBounds, initialViewport } from '../../web/src/graph/viewport';
 import { NOW, record } from './fixtures';
 

@@ -5,6 +5,7 @@ import { api, errorMessage } from '../api/client';
 import type { BatchSummary } from '../api/types';
 import { useNotify } from '../components/Notices';
 import { StatusBadge } from '../components/StatusBadge';
+import { graphLink } from '../graph/graphView';
 import { useTaskEvents } from '../live/taskEvents';
 
 /** One batch: overall progress, a count per status, its tasks, and one action that aborts them all. */
@@ -62,6 +63,9 @@ export function BatchPage() {
         <div className="button-row">
           <Link className="button" to={`/?batch=${encodeURIComponent(batch.id)}`}>
             Show in the table
+          </Link>
+          <Link className="button" to={graphLink('batch', batch.id)}>
+            Show as a graph
           </Link>
           {batch.finished < batch.total && (
             <button type="button" className="button button-danger" onClick={() => void abortAll()}>

@@ -9,7 +9,9 @@ import { durationAt, isCounting } from '../lib/duration';
 import { formatDuration, formatTime } from '../lib/format';
 import { typeLabel, useTaskTypes } from '../lib/taskTypes';
 import { useNow } from '../lib/useNow';
+import { graphLink } from '../graph/graphView';
 import { LogViewer } from './LogViewer';
+import { TaskDependencies } from './TaskDependencies';
 import { Timeline } from './Timeline';
 import { useTaskDetail } from './useTaskDetail';
 
@@ -111,6 +113,26 @@ function TaskDetailView({ task, receivedAt, refresh }: { task: TaskDetail; recei
             <dd>{task.user ?? '—'}</dd>
             <dt>Tag</dt>
             <dd>{task.tag ?? '—'}</dd>
+            {task.pipeline_id && (
+              <>
+                <dt>Pipeline</dt>
+                <dd>
+                  <Link to={graphLink('pipeline', task.pipeline_id)} className="mono">
+                    {task.pipeline_id}
+                  </Link>
+                </dd>
+              </>
+            )}
+            {task.batch_id && (
+              <>
+                <dt>Batch</dt>
+                <dd>
+                  <Link to={`/batches/${encodeURIComponent(task.batch_id)}`} className="mono">
+                    {task.batch_id}
+                  </Link>
+                </dd>
+              </>
+            )}
             <dt>Worker</dt>
             <dd className="mono">{task.worker ?? '—'}</dd>
             <dt>Submitted</dt>
@@ -191,6 +213,7 @@ function TaskDetailView({ task, receivedAt, refresh }: { task: TaskDetail; recei
         </section>
       </div>
 
+      <TaskDependencies key={`deps-${task.id}`} taskId={task.id} />
       <LogViewer key={task.id} taskId={task.id} finished={isFinished(task.status)} />
     </section>
   );

@@ -7,8 +7,7 @@ import './graph.css';
 import type { GraphModel, TaskFlowEdge, TaskFlowNode } from './graphModel';
 import { GraphMiniMap } from './GraphMiniMap';
 import { GraphOverview } from './GraphOverview';
-import { graphWindow, needsNewWindow, visibleArea } from './graphWindow';
-import { nodeAt } from './overviewDrawing';
+import { graphWindow, needsNewWindow, nodeAt, visibleArea } from './graphWindow';
 import { DETAIL_ZOOM, TaskNode, TaskNodeContext } from './TaskNode';
 import { fitViewport, graphBounds, initialViewport, type Bounds } from './viewport';
 

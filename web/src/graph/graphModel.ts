@@ -1,4 +1,4 @@
-import { MarkerType, Position, type Edge, type Node } from '@xyflow/react';
+import { MarkerType, Position, type EdgeBase, type NodeBase } from '@xyflow/system';
 import { TaskLinks, criticalPath, isFailure, type CriticalPath, type GraphEdge, type GraphNode, type GraphScope, type GraphTask, type TaskGraph } from '../../../core/graph';
 import { STATUS_LABEL } from '../../../core/statuses';
 import type { TaskRecord } from '../api/types';
@@ -20,8 +20,10 @@ export interface TaskNodeData extends Record<string, unknown> {
   blockedReason: string | null;
 }
 
-export type TaskFlowNode = Node<TaskNodeData, 'task'>;
-export type TaskFlowEdge = Edge<{ kind: GraphEdge['kind'] }>;
+// React Flow's node and edge as far as this model fills them. From @xyflow/system rather than
+// @xyflow/react, so the model stays free of React and its unit tests of the DOM library.
+export type TaskFlowNode = NodeBase<TaskNodeData, 'task'> & { className?: string };
+export type TaskFlowEdge = EdgeBase<{ kind: GraphEdge['kind'] }> & { className?: string };
 
 export interface GraphModel {
   nodes: TaskFlowNode[];

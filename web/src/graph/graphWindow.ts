@@ -53,3 +53,8 @@ export function graphWindow(nodes: readonly TaskFlowNode[], edges: readonly Task
   });
   return { area, nodes: nodes.filter((node) => kept.has(node.id)), edges: windowEdges };
 }
+
+/** The node under a point of the flow (graph coordinates), for clicks and hovers on the canvas. */
+export function nodeAt(nodes: readonly TaskFlowNode[], point: { x: number; y: number }): TaskFlowNode | undefined {
+  return nodes.find((node) => point.x >= node.position.x && point.x <= node.position.x + NODE_WIDTH && point.y >= node.position.y && point.y <= node.position.y + NODE_HEIGHT);
+}

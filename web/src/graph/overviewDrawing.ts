@@ -85,8 +85,3 @@ function line(context: CanvasRenderingContext2D, source: TaskFlowNode, target: T
   context.moveTo(x1, y1);
   context.bezierCurveTo(x1 + bend, y1, x2 - bend, y2, x2, y2);
 }
-
-/** The node under a point of the flow (graph coordinates), for clicks and hovers on the canvas. */
-export function nodeAt(nodes: readonly TaskFlowNode[], point: { x: number; y: number }): TaskFlowNode | undefined {
-  return nodes.find((node) => point.x >= node.position.x && point.x <= node.position.x + NODE_WIDTH && point.y >= node.position.y && point.y <= node.position.y + NODE_HEIGHT);
-}

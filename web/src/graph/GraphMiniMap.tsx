@@ -2,7 +2,7 @@ import { Panel, useReactFlow, useStore, type ReactFlowState } from '@xyflow/reac
 import { useEffect, useMemo, useRef, type PointerEvent } from 'react';
 import { fillTasks } from './overviewDrawing';
 import type { TaskFlowNode } from './graphModel';
-import { graphBounds } from './viewport';
+import { graphBounds, type Bounds } from './viewport';
 
 const WIDTH = 180;
 const HEIGHT = 120;
@@ -19,7 +19,10 @@ export function GraphMiniMap({ nodes }: { nodes: TaskFlowNode[] }) {
   const [tx, ty, zoom] = useStore(transformSelector);
   const size = useStore(sizeSelector);
   const { setCenter } = useReactFlow();
-  const bounds = useMemo(() => graphBounds(nodes), [nodes]);
+  const [width, height] = size.split('x').map(Number);
+  const graph = useMemo(() => graphBounds(nodes), [nodes]);
+  // The graph and the part on screen, so the outline of the view never falls off the map.
+  const bounds = union(graph, { x: -tx / zoom, y: -ty / zoom, width: width / zoom, height: height / zoom });
   const scale = Math.min(WIDTH / Math.max(bounds.width, 1), HEIGHT / Math.max(bounds.height, 1));
   const offsetX = (WIDTH - bounds.width * scale) / 2 - bounds.x * scale;
   const offsetY = (HEIGHT - bounds.height * scale) / 2 - bounds.y * scale;
@@ -34,7 +37,6 @@ export function GraphMiniMap({ nodes }: { nodes: TaskFlowNode[] }) {
       context.setTransform(ratio * scale, 0, 0, ratio * scale, ratio * offsetX, ratio * offsetY);
       // At least a pixel and a half each, or a lone task vanishes at this scale.
       fillTasks(context, nodes, 1.5 / scale);
-      const [width, height] = size.split('x').map(Number);
       context.strokeStyle = '#2f5bd3';
       context.lineWidth = 1.5 / scale;
       context.fillStyle = 'rgba(47, 91, 211, 0.08)';
@@ -44,7 +46,7 @@ export function GraphMiniMap({ nodes }: { nodes: TaskFlowNode[] }) {
       context.stroke();
     });
     return () => cancelAnimationFrame(frame);
-  }, [nodes, tx, ty, zoom, size, scale, offsetX, offsetY]);
+  }, [nodes, tx, ty, zoom, width, height, scale, offsetX, offsetY]);
 
   const moveTo = (event: PointerEvent<HTMLCanvasElement>) => {
     if (event.buttons !== 1) return;
@@ -69,4 +71,10 @@ export function GraphMiniMap({ nodes }: { nodes: TaskFlowNode[] }) {
       />
     </Panel>
   );
+}
+
+function union(a: Bounds, b: Bounds): Bounds {
+  const x = Math.min(a.x, b.x);
+  const y = Math.min(a.y, b.y);
+  return { x, y, width: Math.max(a.x + a.width, b.x + b.width) - x, height: Math.max(a.y + a.height, b.y + b.height) - y };
 }

@@ -41,7 +41,7 @@ export function GraphPage() {
     <section className="page graph-page" aria-labelledby="graph-title">
       <header className="page-header">
         <h1 id="graph-title">Dependency graph</h1>
-        {state.phase === 'ready' && complete && <GraphSummary state={state} />}
+        {state.phase === 'ready' && complete && state.model.nodes.length > 0 && <GraphSummary state={state} />}
       </header>
       <GraphControls view={shown} onChange={show} />
       {!complete ? (
@@ -151,7 +151,7 @@ function PipelinePicker({ value, onChange }: { value: string; onChange: (id: str
   return (
     <label className="field graph-pipeline">
       <span className="field-label">Pipeline</span>
-      <select value={value} onChange={(e) => onChange(e.target.value)} disabled={pipelines === null}>
+      <select value={value} onChange={(e) => onChange(e.target.value)} disabled={pipelines === null} aria-label="Pipeline">
         <option value="">{pipelines === null ? 'Loading…' : pipelines.length === 0 ? 'No pipelines yet' : 'Choose a pipeline'}</option>
         {value && !known && <option value={value}>{value}</option>}
         {pipelines?.map((p) => (

@@ -8,6 +8,7 @@ import { SA } from '../core';
 import { windowQuery } from '../api/visibilityQuery';
 import { openBrowser } from '../test/e2e/browser';
 import { ROOT, startStack, type Stack } from '../test/support/stack';
+import { GRAPH_TASKS, graphFigures } from './graph';
 import { followEvents } from './sse';
 import { median, percentile, pool, round, sample, target, timed } from './stats';
 
@@ -25,6 +26,8 @@ const STARTS = 320;
 const IDLE_QUEUE = 'taskdeck-bench-idle';
 const WINDOW_MS = 14 * 24 * 3600 * 1000;
 const STARTS_TAG = 'bench-starts';
+/** `BENCH_ONLY=graph` runs figure 8 (the graph page) alone, without seeding the 10,000-task window. */
+const ONLY = process.env.BENCH_ONLY;
 
 interface Task {
   id: string;
@@ -33,13 +36,20 @@ interface Task {
 }
 
 async function run(): Promise<void> {
+  if (ONLY !== undefined && ONLY !== 'graph') throw new Error(`BENCH_ONLY=${ONLY}: only "graph" runs alone`);
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
   // Every one of the running tasks holds an activity slot while its process sleeps.
-  const stack = await startStack('bench', 'taskdeck-bench', { TASKDECK_WORKER_ACTIVITIES: String(RUNNING + 100) });
+  const stack = await startStack('bench', 'taskdeck-bench', ONLY ? {} : { TASKDECK_WORKER_ACTIVITIES: String(RUNNING + 100) });
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const client = new Client({ connection });
   const http = httpClient(stack.apiUrl);
   try {
+    if (ONLY === 'graph') {
+      log('the graph page at 100, 1,000 and 5,000 tasks');
+      const graph = await figure(() => graphFigures(stack, client, IDLE_QUEUE));
+      report({ date: new Date().toISOString(), graph, web_bundle_gzip_bytes: bundleSize(resolve(ROOT, 'web/dist')) }, 'graph.json');
+      return;
+    }
     log(`seeding ${TASKS} tasks`);
     await pool(TASKS, CONCURRENCY, (i) => startRaw(client, IDLE_QUEUE, `bench-seed-${i}`, { command: 'true' }, i).then(() => undefined));
     await waitForIndex(http, TASKS);
@@ -48,6 +58,9 @@ async function run(): Promise<void> {
     const list = await figure(() => listFigures(client, http));
     const sort = await figure(() => sortFigures(http));
     const firstRows = await figure(() => firstRowsFigures(stack));
+
+    log('the graph page at 100, 1,000 and 5,000 tasks');
+    const graph = await figure(() => graphFigures(stack, client, IDLE_QUEUE));
 
     log('starts');
     const starts = await figure(() => startFigures(client, http, stack.taskQueue));
@@ -58,25 +71,33 @@ async function run(): Promise<void> {
     log(`${RUNNING} running tasks and ${SSE_CLIENTS} event clients`);
     const events = await figure(() => eventFigures(http, stack));
 
-    const results = {
-      date: new Date().toISOString(),
-      tasks_in_window: TASKS,
-      list,
-      sort,
-      table_first_rows: firstRows,
-      starts,
-      progress,
-      events,
-      web_bundle_gzip_bytes: bundleSize(resolve(ROOT, 'web/dist')),
-    };
-    const json = JSON.stringify(results, null, 2);
-    mkdirSync(resolve(ROOT, 'bench/results'), { recursive: true });
-    writeFileSync(resolve(ROOT, 'bench/results/latest.json'), `${json}\n`);
-    console.log(json);
+    report(
+      {
+        date: new Date().toISOString(),
+        tasks_in_window: TASKS,
+        list,
+        sort,
+        table_first_rows: firstRows,
+        graph,
+        starts,
+        progress,
+        events,
+        web_bundle_gzip_bytes: bundleSize(resolve(ROOT, 'web/dist')),
+      },
+      'latest.json',
+    );
   } finally {
     await connection.close();
     await stack.stop();
   }
+}
+
+/** Prints the figures as JSON and keeps them in bench/results/. */
+function report(results: object, file: string): void {
+  const json = JSON.stringify(results, null, 2);
+  mkdirSync(resolve(ROOT, 'bench/results'), { recursive: true });
+  writeFileSync(resolve(ROOT, 'bench/results', file), `${json}\n`);
+  console.log(json);
 }
 
 /** #1: a filtered page of the 14-day window, Taskdeck's API against the same visibility query. */
@@ -214,7 +235,7 @@ async function eventFigures(http: Http, stack: Stack) {
     delivery_p95_ms: target(percentile(latencies, 95), 1500, 'max'),
     delivery_p50_ms: round(median(latencies)),
     visibility_calls_per_second: target(callsPerSecond, 2, 'max'),
-    api_rss_mb: { ...target(peakRssMb, 200, 'max'), with: `${SSE_CLIENTS} SSE clients and ${TASKS + RUNNING + 6 * STARTS + 10} tasks` },
+    api_rss_mb: { ...target(peakRssMb, 200, 'max'), with: `${SSE_CLIENTS} SSE clients and ${TASKS + GRAPH_TASKS + RUNNING + 6 * STARTS + 10} tasks` },
   };
 }
 
@@ -284,15 +305,20 @@ function readRssMb(pid: number): number {
   return Number(line.replace(/\D+/g, '')) / 1024;
 }
 
-function bundleSize(webDir: string): { js: number; css: number; total: number } {
+/**
+ * Gzipped size of the web app: what the first page load fetches (the files index.html names),
+ * the pages loaded on demand, and the graph's layout worker (ELK), loaded by graph pages only.
+ */
+function bundleSize(webDir: string): { initial: number; on_demand: number; layout_worker: number; total: number } {
   const assets = join(webDir, 'assets');
-  const size = (ext: string) =>
-    readdirSync(assets)
-      .filter((f) => f.endsWith(ext))
-      .reduce((sum, f) => sum + gzipSync(readFileSync(join(assets, f))).length, 0);
-  const js = size('.js');
-  const css = size('.css');
-  return { js, css, total: js + css };
+  const named = new Set([...readFileSync(join(webDir, 'index.html'), 'utf8').matchAll(/(?:src|href)="\/assets\/([^"]+)"/g)].map((m) => m[1]));
+  const sizes = { initial: 0, on_demand: 0, layout_worker: 0, total: 0 };
+  for (const file of readdirSync(assets).filter((f) => f.endsWith('.js') || f.endsWith('.css'))) {
+    const bytes = gzipSync(readFileSync(join(assets, file))).length;
+    sizes[named.has(file) ? 'initial' : file.startsWith('layout.worker') ? 'layout_worker' : 'on_demand'] += bytes;
+    sizes.total += bytes;
+  }
+  return sizes;
 }
 
 const log = (message: string) => console.error(`bench: ${message}`);

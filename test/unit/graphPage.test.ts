@@ -119,9 +119,11 @@ describe('live rows from /events', () => {
     expect(next.edges.find((e) => e.source === 'transform')!.className).not.toContain('edge-critical');
   });
 
-  it('leave the model alone when no drawn task changed', () => {
+  it('leave the model alone when no drawn task changed, and never take a finished task back', () => {
     const model = modelOf(served(rows()));
     expect(applyTaskRows(model, [record({ id: 'elsewhere' })], NOW)).toBe(model);
+    // A row older than the graph (heard while it loaded): extract had already completed.
+    expect(applyTaskRows(model, [{ ...rows()[0], status: 'running' }], NOW)).toBe(model);
   });
 
   it('tell a change of structure (a new task in scope, a new edge to a drawn task) from a change of status', () => {

@@ -1,6 +1,6 @@
 import { MarkerType, Position, type EdgeBase, type NodeBase } from '@xyflow/system';
 import { TaskLinks, criticalPath, isFailure, type CriticalPath, type GraphEdge, type GraphNode, type GraphScope, type GraphTask, type TaskGraph } from '../../../core/graph';
-import { STATUS_LABEL } from '../../../core/statuses';
+import { STATUS_LABEL, isFinished } from '../../../core/statuses';
 import type { TaskRecord } from '../api/types';
 import { durationAt } from '../lib/duration';
 import { NODE_HEIGHT, NODE_WIDTH, type LayoutInput, type LayoutResult } from './elkLayout';
@@ -192,7 +192,8 @@ function sameMembers(a: readonly string[], b: readonly string[]): boolean {
 /**
  * Applies task rows from `/events` to the drawn nodes, then recomputes the overlays that depend
  * on statuses and durations (what blocks what, the critical path) with core's own functions.
- * Nodes and edges that do not change keep their identity, and no position ever changes.
+ * Nodes and edges that do not change keep their identity, and no position ever changes. A
+ * finished task never goes back to an unfinished status: such a row is older than the node.
  */
 export function applyTaskRows(model: GraphModel, rows: readonly TaskRecord[], receivedAt: number): GraphModel {
   const nodes = [...model.nodes];
@@ -201,6 +202,7 @@ export function applyTaskRows(model: GraphModel, rows: readonly TaskRecord[], re
     const i = model.index.get(row.id);
     if (i === undefined) continue;
     const current = nodes[i];
+    if (isFinished(current.data.task.status) && !isFinished(row.status)) continue;
     nodes[i] = { ...current, data: { ...current.data, task: patchTask(current.data.task, row), receivedAt } };
     touched = true;
   }

@@ -28,8 +28,22 @@ export function useTaskGraph(query: string | null, scope: GraphScope): { state: 
   const refresh = useCallback(() => setGeneration((g) => g + 1), []);
   const current = useRef<{ model: GraphModel; key: string; layout: LayoutResult } | null>(null);
   const queued = useRef<TaskRecord[]>([]);
+  // The scope only sorts new rows into "part of the drawing" or not: the latest one, no refetch.
+  const latestScope = useRef(scope);
+  useEffect(() => {
+    latestScope.current = scope;
+  });
+  // Rows heard while a graph is asked for and laid out (which takes a while): the graph may
+  // predate them, so they are applied to it once it is built (applyTaskRows never takes a
+  // finished task back, should one of them be older than the graph).
+  const sinceAsked = useRef<TaskRecord[] | null>(null);
   const applyTimer = useRef<number | undefined>(undefined);
   const refetchTimer = useRef<number | undefined>(undefined);
+
+  const scheduleRefetch = useCallback(() => {
+    window.clearTimeout(refetchTimer.current);
+    refetchTimer.current = window.setTimeout(refresh, REFETCH_AFTER_MS);
+  }, [refresh]);
 
   // A new scope starts from nothing; a refresh of the same scope keeps the drawing until the answer.
   useEffect(() => {
@@ -43,6 +57,7 @@ export function useTaskGraph(query: string | null, scope: GraphScope): { state: 
     const requestedAt = performance.now();
     if (!current.current) setState({ phase: 'loading', requestedAt });
     prepareLayout();
+    sinceAsked.current = [];
     void (async () => {
       try {
         const graph: TaskGraph = await api.graph(query, controller.signal);
@@ -50,15 +65,22 @@ export function useTaskGraph(query: string | null, scope: GraphScope): { state: 
         const key = structureKey(graph);
         const layout = current.current?.key === key ? current.current.layout : await layoutInWorker(layoutInput(graph));
         if (controller.signal.aborted) return;
-        const model = buildModel(graph, layout, receivedAt);
+        const late = sinceAsked.current ?? [];
+        sinceAsked.current = null;
+        const built = buildModel(graph, layout, receivedAt);
+        if (late.some((row) => isStructural(built, row, latestScope.current))) scheduleRefetch();
+        const model = applyTaskRows(built, late, Date.now());
         current.current = { model, key, layout };
         setState((previous) => ({ phase: 'ready', model, requestedAt: previous.phase === 'ready' ? previous.requestedAt : requestedAt }));
       } catch (error) {
         if (!controller.signal.aborted && !current.current) setState({ phase: 'error', error, requestedAt });
       }
     })();
-    return () => controller.abort();
-  }, [query, generation]);
+    return () => {
+      controller.abort();
+      sinceAsked.current = null;
+    };
+  }, [query, generation, scheduleRefetch]);
 
   useEffect(
     () => () => {
@@ -68,16 +90,12 @@ export function useTaskGraph(query: string | null, scope: GraphScope): { state: 
     [],
   );
 
-  const scheduleRefetch = useCallback(() => {
-    window.clearTimeout(refetchTimer.current);
-    refetchTimer.current = window.setTimeout(refresh, REFETCH_AFTER_MS);
-  }, [refresh]);
-
   useTaskEvents((event) => {
     if (event.kind === 'resync') {
       scheduleRefetch();
       return;
     }
+    sinceAsked.current?.push(event.task);
     if (!current.current) return;
     queued.current.push(event.task);
     if (applyTimer.current !== undefined) return;
@@ -86,7 +104,7 @@ export function useTaskGraph(query: string | null, scope: GraphScope): { state: 
       const rows = queued.current.splice(0);
       const now = current.current;
       if (!now || rows.length === 0) return;
-      if (rows.some((row) => isStructural(now.model, row, scope))) scheduleRefetch();
+      if (rows.some((row) => isStructural(now.model, row, latestScope.current))) scheduleRefetch();
       const model = applyTaskRows(now.model, rows, Date.now());
       if (model === now.model) return;
       current.current = { ...now, model };

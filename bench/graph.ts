@@ -1,0 +1,169 @@
+import type { Client } from '@temporalio/client';
+import type { SearchAttributePair } from '@temporalio/common';
+import type { Page } from 'playwright-core';
+import { SA } from '../core';
+import { openBrowser } from '../test/e2e/browser';
+import type { Stack } from '../test/support/stack';
+import { layeredDag } from './graphShape';
+import { median, pool, round, target } from './stats';
+
+/**
+ * #8: the dependency graph page in headless Chromium against the bench's own stack. Each graph
+ * is a batch of real tasks on a queue no worker polls (they stay as seeded, with `depends_on` in
+ * their memo, as a task started with depends_on has), opened at `/graph?batch=…`. The page's own
+ * performance entries give the figures: `taskdeck:graph-layout` (request to the worker until the
+ * positions are back) and `taskdeck:graph-first-paint` (from asking for the graph until its
+ * tasks are painted). The Long Tasks API tells how long the main thread was ever blocked.
+ */
+export const GRAPH_SIZES = [100, 1000, 5000] as const;
+/** Tasks the section adds to the bench's window. */
+export const GRAPH_TASKS = GRAPH_SIZES.reduce((sum, n) => sum + n, 0);
+const SAMPLES: Record<number, number> = { 100: 7, 1000: 5, 5000: 3 };
+const CONCURRENCY = 32;
+
+export async function graphFigures(stack: Stack, client: Client, idleQueue: string) {
+  const run = Date.now().toString(36);
+  const batches = new Map<number, string>();
+  for (const n of GRAPH_SIZES) {
+    const batch = `bench-graph-${n}-${run}`;
+    await seedGraph(client, idleQueue, batch, n);
+    batches.set(n, batch);
+  }
+  for (const [n, batch] of batches) await waitForGraph(stack.apiUrl, batch, n);
+
+  const browser = await openBrowser(stack.apiUrl);
+  try {
+    // Every task the main thread runs for 50 ms or more, from the first script on.
+    await browser.context.addInitScript(
+      "window.__longTasks = []; new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration }); }).observe({ type: 'longtask', buffered: true });",
+    );
+    const sizes: Record<string, unknown> = {};
+    for (const n of GRAPH_SIZES) {
+      const samples: Opened[] = [];
+      for (let i = 0; i < SAMPLES[n]; i++) samples.push(await openGraph(browser.page, batches.get(n)!));
+      const layout = median(samples.map((s) => s.layoutMs));
+      const paint = median(samples.map((s) => s.firstPaintMs));
+      sizes[`nodes_${n}`] = {
+        edges: layeredDag(n).edges,
+        layout_ms: n === 5000 ? target(layout, 10_000, 'max') : round(layout),
+        first_paint_ms: n === 1000 ? target(paint, 2000, 'max') : round(paint),
+        page_load_to_first_paint_ms: round(median(samples.map((s) => s.sinceNavigationMs))),
+        longest_main_thread_block_during_layout_ms: round(Math.max(...samples.map((s) => s.longestDuringLayoutMs))),
+        longest_main_thread_block_until_painted_ms: round(Math.max(...samples.map((s) => s.longestUntilPaintMs))),
+      };
+    }
+    const moving = await panAndZoom(browser.page);
+    return {
+      what: `GET /graph?batch=… drawn in Chromium, graphs of ${GRAPH_SIZES.join(', ')} tasks (median of ${GRAPH_SIZES.map((n) => SAMPLES[n]).join(', ')} page loads; blocks: the longest over all loads)`,
+      ...sizes,
+      pan_and_zoom_5000: moving,
+    };
+  } finally {
+    await browser.close();
+  }
+}
+
+interface Opened {
+  layoutMs: number;
+  firstPaintMs: number;
+  sinceNavigationMs: number;
+  longestDuringLayoutMs: number;
+  longestUntilPaintMs: number;
+}
+
+async function openGraph(page: Page, batch: string): Promise<Opened> {
+  await page.goto(`/graph?batch=${encodeURIComponent(batch)}`);
+  await page.waitForFunction("performance.getEntriesByName('taskdeck:graph-first-paint').length > 0", undefined, { timeout: 120_000 });
+  return page.evaluate(`(() => {
+    const layout = performance.getEntriesByName('taskdeck:graph-layout')[0];
+    const paint = performance.getEntriesByName('taskdeck:graph-first-paint')[0];
+    const longest = (from, to) => Math.max(0, ...window.__longTasks.filter((t) => t.start < to && t.start + t.duration > from).map((t) => t.duration));
+    return {
+      layoutMs: layout.duration,
+      firstPaintMs: paint.duration,
+      sinceNavigationMs: paint.startTime + paint.duration,
+      longestDuringLayoutMs: longest(layout.startTime, layout.startTime + layout.duration),
+      longestUntilPaintMs: longest(0, paint.startTime + paint.duration),
+    };
+  })()`);
+}
+
+/**
+ * With the 5,000-task graph open (the last one loaded): drag to pan, wheel out to the whole
+ * graph, fit view, pan there, and wheel back in, as a user would, timing the main thread.
+ */
+async function panAndZoom(page: Page) {
+  await page.evaluate('window.__longTasks.length = 0');
+  const box = (await page.locator('.react-flow__pane').boundingBox())!;
+  const x = box.x + box.width / 2;
+  const y = box.y + box.height / 2;
+  const started = Date.now();
+  const drag = async (dx: number, dy: number) => {
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    for (let i = 1; i <= 30; i++) await page.mouse.move(x + (dx * i) / 30, y + (dy * i) / 30);
+    await page.mouse.up();
+  };
+  const wheel = async (deltaY: number, times: number) => {
+    for (let i = 0; i < times; i++) {
+      await page.mouse.wheel(0, deltaY);
+      await page.waitForTimeout(40);
+    }
+  };
+  await drag(-450, -150);
+  await wheel(200, 12);
+  await page.getByRole('button', { name: 'Fit view' }).click();
+  await page.waitForTimeout(300);
+  await drag(300, 100);
+  await wheel(-200, 10);
+  await drag(-300, 200);
+  await page.waitForTimeout(500);
+  const blocks = (await page.evaluate('window.__longTasks.map((t) => t.duration)')) as number[];
+  return {
+    what: 'drag-pan, wheel out to the whole graph, fit view, pan, wheel back in, pan (Long Tasks API, tasks of 50 ms or more)',
+    seconds: round((Date.now() - started) / 1000),
+    longest_main_thread_block_ms: target(Math.max(0, ...blocks), 200, 'max'),
+    tasks_over_50_ms: blocks.length,
+  };
+}
+
+/** A batch of `n` tasks in the layered shape; early stages completed, a band running, a few failed. */
+async function seedGraph(client: Client, taskQueue: string, batch: string, n: number): Promise<void> {
+  const { dependsOn } = layeredDag(n);
+  await pool(n, CONCURRENCY, async (i) => {
+    const status = seededStatus(i, n);
+    const now = Date.now();
+    const attributes: SearchAttributePair[] = [
+      { key: SA.type, value: 'command' },
+      { key: SA.status, value: status },
+      { key: SA.progress, value: status === 'completed' ? 100 : status === 'running' ? 50 : 0 },
+      { key: SA.updatedAt, value: new Date(now) },
+      { key: SA.batch, value: batch },
+      ...(status === 'pending' ? [] : [{ key: SA.startedAt, value: new Date(now - ((i % 13) + 1) * 60_000) }]),
+    ];
+    await client.workflow.start('command', {
+      taskQueue,
+      workflowId: `${batch}-${i}`,
+      args: [{ input: { command: 'true' }, name: `step ${i}`, batch_id: batch }],
+      typedSearchAttributes: attributes,
+      memo: { name: `step ${i}`, depends_on: dependsOn[i].map((j) => `${batch}-${j}`), ...(status === 'failed' ? { error: 'exit code 1' } : {}) },
+    });
+  });
+}
+
+function seededStatus(i: number, n: number): 'completed' | 'running' | 'failed' | 'pending' {
+  const at = i / n;
+  if (at < 0.3) return 'completed';
+  if (at < 0.36) return i % 17 === 0 ? 'failed' : 'running';
+  return 'pending';
+}
+
+async function waitForGraph(apiUrl: string, batch: string, n: number): Promise<void> {
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    const res = await fetch(`${apiUrl}/graph?batch=${encodeURIComponent(batch)}`);
+    if (res.ok && ((await res.json()) as { nodes: unknown[] }).nodes.length >= n) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for the ${n}-task graph ${batch}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}

@@ -67,6 +67,8 @@ describe('the dependency graph', () => {
     await page.goto(`/graph?pipeline=${encodeURIComponent(id)}`);
     await expect.poll(() => node(ids.publish).getAttribute('data-status')).toBe('upstream_failed');
     expect(await page.locator('.react-flow__node').count()).toBe(5);
+    // The layout ran in the production build's Web Worker, off the page's thread.
+    expect(page.workers().map((w) => w.url())).toContainEqual(expect.stringMatching(/\/assets\/layout\.worker-[\w-]+\.js$/));
 
     // The failed task is red.
     expect(await node(ids.transform).getAttribute('data-status')).toBe('failed');

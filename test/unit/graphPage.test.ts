@@ -5,7 +5,7 @@ import { buildTaskGraph, type GraphScope, type TaskGraph } from '../../core/grap
 import { COLUMN_GAP, NODE_HEIGHT, NODE_WIDTH, layoutGraph, layoutOptions } from '../../web/src/graph/elkLayout';
 import { applyTaskRows, buildModel, isStructural, layoutInput, structureKey, type GraphModel } from '../../web/src/graph/graphModel';
 import { DEFAULT_GRAPH_VIEW, graphViewFromUrl, graphViewScope, graphViewToApiQuery, graphViewToUrl, isComplete } from '../../web/src/graph/graphView';
-import { graphWindow, needsNewWindow, nodeAt, visibleArea } from '../../web/src/graph/graphWindow';
+import { graphWindow, needsNewWindow, nodeAt, visibleArea, windowBasis } from '../../web/src/graph/graphWindow';
 import { OPENING_ZOOM, fitViewport, graphBounds, initialViewport } from '../../web/src/graph/viewport';
 import { NOW, record } from './fixtures';
 
@@ -188,13 +188,17 @@ describe('viewing big graphs', () => {
     const model = grid(40, 40);
     const view = { x: 0, y: 0, width: 1000, height: 500 };
     const window = graphWindow(model.nodes, model.edges, view);
+    expect(window.area).toEqual({ x: -500, y: -250, width: 2000, height: 1000 });
     expect(window.nodes.length).toBeGreaterThan(0);
     expect(window.nodes.length).toBeLessThan(model.nodes.length / 4);
     const kept = new Set(window.nodes.map((n) => n.id));
     for (const edge of window.edges) expect(kept.has(edge.source) && kept.has(edge.target)).toBe(true);
-    expect(needsNewWindow(window, view)).toBe(false);
-    expect(needsNewWindow(window, { ...view, x: view.x + 5_000 })).toBe(true);
-    expect(needsNewWindow(window, { x: 100, y: 100, width: 50, height: 25 })).toBe(true);
+    expect(needsNewWindow(window, view, view)).toBe(false);
+    expect(needsNewWindow(window, { ...view, x: view.x + 5_000 }, view)).toBe(true);
+    expect(needsNewWindow(window, view, { x: 100, y: 100, width: 50, height: 25 })).toBe(true);
+    // Cut at a close zoom, the window already serves zooming out to the detail zoom.
+    expect(windowBasis({ x: 100, y: 100, width: 100, height: 50 }, 0.9, 0.45)).toEqual({ x: 50, y: 75, width: 200, height: 100 });
+    expect(windowBasis(view, 0.3, 0.45)).toEqual(view);
     expect(visibleArea({ x: -300, y: -100, zoom: 0.5 }, { width: 1000, height: 500 })).toEqual({ x: 600, y: 200, width: 2000, height: 1000 });
   });
 

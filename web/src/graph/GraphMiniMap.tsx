@@ -27,16 +27,30 @@ export function GraphMiniMap({ nodes }: { nodes: TaskFlowNode[] }) {
   const offsetX = (WIDTH - bounds.width * scale) / 2 - bounds.x * scale;
   const offsetY = (HEIGHT - bounds.height * scale) / 2 - bounds.y * scale;
 
+  // The tasks drawn once per change of tasks or scale; each pan then only copies them.
+  const tasksLayer = useMemo(() => {
+    const ratio = window.devicePixelRatio || 1;
+    const layer = document.createElement('canvas');
+    layer.width = WIDTH * ratio;
+    layer.height = HEIGHT * ratio;
+    const context = layer.getContext('2d');
+    if (context) {
+      context.setTransform(ratio * scale, 0, 0, ratio * scale, ratio * offsetX, ratio * offsetY);
+      // At least a pixel and a half each, or a lone task vanishes at this scale.
+      fillTasks(context, nodes, 1.5 / scale);
+    }
+    return layer;
+  }, [nodes, scale, offsetX, offsetY]);
+
   useEffect(() => {
     const frame = requestAnimationFrame(() => {
       const context = canvas.current?.getContext('2d');
       if (!context) return;
       const ratio = window.devicePixelRatio || 1;
-      context.setTransform(ratio, 0, 0, ratio, 0, 0);
-      context.clearRect(0, 0, WIDTH, HEIGHT);
+      context.setTransform(1, 0, 0, 1, 0, 0);
+      context.clearRect(0, 0, WIDTH * ratio, HEIGHT * ratio);
+      context.drawImage(tasksLayer, 0, 0);
       context.setTransform(ratio * scale, 0, 0, ratio * scale, ratio * offsetX, ratio * offsetY);
-      // At least a pixel and a half each, or a lone task vanishes at this scale.
-      fillTasks(context, nodes, 1.5 / scale);
       context.strokeStyle = '#2f5bd3';
       context.lineWidth = 1.5 / scale;
       context.fillStyle = 'rgba(47, 91, 211, 0.08)';
@@ -46,7 +60,7 @@ export function GraphMiniMap({ nodes }: { nodes: TaskFlowNode[] }) {
       context.stroke();
     });
     return () => cancelAnimationFrame(frame);
-  }, [nodes, tx, ty, zoom, width, height, scale, offsetX, offsetY]);
+  }, [tasksLayer, tx, ty, zoom, width, height, scale, offsetX, offsetY]);
 
   const moveTo = (event: PointerEvent<HTMLCanvasElement>) => {
     if (event.buttons !== 1) return;

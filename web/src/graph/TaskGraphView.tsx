@@ -7,7 +7,7 @@ import './graph.css';
 import type { GraphModel, TaskFlowEdge, TaskFlowNode } from './graphModel';
 import { GraphMiniMap } from './GraphMiniMap';
 import { GraphOverview } from './GraphOverview';
-import { graphWindow, needsNewWindow, nodeAt, visibleArea } from './graphWindow';
+import { graphWindow, needsNewWindow, nodeAt, visibleArea, windowBasis } from './graphWindow';
 import { DETAIL_ZOOM, TaskNode, TaskNodeContext } from './TaskNode';
 import { fitViewport, graphBounds, initialViewport, type Bounds } from './viewport';
 
@@ -44,14 +44,15 @@ interface Props {
  */
 export function TaskGraphView({ model, requestedAt, focusId, compact = false }: Props) {
   const { types } = useTaskTypes();
-  const context = useMemo<TaskNodeContext>(() => ({ typeLabel: (id) => typeLabel(types, id), focusId }), [types, focusId]);
+  const [detailed, setDetailed] = useState(true);
+  const context = useMemo<TaskNodeContext>(() => ({ typeLabel: (id) => typeLabel(types, id), focusId, detailed }), [types, focusId, detailed]);
   const navigate = useNavigate();
   const container = useRef<HTMLDivElement>(null);
   const flow = useRef<ReactFlowInstance<TaskFlowNode, TaskFlowEdge> | null>(null);
   const painted = useRef(false);
   const big = model.nodes.length >= BIG_GRAPH_NODES;
   const [overview, setOverview] = useState(false);
-  // The view the window of a big graph was cut around (null until the viewport is known).
+  // What the window of a big graph was cut around (null until the viewport is known).
   const [windowView, setWindowView] = useState<Bounds | null>(null);
   const cut = useMemo(() => (big && windowView ? graphWindow(model.nodes, model.edges, windowView) : null), [big, model, windowView]);
 
@@ -71,16 +72,31 @@ export function TaskGraphView({ model, requestedAt, focusId, compact = false }: 
     return () => cancelAnimationFrame(frame);
   }, [model, requestedAt]);
 
+  // The drawing's size, kept up to date without measuring the DOM on every pan frame.
+  const size = useRef({ width: 0, height: 0 });
+  useEffect(() => {
+    const element = container.current!;
+    const observer = new ResizeObserver(([entry]) => {
+      size.current = { width: entry.contentRect.width, height: entry.contentRect.height };
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
   const screenSize = () => {
-    const box = container.current!.getBoundingClientRect();
-    return { width: box.width, height: box.height };
+    if (size.current.width === 0) {
+      const box = container.current!.getBoundingClientRect();
+      size.current = { width: box.width, height: box.height };
+    }
+    return size.current;
   };
   const follow = (viewport: Viewport) => {
     const far = big && viewport.zoom < DETAIL_ZOOM;
+    setDetailed(viewport.zoom >= DETAIL_ZOOM);
     setOverview(far);
     if (!big || far || !container.current) return;
     const view = visibleArea(viewport, screenSize());
-    if (needsNewWindow(cut, view)) setWindowView(view);
+    const basis = windowBasis(view, viewport.zoom, DETAIL_ZOOM);
+    if (needsNewWindow(cut, view, basis)) setWindowView(basis);
   };
   const onInit = (instance: ReactFlowInstance<TaskFlowNode, TaskFlowEdge>) => {
     flow.current = instance;

@@ -1,4 +1,4 @@
-import { Handle, Position, useStore, type NodeProps, type ReactFlowState } from '@xyflow/react';
+import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { createContext, memo, useContext } from 'react';
 import { Link } from 'react-router';
 import { STATUS_LABEL } from '../../../core/statuses';
@@ -9,14 +9,18 @@ import type { TaskFlowNode } from './graphModel';
 
 /** Below this zoom a node's text is too small to read: nodes draw as coloured boxes, which is also far cheaper. */
 export const DETAIL_ZOOM = 0.45;
-const detailedSelector = (state: ReactFlowState) => state.transform[2] >= DETAIL_ZOOM;
 
-/** Labels of task types and the task a small graph is about; given once by the graph, read by every node. */
+/**
+ * What every node needs from the graph, given once: labels of task types, the task a small
+ * graph is about, and whether the zoom is past DETAIL_ZOOM (one value that changes only there,
+ * rather than a store subscription per node run on every pan and zoom frame).
+ */
 export interface TaskNodeContext {
   typeLabel: (id: string) => string;
   focusId?: string;
+  detailed: boolean;
 }
-export const TaskNodeContext = createContext<TaskNodeContext>({ typeLabel: (id) => id });
+export const TaskNodeContext = createContext<TaskNodeContext>({ typeLabel: (id) => id, detailed: true });
 
 /**
  * A task in the graph: name (or type and short id), type, status and progress, and duration
@@ -24,9 +28,7 @@ export const TaskNodeContext = createContext<TaskNodeContext>({ typeLabel: (id) 
  * update re-renders only the node whose data changed.
  */
 function TaskNodeView({ id, data }: NodeProps<TaskFlowNode>) {
-  // A boolean selector: crossing the threshold re-renders the nodes, other zoom changes do not.
-  const detailed = useStore(detailedSelector);
-  const { typeLabel, focusId } = useContext(TaskNodeContext);
+  const { typeLabel, focusId, detailed } = useContext(TaskNodeContext);
   const { task, receivedAt, blockedReason } = data;
   const counting = isCounting(task);
   const now = useNow(counting && detailed);

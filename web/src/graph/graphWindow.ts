@@ -5,9 +5,10 @@ import type { Bounds, Size, Viewport } from './viewport';
 /**
  * React Flow keeps every node it is given in its store and walks all of them on each change;
  * at 5,000 tasks that alone costs hundreds of milliseconds. A big graph therefore hands React
- * Flow only a window: the tasks around the visible area, plus the far ends of their edges. The
- * window is a screen larger than the view on every side, and is recomputed when the view nears
- * its border, so panning never shows its edge.
+ * Flow only a window: the tasks around the visible area and the edges crossing it, with both
+ * their ends. The window is cut around the view as large as it gets before nodes give way to
+ * the canvas (so zooming out needs no new window), with half that again on every side, and is
+ * cut anew once the view leaves it.
  */
 export interface GraphWindow {
   /** The area covered, in graph coordinates. */
@@ -26,13 +27,22 @@ export function covers(outer: Bounds, inner: Bounds): boolean {
   return inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.width <= outer.x + outer.width && inner.y + inner.height <= outer.y + outer.height;
 }
 
-/** Whether the window must be recomputed for this view: it left the window, or is far smaller than it. */
-export function needsNewWindow(window: GraphWindow | null, view: Bounds): boolean {
-  return window === null || !covers(window.area, view) || view.width * 6 < window.area.width;
+/** What a window is cut around: the view, grown about its centre to its size at `farthestZoom`. */
+export function windowBasis(view: Bounds, zoom: number, farthestZoom: number): Bounds {
+  const grow = Math.max(1, zoom / farthestZoom);
+  const width = view.width * grow;
+  const height = view.height * grow;
+  return { x: view.x + (view.width - width) / 2, y: view.y + (view.height - height) / 2, width, height };
 }
 
-export function graphWindow(nodes: readonly TaskFlowNode[], edges: readonly TaskFlowEdge[], view: Bounds): GraphWindow {
-  const area = { x: view.x - view.width, y: view.y - view.height, width: view.width * 3, height: view.height * 3 };
+/** Whether a new window is needed: the view left the window, or the window is far larger than its basis needs. */
+export function needsNewWindow(window: GraphWindow | null, view: Bounds, basis: Bounds): boolean {
+  return window === null || !covers(window.area, view) || basis.width * 4 < window.area.width;
+}
+
+/** The window cut around `basis` (see windowBasis). */
+export function graphWindow(nodes: readonly TaskFlowNode[], edges: readonly TaskFlowEdge[], basis: Bounds): GraphWindow {
+  const area = { x: basis.x - basis.width / 2, y: basis.y - basis.height / 2, width: basis.width * 2, height: basis.height * 2 };
   const meets = (left: number, top: number, right: number, bottom: number) => right >= area.x && left <= area.x + area.width && bottom >= area.y && top <= area.y + area.height;
   const byId = new Map(nodes.map((node) => [node.id, node]));
   const kept = new Set<string>();

@@ -45,7 +45,11 @@ async function startPipeline(steps: Step[]): Promise<{ id: string; ids: Record<s
 const node = (id: string) => page.locator(`.react-flow__node[data-id="${id}"] .task-node`);
 const edge = (source: string, target: string) => page.locator(`.react-flow__edge[data-id="${source}>${target}:depends_on"]`);
 // The test files compile without the DOM library, so the browser global is reached through globalThis.
-const style = (locator: ReturnType<Page['locator']>, property: string) => locator.evaluate((el, p) => (globalThis as unknown as { getComputedStyle(e: unknown): { getPropertyValue(n: string): string } }).getComputedStyle(el).getPropertyValue(p), property);
+const style = (locator: ReturnType<Page['locator']>, property: string, pseudo?: string) =>
+  locator.evaluate(
+    (el, [p, pseudoElement]) => (globalThis as unknown as { getComputedStyle(e: unknown, pseudo?: string): { getPropertyValue(n: string): string } }).getComputedStyle(el, pseudoElement).getPropertyValue(p),
+    [property, pseudo] as const,
+  );
 /** Where React Flow placed each node, in graph coordinates, and the viewport's own transform. */
 const placement = () =>
   page.evaluate(`({
@@ -110,7 +114,7 @@ describe('the dependency graph', () => {
     // A running task ticks its duration and pulses.
     const duration = await node(ids.gate).getByTestId('node-duration').textContent();
     await expect.poll(() => node(ids.gate).getByTestId('node-duration').textContent()).not.toBe(duration);
-    expect(await style(node(ids.gate), 'animation-name')).toBe('node-pulse');
+    expect(await style(node(ids.gate), 'animation-name', '::after')).toBe('node-pulse');
     await session.screenshot('graph-live-running');
 
     await expect.poll(() => node(ids.right).getAttribute('data-status'), { timeout: 60_000 }).toBe('completed');

@@ -93,6 +93,8 @@ async function openGraph(page: Page, batch: string): Promise<Opened> {
  * graph, fit view, pan there, and wheel back in, as a user would, timing the main thread.
  */
 async function panAndZoom(page: Page) {
+  // Let the first paint's follow-up work (task type labels, the minimap) settle first.
+  await page.waitForTimeout(1000);
   await page.evaluate('window.__longTasks.length = 0');
   const box = (await page.locator('.react-flow__pane').boundingBox())!;
   const x = box.x + box.width / 2;
@@ -110,20 +112,27 @@ async function panAndZoom(page: Page) {
       await page.waitForTimeout(40);
     }
   };
-  await drag(-450, -150);
-  await wheel(200, 12);
-  await page.getByRole('button', { name: 'Fit view' }).click();
-  await page.waitForTimeout(300);
-  await drag(300, 100);
-  await wheel(-200, 10);
-  await drag(-300, 200);
-  await page.waitForTimeout(500);
-  const blocks = (await page.evaluate('window.__longTasks.map((t) => t.duration)')) as number[];
+  const phases: Record<string, number> = {};
+  const phase = async (name: string, act: () => Promise<void>) => {
+    await act();
+    await page.waitForTimeout(300);
+    const blocks = (await page.evaluate('window.__longTasks.splice(0).map((t) => t.duration)')) as number[];
+    phases[name] = Math.max(0, ...blocks);
+    return blocks.length;
+  };
+  let over50 = 0;
+  over50 += await phase('drag_pan', () => drag(-450, -150));
+  over50 += await phase('wheel_out_past_nodes_to_canvas', () => wheel(200, 12));
+  over50 += await phase('fit_view', () => page.getByRole('button', { name: 'Fit view' }).click());
+  over50 += await phase('drag_pan_whole_graph', () => drag(300, 100));
+  over50 += await phase('wheel_in_back_to_nodes', () => wheel(-200, 10));
+  over50 += await phase('drag_pan_again', () => drag(-300, 200));
   return {
     what: 'drag-pan, wheel out to the whole graph, fit view, pan, wheel back in, pan (Long Tasks API, tasks of 50 ms or more)',
     seconds: round((Date.now() - started) / 1000),
-    longest_main_thread_block_ms: target(Math.max(0, ...blocks), 200, 'max'),
-    tasks_over_50_ms: blocks.length,
+    longest_main_thread_block_ms: target(Math.max(...Object.values(phases)), 200, 'max'),
+    longest_by_step_ms: Object.fromEntries(Object.entries(phases).map(([name, ms]) => [name, round(ms)])),
+    tasks_over_50_ms: over50,
   };
 }
 

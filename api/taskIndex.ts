@@ -159,10 +159,16 @@ export class TaskIndex extends EventEmitter<TaskIndexEvents> {
     this.lastResync = started;
   }
 
-  /** Visibility may list an old run of a reused workflow ID; the newest run is the task. */
+  /**
+   * Visibility may list an old run of a reused workflow ID; the newest run is the task. And it may
+   * list a run as still open after the API described it closed (rows arrive first-hand, see
+   * TaskService.abort): a closed run never opens again, so that row is stale.
+   */
   private isNewer(record: TaskRecord): boolean {
     const known = this.records.get(record.id);
-    return !known || known.run_id === record.run_id || Date.parse(record.created_at) >= Date.parse(known.created_at);
+    if (!known) return true;
+    if (known.run_id === record.run_id) return !(known.end_date && !record.end_date);
+    return Date.parse(record.created_at) >= Date.parse(known.created_at);
   }
 
   private dropExpired(now: number): void {

@@ -38,7 +38,7 @@ export interface AppDeps {
 /** Paths of the API; a browser navigation to any other path loads the web app. */
 const API_PATHS = /^\/(tasks|datasets|batches|approvals|graph|pipelines|events|openapi\.json|task-types|config|healthz|me)(\/|$)/;
 /** Pages of the web app whose path is also an API route: a navigation (preferring HTML) gets the app. */
-const SHARED_PAGES = /^\/(tasks\/[^/]+|approvals|batches\/[^/]+|graph|pipelines(\/[^/]+)?)$/;
+const SHARED_PAGES = /^\/(tasks\/[^/]+|approvals|batches\/[^/]+|graph)$/;
 
 export const DEFAULT_WEB_DIR = resolve(__dirname, '../web/dist');
 

@@ -111,7 +111,7 @@ export class TaskIndex extends EventEmitter<TaskIndexEvents> {
   put(record: TaskRecord): void {
     if (!this.isNewer(record)) return;
     const previous = this.records.get(record.id);
-    if (previous && JSON.stringify(previous) === JSON.stringify(record)) return;
+    if (previous && sameRecord(previous, record)) return;
     this.records.set(record.id, record);
     this.emit('change', record);
   }
@@ -159,10 +159,16 @@ export class TaskIndex extends EventEmitter<TaskIndexEvents> {
     this.lastResync = started;
   }
 
-  /** Visibility may list an old run of a reused workflow ID; the newest run is the task. */
+  /**
+   * Visibility may list an old run of a reused workflow ID; the newest run is the task. And it may
+   * list a run as still open after the API described it closed (rows arrive first-hand, see
+   * TaskService.abort): a closed run never opens again, so that row is stale.
+   */
   private isNewer(record: TaskRecord): boolean {
     const known = this.records.get(record.id);
-    return !known || known.run_id === record.run_id || Date.parse(record.created_at) >= Date.parse(known.created_at);
+    if (!known) return true;
+    if (known.run_id === record.run_id) return !(known.end_date && !record.end_date);
+    return Date.parse(record.created_at) >= Date.parse(known.created_at);
   }
 
   private dropExpired(now: number): void {
@@ -182,4 +188,20 @@ export class TaskIndex extends EventEmitter<TaskIndexEvents> {
       yield info.type === PIPELINE_WORKFLOW ? toPipelineRecord(info) : toTaskRecord(info);
     }
   }
+}
+
+/**
+ * Whether a polled row says nothing new. Field by field, without serializing: every poll compares
+ * every changed row, and JSON strings of thousands of rows a second are garbage the API's memory
+ * figure pays for.
+ */
+export function sameRecord(a: TaskRecord, b: TaskRecord): boolean {
+  for (const key of Object.keys(b) as (keyof TaskRecord)[]) {
+    const x = a[key];
+    const y = b[key];
+    if (x === y) continue;
+    if (Array.isArray(x) && Array.isArray(y) && x.length === y.length && x.every((v, i) => v === y[i])) continue;
+    return false;
+  }
+  return Object.keys(a).length === Object.keys(b).length;
 }

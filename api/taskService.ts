@@ -43,6 +43,9 @@ export interface PendingApproval extends TaskRecord {
   resources: { resource: string; dataset_access: string } | null;
 }
 
+/** How long an abort waits for the workflow to close before leaving the news to the poll. */
+const END_WAIT_MS = 30_000;
+
 /** A query on a task whose worker is gone must not hang the detail page. */
 const QUERY_TIMEOUT_MS = 3000;
 
@@ -254,7 +257,27 @@ export class TaskService {
     authorize(actor, action, record);
     if (isFinished(record.status)) throw conflict(`Task ${id} is already ${record.status}; only unfinished tasks can be aborted`);
     await handle.cancel();
+    void this.reportEnd(handle);
     return record;
+  }
+
+  /**
+   * Puts the task's end into the index as soon as the workflow closes, ahead of the visibility
+   * poll: every open browser sees an abort at once. Waiting is a long poll on the workflow's
+   * history (no visibility call), given up after END_WAIT_MS.
+   */
+  private async reportEnd(handle: WorkflowHandle): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, END_WAIT_MS)));
+    try {
+      await Promise.race([handle.result().catch(() => undefined), gaveUp]);
+      const description = await handle.describe();
+      if (description.closeTime) this.o.index.put(toTaskRecord(description));
+    } catch {
+      // The poll brings the row anyway.
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**

@@ -19,6 +19,8 @@ import { median, percentile, pool, round, sample, target, timed } from './stats'
 const TASKS = Number(process.env.BENCH_TASKS ?? 10_000);
 const RUNNING = Number(process.env.BENCH_RUNNING ?? 1000);
 const SSE_CLIENTS = 100;
+/** Tasks started among the running ones to time status changes that no API call caused. */
+const FINISHERS = 20;
 const SAMPLES = 31;
 const CONCURRENCY = 32;
 const STARTS = 320;
@@ -205,10 +207,12 @@ async function eventFigures(http: Http, stack: Stack) {
   await waitFor(`${RUNNING} running tasks`, async () => (await http.get<Task[]>(`/tasks?status=running&limit=1`, true)).total >= RUNNING, 15 * 60_000);
 
   const arrivals = new Map<string, number[]>();
+  const completions = new Map<string, number[]>();
   const clients = await Promise.all(
     Array.from({ length: SSE_CLIENTS }, () =>
       followEvents(stack.apiUrl, (event, at) => {
         if (event.status === 'aborted') arrivals.get(event.id)?.push(at);
+        if (event.status === 'completed') completions.get(event.id)?.push(performance.timeOrigin + at);
       }),
     ),
   );
@@ -226,6 +230,18 @@ async function eventFigures(http: Http, stack: Stack) {
   }
   const seconds = (performance.now() - started) / 1000;
   const after = await http.get<{ index: { visibilityCalls: number } }>('/healthz');
+
+  // The same for the changes nobody asked the API for: tasks completing on their own, timed from
+  // when their workflow recorded `completed` (its timeline, same clock) to each client's event.
+  const finishers = await Promise.all(Array.from({ length: FINISHERS }, () => http.post<Task>('/tasks', { type: 'command', input: { command: 'sleep 2' } })));
+  for (const { id } of finishers) completions.set(id, []);
+  await waitFor(`${FINISHERS} completions on every client`, async () => finishers.every(({ id }) => completions.get(id)!.length >= SSE_CLIENTS), 120_000);
+  const natural: number[] = [];
+  for (const { id } of finishers) {
+    const detail = await http.get<Task>(`/tasks/${id}`);
+    const completedAt = Date.parse(detail.timeline!.find((step) => step.status === 'completed')!.at);
+    natural.push(...completions.get(id)!.map((arrival) => arrival - completedAt));
+  }
   const peakRssMb = Math.max(rssMb, readRssMb(stack.apiPid));
   for (const c of clients) c.close();
   await pool(ids.length - changes.length, CONCURRENCY, (i) => http.post(`/tasks/${ids[changes.length + i]}/abort`, {}).then(() => undefined));
@@ -234,6 +250,11 @@ async function eventFigures(http: Http, stack: Stack) {
     what: `${changes.length} aborts among ${RUNNING} running tasks, each timed from the request until all ${SSE_CLIENTS} SSE clients got the aborted event`,
     delivery_p95_ms: target(percentile(latencies, 95), 1500, 'max'),
     delivery_p50_ms: round(median(latencies)),
+    completion_delivery: {
+      what: `${FINISHERS} tasks completing on their own among the running ones, from the workflow's completed step to each of the ${SSE_CLIENTS} clients`,
+      p95_ms: target(percentile(natural, 95), 1500, 'max'),
+      p50_ms: round(median(natural)),
+    },
     visibility_calls_per_second: target(callsPerSecond, 2, 'max'),
     api_rss_mb: { ...target(peakRssMb, 200, 'max'), with: `${SSE_CLIENTS} SSE clients and ${TASKS + GRAPH_TASKS + RUNNING + 6 * STARTS + 10} tasks` },
   };

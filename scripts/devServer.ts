@@ -54,6 +54,15 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     String(options.uiPort),
     '--log-level',
     'error',
+    // SQLite's default rollback journal makes every list wait for every write and syncs to disk
+    // several times per transaction: a thousand running tasks' heartbeats and the visibility
+    // polls then queue behind each other. A write-ahead log lets reads run beside the writer, and
+    // synchronous=NORMAL syncs at checkpoints only; a killed server process still loses nothing
+    // committed (only a crash of the machine itself could lose the last transactions).
+    '--sqlite-pragma',
+    'journal_mode=wal',
+    '--sqlite-pragma',
+    'synchronous=normal',
     ...(options.registerSearchAttributes === false ? [] : ALL_SEARCH_ATTRIBUTES).flatMap((key) => ['--search-attribute', `${key.name}=${SEARCH_ATTRIBUTE_FLAG[key.type]}`]),
   ];
   const child = spawn(options.cli, args, {

@@ -33,8 +33,15 @@ export function metaRouter(index: TaskIndex, service: TaskService, hub: EventHub
       temporal,
       index: { tasks: index.size, ...index.stats },
       event_clients: hub.clientCount,
+      // What this API process holds: the index of the window, and the event streams.
+      memory_mb: memoryMb(),
     });
   });
 
   return router;
+}
+
+function memoryMb(): { rss: number; heap_used: number } {
+  const { rss, heapUsed } = process.memoryUsage();
+  return { rss: Math.round(rss / 2 ** 20), heap_used: Math.round(heapUsed / 2 ** 20) };
 }

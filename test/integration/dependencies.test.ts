@@ -116,7 +116,7 @@ describe('depends_on', () => {
     } finally {
       await close();
     }
-    const afterTerminate = await waitForStatus(orphan.id, ['upstream_failed', 'completed'], 40_000);
+    const afterTerminate = await waitForStatus(orphan.id, ['upstream_failed', 'completed'], 60_000);
     expect(afterTerminate.error).toBe('Upstream task to-terminate was terminated');
   });
 

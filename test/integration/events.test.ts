@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { takeEvents, type SseEvent } from '../support/sse';
-import { api, apiUrl, startTask, uniqueTag, waitFor, waitForStatus } from './helpers';
+import { api, apiUrl, startExtraApi, startTask, startTaskVia, uniqueTag, waitFor, waitForStatus } from './helpers';
 
 /** A minimal server-sent events reader over fetch, as a browser's EventSource would see them. */
-async function openEvents(path: string, headers: Record<string, string> = {}) {
+async function openEvents(path: string, headers: Record<string, string> = {}, base = apiUrl()) {
   const controller = new AbortController();
-  const res = await fetch(`${apiUrl()}${path}`, { signal: controller.signal, headers });
+  const res = await fetch(`${base}${path}`, { signal: controller.signal, headers });
   expect(res.headers.get('content-type')).toContain('text/event-stream');
   const events: SseEvent[] = [];
   const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
@@ -127,6 +127,25 @@ describe('GET /tasks/:id/logs/follow', () => {
       expect(JSON.parse(end.data)).toMatchObject({ total_lines: 4, status: 'completed' });
     } finally {
       await stream.close();
+    }
+  });
+});
+
+describe('an abort through the API', () => {
+  it('reaches /events as soon as the workflow closes, not at the next visibility poll', async () => {
+    // An API that polls visibility only once a minute: whatever arrives sooner came first-hand.
+    const { base, stop } = await startExtraApi({ TASKDECK_POLL_MS: '60000' });
+    try {
+      const task = await startTaskVia(base, { tag: uniqueTag('abort-fast'), input: { command: 'sleep 120' } });
+      await waitForStatus(task.id, ['running']);
+      const stream = await openEvents('/events', {}, base);
+      const sent = Date.now();
+      expect((await api(`/tasks/${task.id}/abort`, { method: 'POST', base })).status).toBe(202);
+      await waitFor('the aborted event', async () => stream.events.some((e) => e.event === 'task' && JSON.parse(e.data).id === task.id && JSON.parse(e.data).status === 'aborted'), 30_000);
+      expect(Date.now() - sent).toBeLessThan(30_000);
+      await stream.close();
+    } finally {
+      await stop();
     }
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sameRecord } from '../../api/taskIndex';
 import { durationMs, present } from '../../api/taskRecord';
 import { NOW, record } from './fixtures';
 
@@ -52,5 +53,16 @@ describe('present', () => {
 
   it('gives a pending task a null duration', () => {
     expect(present(record({ id: 'p', duration_ms: 123 }), NOW).duration_ms).toBeNull();
+  });
+});
+
+describe('sameRecord', () => {
+  it('tells a row that changed from one that only came back from another poll', () => {
+    const row = record({ id: 'a', depends_on: ['x', 'y'] });
+    expect(sameRecord(row, { ...row, depends_on: ['x', 'y'] })).toBe(true);
+    expect(sameRecord(row, { ...row, depends_on: ['x'] })).toBe(false);
+    expect(sameRecord(row, { ...row, progress: 1 })).toBe(false);
+    expect(sameRecord(row, { ...row, message: 'new' })).toBe(false);
+    expect(sameRecord(row, { ...row, end_date: null })).toBe(true);
   });
 });

@@ -124,6 +124,18 @@ describe('the dependency graph', () => {
     expect(await page.evaluate('window.graphLoadedOnce')).toBe(true);
   });
 
+  it('redraws when a new task depends on a drawn one', async () => {
+    const first = await startTask({ name: uniqueTag('upstream'), input: { command: 'true' } });
+    await page.goto(`/graph?task=${first.id}&depth=1`);
+    await node(first.id).waitFor();
+    expect(await page.locator('.react-flow__node').count()).toBe(1);
+    const res = await api<{ id: string }>('/tasks', { method: 'POST', json: { type: 'command', name: uniqueTag('downstream'), input: { command: 'true' }, depends_on: [first.id] } });
+    expect(res.status).toBe(201);
+    // Heard on /events as a new task with an edge to a drawn one: refetched and laid out again.
+    await node(res.body.id).waitFor({ timeout: 20_000 });
+    await edge(first.id, res.body.id).waitFor();
+  });
+
   it("shows a task's upstream and downstream tasks on its page, and loads no graph code for a task without any", async () => {
     const { ids } = await startPipeline([
       { key: 'first', command: 'true' },

@@ -21,8 +21,6 @@ export interface LayoutInput {
 export interface LayoutResult {
   x: Float64Array;
   y: Float64Array;
-  width: number;
-  height: number;
 }
 
 /**
@@ -66,8 +64,8 @@ export async function layoutGraph(elk: ELK, input: LayoutInput): Promise<LayoutR
     x[i] = child.x ?? 0;
     y[i] = child.y ?? 0;
   }
-  const width = compactColumns(x, input);
-  return { x, y, width, height: laidOut.height ?? 0 };
+  compactColumns(x, input);
+  return { x, y };
 }
 
 /**
@@ -75,9 +73,9 @@ export async function layoutGraph(elk: ELK, input: LayoutInput): Promise<LayoutR
  * hundreds of pixels in a big graph. React Flow draws its own edges, so the columns of each
  * connected component are moved to a fixed pitch, leftwards from the component's first column.
  * A component only narrows within its own box, so components ELK packed side by side cannot
- * come to overlap; within one, x values keep their order a full column apart. Returns the width.
+ * come to overlap; within one, x values keep their order a full column apart.
  */
-export function compactColumns(x: Float64Array, input: LayoutInput): number {
+export function compactColumns(x: Float64Array, input: LayoutInput): void {
   const components = connectedComponents(input);
   const columns = new Map<number, number[]>();
   for (let i = 0; i < x.length; i++) {
@@ -90,12 +88,7 @@ export function compactColumns(x: Float64Array, input: LayoutInput): number {
     const distinct = [...new Set(values)].sort((a, b) => a - b);
     slots.set(component, new Map(distinct.map((value, rank) => [value, distinct[0] + rank * (NODE_WIDTH + COLUMN_GAP)])));
   }
-  let width = 0;
-  for (let i = 0; i < x.length; i++) {
-    x[i] = slots.get(components[i])!.get(x[i])!;
-    width = Math.max(width, x[i] + NODE_WIDTH);
-  }
-  return width;
+  for (let i = 0; i < x.length; i++) x[i] = slots.get(components[i])!.get(x[i])!;
 }
 
 /** For each node, a representative of its connected component (union-find over the edges). */

@@ -64,7 +64,7 @@ const HANDLES = [
   { type: 'source' as const, position: Position.Right, x: NODE_WIDTH - 1, y: NODE_HEIGHT / 2, width: 1, height: 1 },
 ];
 
-export function buildModel(graph: TaskGraph, layout: Pick<LayoutResult, 'x' | 'y'>, receivedAt: number): GraphModel {
+export function buildModel(graph: TaskGraph, layout: LayoutResult, receivedAt: number): GraphModel {
   const index = new Map(graph.nodes.map((node, i) => [node.id, i]));
   const names = new Map(graph.nodes.map((node) => [node.id, node]));
   const nodes = graph.nodes.map(

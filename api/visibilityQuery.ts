@@ -14,11 +14,16 @@ export function windowQuery(taskTypes: readonly string[], since: Date): string {
   return `WorkflowType IN (${taskTypes.map(literal).join(', ')}) AND StartTime >= ${literal(since.toISOString())}`;
 }
 
-/** Tasks that started, changed (every Taskdeck upsert bumps TaskdeckUpdatedAt) or closed since a time. */
+/**
+ * Tasks that started, changed (every Taskdeck upsert bumps TaskdeckUpdatedAt) or closed since a
+ * time. "Closed" needs ExecutionStatus too: SQL visibility gives open workflows a CloseTime far in
+ * the future, so `CloseTime >= t` alone matches every open task, and each poll listed the whole
+ * open window (11,000 rows a second in the bench).
+ */
 export function changedSinceQuery(taskTypes: readonly string[], since: Date): string {
   const t = literal(since.toISOString());
   return (
     `WorkflowType IN (${taskTypes.map(literal).join(', ')}) AND ` +
-    `(${SA.updatedAt.name} >= ${t} OR StartTime >= ${t} OR CloseTime >= ${t})`
+    `(${SA.updatedAt.name} >= ${t} OR StartTime >= ${t} OR (CloseTime >= ${t} AND ExecutionStatus != 'Running'))`
   );
 }

@@ -9,6 +9,7 @@ import { listTasksQuery, queryTasks } from './taskQuery';
 import { present, type TaskRecord } from './taskRecord';
 import type { TaskService } from './taskService';
 import { literal } from './visibilityQuery';
+import { readableId } from './workflowArgs';
 
 /** A batch or a bulk action covers at most this many tasks. */
 export const MAX_BATCH = 1000;
@@ -71,7 +72,7 @@ export class BatchService {
       }
       return { type: type as TaskTypeId, input: validInput, meta: { ...meta, ...(actor && { user: actor.user }) } as TaskMeta };
     });
-    const id = `${slug(body.name)}-${randomUUID().slice(0, 8)}`;
+    const id = readableId(body.name, 'batch');
     const tasks: TaskRecord[] = [];
     const failed: { index: number; status: number; error: string }[] = [];
     await eachLimited(requests, async (request, index) => {
@@ -188,8 +189,4 @@ async function eachLimited<T>(items: readonly T[], work: (item: T, index: number
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, lane));
-}
-
-function slug(name: string | undefined): string {
-  return (name ?? 'batch').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 48) || 'batch';
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { arrayFromPayloads, defaultPayloadConverter } from '@temporalio/common';
 import { z } from 'zod';
 import {
   MAX_KEYWORD_LENGTH,
@@ -26,6 +25,7 @@ import { toPipelineRecord, type PipelineRecord } from './pipelineRecord';
 import { startTaskBody } from './schemas';
 import type { TaskIndex } from './taskIndex';
 import type { TaskService } from './taskService';
+import { readableId, workflowArgument } from './workflowArgs';
 
 /** One task of `POST /pipelines`: a `POST /tasks` body with a key, depending on other keys. */
 const pipelineTaskBody = startTaskBody.omit({ depends_on: true }).extend({
@@ -93,7 +93,7 @@ export class PipelineService {
       return { key, id: ids.get(key)!, type: type as TaskTypeId, request: { input: validInput, ...meta, ...(dependsOn.length && { depends_on: dependsOn }) } };
     });
 
-    const id = `${slug(body.name)}-${randomUUID().slice(0, 8)}`;
+    const id = readableId(body.name, 'pipeline');
     const request: PipelineRequest = { name: body.name, tag: body.tag, user: actor?.user, tasks };
     const handle = await this.client.workflow.start(PIPELINE_WORKFLOW, {
       taskQueue: this.taskQueue,
@@ -167,13 +167,7 @@ export class PipelineService {
   private async shape(id: string): Promise<Pick<PipelineDetail, 'tasks' | 'edges'>> {
     const known = this.shapes.get(id);
     if (known) return known;
-    const { history } = await this.client.workflowService.getWorkflowExecutionHistory({
-      namespace: this.namespace,
-      execution: { workflowId: id },
-      maximumPageSize: 1,
-    });
-    const payloads = history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
-    const [request] = arrayFromPayloads(defaultPayloadConverter, payloads) as [PipelineRequest | undefined];
+    const request = await workflowArgument<PipelineRequest>(this.client, this.namespace, id);
     const shape = shapeOf(request ?? { name: id, tasks: [] });
     this.shapes.set(id, shape);
     return shape;
@@ -219,8 +213,4 @@ function summarize(record: PipelineRecord, tasks: readonly { status: TaskStatus;
     counts,
     progress: total ? Math.floor(done / total) : 0,
   };
-}
-
-function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 48) || 'pipeline';
 }

@@ -14,6 +14,11 @@ const integer = (name: string) =>
     .regex(/^-?\d+$/, `${name} must be a whole number`)
     .transform(Number);
 
+/** The time window of a list or a graph: 1 hour up to the whole 14 days (the default). */
+export const withinHours = integer('within_hours')
+  .pipe(z.number().min(1, 'within_hours must be at least 1').max(MAX_WINDOW_HOURS, `within_hours must be at most ${MAX_WINDOW_HOURS} (14 days)`))
+  .default(MAX_WINDOW_HOURS);
+
 /**
  * `GET /tasks` parameters: the contract of vectorize-tasks-endpoint.md (limit, offset,
  * within_hours, repeated task_type and status, tag) plus the filters and sorts the task tables
@@ -23,9 +28,7 @@ export const listTasksQuery = z
   .object({
     limit: integer('limit').pipe(z.number().min(1, 'limit must be between 1 and 100').max(100, 'limit must be between 1 and 100')).default(50),
     offset: integer('offset').pipe(z.number().min(0, 'offset must be 0 or more')).default(0),
-    within_hours: integer('within_hours')
-      .pipe(z.number().min(1, 'within_hours must be at least 1').max(MAX_WINDOW_HOURS, `within_hours must be at most ${MAX_WINDOW_HOURS} (14 days)`))
-      .default(MAX_WINDOW_HOURS),
+    within_hours: withinHours,
     task_type: repeated
       .pipe(z.array(z.enum(TASK_TYPE_IDS as [string, ...string[]], { error: (i) => `unknown task_type '${String(i.input)}'; known: ${TASK_TYPE_IDS.join(', ')}` })))
       .optional(),

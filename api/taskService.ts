@@ -34,6 +34,7 @@ import { authorize } from './auth';
 import { HttpError, conflict, notFound } from './errors';
 import type { TaskIndex } from './taskIndex';
 import { present, toTaskRecord, type TaskRecord } from './taskRecord';
+import { readableId, workflowArgument } from './workflowArgs';
 
 /** The approval queue shows at most this many tasks, oldest first. */
 const MAX_APPROVALS = 100;
@@ -175,7 +176,7 @@ export class TaskService {
     const meta = { ...givenMeta };
     const field = [...at, 'dataset_id'].join('.');
     if (actor?.role === 'user' && this.o.approvalTypes?.includes(type)) meta.needs_approval = true;
-    if (definition.dataset === 'new' && !meta.dataset_id) meta.dataset_id = newDatasetId(meta.dataset ?? meta.name);
+    if (definition.dataset === 'new' && !meta.dataset_id) meta.dataset_id = readableId(meta.dataset ?? meta.name, 'dataset');
     if (definition.dataset !== 'none') {
       if (!meta.dataset_id) throw new HttpError(400, `${field}: a ${definition.label} task needs dataset_id`, field);
       const check = datasetId.safeParse(meta.dataset_id);
@@ -382,25 +383,14 @@ export class TaskService {
 
   /** The workflow's argument, read from the first event of its history. */
   private async originalRequest(id: string): Promise<TaskRequest> {
-    const { history } = await this.o.client.workflowService.getWorkflowExecutionHistory({
-      namespace: this.o.namespace,
-      execution: { workflowId: id },
-      maximumPageSize: 1,
-    });
-    const payloads = history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
-    const [request] = arrayFromPayloads(defaultPayloadConverter, payloads);
-    const { input, ...meta } = (request ?? {}) as TaskRequest;
+    const request = await workflowArgument<TaskRequest>(this.o.client, this.o.namespace, id);
+    const { input, ...meta } = request ?? ({} as TaskRequest);
     // Whether a retry needs approval is decided anew, by who retries.
     const { retry_of: _previous, triggered_by: _trigger, needs_approval: _approval, ...rest } = meta;
     return { input, ...rest };
   }
 }
 
-/** An ID for a new dataset from its name: readable, and unique enough to never collide by chance. */
-function newDatasetId(name: string | undefined): string {
-  const slug = (name ?? 'dataset').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 48) || 'dataset';
-  return `${slug}-${randomUUID().slice(0, 8)}`;
-}
 
 /**
  * The running activity's last heartbeat: the freshest progress and message, ahead of what the

@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { DEFAULT_GRAPH_DEPTH, MAX_GRAPH_DEPTH, buildTaskGraph } from '../../core';
 import { HttpError, parseOr400 } from '../errors';
 import type { TaskIndex } from '../taskIndex';
+import { withinHours } from '../taskQuery';
 import { present } from '../taskRecord';
 
-const MAX_WINDOW_HOURS = 14 * 24;
 const whole = (name: string) => z.string().regex(/^\d+$/, `${name} must be a whole number`).transform(Number);
 
 /**
@@ -21,9 +21,7 @@ export const graphQuery = z
       .pipe(z.number().min(1, `depth must be between 1 and ${MAX_GRAPH_DEPTH}`).max(MAX_GRAPH_DEPTH, `depth must be between 1 and ${MAX_GRAPH_DEPTH}`))
       .optional()
       .describe(`With task: how many edges to follow each way (default ${DEFAULT_GRAPH_DEPTH})`),
-    within_hours: whole('within_hours')
-      .pipe(z.number().min(1, 'within_hours must be at least 1').max(MAX_WINDOW_HOURS, `within_hours must be at most ${MAX_WINDOW_HOURS} (14 days)`))
-      .default(MAX_WINDOW_HOURS),
+    within_hours: withinHours,
   })
   .strict()
   .refine((q) => [q.pipeline, q.batch, q.task].filter((v) => v !== undefined).length <= 1, {

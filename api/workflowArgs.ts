@@ -1,0 +1,21 @@
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { arrayFromPayloads, defaultPayloadConverter } from '@temporalio/common';
+
+/** A workflow's argument, read from the first event of its history (it never changes). */
+export async function workflowArgument<T>(client: Client, namespace: string, workflowId: string): Promise<T | undefined> {
+  const { history } = await client.workflowService.getWorkflowExecutionHistory({
+    namespace,
+    execution: { workflowId },
+    maximumPageSize: 1,
+  });
+  const payloads = history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
+  const [argument] = arrayFromPayloads(defaultPayloadConverter, payloads) as [T | undefined];
+  return argument;
+}
+
+/** An ID from a name: readable, and unique enough to never collide by chance (`nightly-sync-1a2b3c4d`). */
+export function readableId(name: string | undefined, fallback: string): string {
+  const slug = (name ?? fallback).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 48) || fallback;
+  return `${slug}-${randomUUID().slice(0, 8)}`;
+}

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -24,13 +25,15 @@ const FINISHERS = 20;
 const SAMPLES = 31;
 const CONCURRENCY = 32;
 const STARTS = 320;
+const START_ROUNDS = 6;
 /** A queue no worker polls: seeded tasks stay pending in the window, which is all a list needs. */
 const IDLE_QUEUE = 'taskdeck-bench-idle';
 const WINDOW_MS = 14 * 24 * 3600 * 1000;
 const STARTS_TAG = 'bench-starts';
 /**
  * `BENCH_ONLY=graph` runs figure 8 (the graph page) alone, without seeding the 10,000-task window;
- * `BENCH_ONLY=events` seeds the window and runs figures 6 and 7 alone.
+ * `BENCH_ONLY=events` seeds the window and runs figures 6 and 7 alone; `BENCH_ONLY=starts` runs
+ * figure 3 alone, without seeding.
  */
 const ONLY = process.env.BENCH_ONLY;
 
@@ -41,7 +44,7 @@ interface Task {
 }
 
 async function run(): Promise<void> {
-  if (ONLY !== undefined && ONLY !== 'graph' && ONLY !== 'events') throw new Error(`BENCH_ONLY=${ONLY}: only "graph" or "events" run alone`);
+  if (ONLY !== undefined && !['graph', 'events', 'starts'].includes(ONLY)) throw new Error(`BENCH_ONLY=${ONLY}: only "graph", "events" or "starts" run alone`);
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
   // Every one of the running tasks holds an activity slot while its process sleeps.
   const stack = await startStack('bench', 'taskdeck-bench', ONLY === 'graph' ? {} : { TASKDECK_WORKER_ACTIVITIES: String(RUNNING + 100) });
@@ -53,6 +56,11 @@ async function run(): Promise<void> {
       log('the graph page at 100, 1,000 and 5,000 tasks');
       const graph = await figure(() => graphFigures(stack, client, IDLE_QUEUE));
       report({ date: new Date().toISOString(), graph, web_bundle_gzip_bytes: bundleSize(resolve(ROOT, 'web/dist')) }, 'graph.json');
+      return;
+    }
+    if (ONLY === 'starts') {
+      const starts = await figure(() => startFigures(client, http, stack));
+      report({ date: new Date().toISOString(), starts }, 'starts.json');
       return;
     }
     log(`seeding ${TASKS} tasks`);
@@ -71,7 +79,7 @@ async function run(): Promise<void> {
     const firstRows = await figure(() => firstRowsFigures(stack));
 
     log('starts');
-    const starts = await figure(() => startFigures(client, http, stack.taskQueue));
+    const starts = await figure(() => startFigures(client, http, stack));
 
     log('progress');
     const progress = await figure(() => progressFigures(client, http));
@@ -159,26 +167,57 @@ async function firstRowsFigures(stack: Stack) {
   }
 }
 
-/** #3: starts per second through the API against client.workflow.start, both at concurrency 32. */
-async function startFigures(client: Client, http: Http, taskQueue: string) {
-  const rate = async (start: (i: number) => Promise<unknown>) => {
-    const ms = await timed(() => pool(STARTS, CONCURRENCY, async (i) => void (await start(i))));
-    return STARTS / (ms / 1000);
+/**
+ * #3: starts per second through the API against client.workflow.start, both at concurrency 32.
+ * The worker runs every started task at once, which loads this 2-core machine for a while after
+ * each round: each side starts only once the tasks before it have finished, and the sides take
+ * turns going first, so neither measures on a quieter machine than the other. The CPU each
+ * process spent per start shows where a side's time goes: all three share the same two cores.
+ */
+async function startFigures(client: Client, http: Http, stack: Stack) {
+  let started = 0;
+  // Finished as the API's index sees them, once it has listed every task started so far.
+  const allFinished = async () =>
+    (await http.get<Task[]>(`/tasks?tag=${STARTS_TAG}&limit=1`, true)).total >= started &&
+    (await http.get<Task[]>(`/tasks?tag=${STARTS_TAG}&status=Q&status=R&limit=1`, true)).total === 0;
+  const cpuNow = () => {
+    const own = process.cpuUsage();
+    return { bench_client: (own.user + own.system) / 1000, api: readCpuMs(stack.apiPid), temporal_server: readCpuMs(stack.temporalPid) };
   };
-  // Interleaved rounds, so both sides see the same load from the tasks already started.
-  const api: number[] = [];
-  const raw: number[] = [];
-  for (let round_ = 0; round_ < 3; round_++) {
-    raw.push(await rate((i) => startRaw(client, taskQueue, `bench-raw-${round_}-${i}-${Date.now()}`, { command: 'true' }, i, STARTS_TAG)));
-    api.push(await rate(() => http.post('/tasks', { type: 'command', tag: STARTS_TAG, input: { command: 'true' } })));
+  type Cpu = ReturnType<typeof cpuNow>;
+  const side = () => ({ perSecond: [] as number[], cpu: { bench_client: 0, api: 0, temporal_server: 0 } as Cpu });
+  const api = side();
+  const raw = side();
+  const measure = async (into: ReturnType<typeof side>, start: (i: number) => Promise<unknown>) => {
+    await waitFor('the started tasks to finish', allFinished, 15 * 60_000);
+    const before = cpuNow();
+    const ms = await timed(() => pool(STARTS, CONCURRENCY, async (i) => void (await start(i))));
+    const after = cpuNow();
+    for (const key of Object.keys(before) as (keyof Cpu)[]) into.cpu[key] += after[key] - before[key];
+    started += STARTS;
+    into.perSecond.push(STARTS / (ms / 1000));
+  };
+  const measureRaw = (round_: number) => measure(raw, (i) => startRaw(client, stack.taskQueue, `bench-raw-${round_}-${i}-${Date.now()}`, { command: 'true' }, i, STARTS_TAG));
+  const measureApi = () => measure(api, () => http.post('/tasks', { type: 'command', tag: STARTS_TAG, input: { command: 'true' } }));
+  for (let round_ = 0; round_ < START_ROUNDS; round_++) {
+    if (round_ % 2 === 0) {
+      await measureRaw(round_);
+      await measureApi();
+    } else {
+      await measureApi();
+      await measureRaw(round_);
+    }
   }
   // The next figures time single tasks: let the worker finish these first.
-  await waitFor('the started tasks to finish', async () => (await http.get<Task[]>(`/tasks?tag=${STARTS_TAG}&status=Q&status=R&limit=1`, true)).total === 0, 15 * 60_000);
+  await waitFor('the started tasks to finish', allFinished, 15 * 60_000);
+  const perStart = (cpu: Cpu) => Object.fromEntries(Object.entries(cpu).map(([key, ms]) => [key, round(ms / (STARTS * START_ROUNDS))]));
   return {
-    what: `${STARTS} starts at concurrency ${CONCURRENCY}, 3 interleaved rounds: POST /tasks against client.workflow.start`,
-    api_per_second: round(median(api)),
-    raw_client_per_second: round(median(raw)),
-    ratio: target(median(api) / median(raw), 0.9, 'min'),
+    what: `${STARTS} starts at concurrency ${CONCURRENCY}, ${START_ROUNDS} rounds taking turns, each on an idle worker: POST /tasks against client.workflow.start`,
+    api_per_second: round(median(api.perSecond)),
+    raw_client_per_second: round(median(raw.perSecond)),
+    rounds: { api: api.perSecond.map(round), raw: raw.perSecond.map(round) },
+    cpu_ms_per_start: { api: perStart(api.cpu), raw: perStart(raw.cpu) },
+    ratio: target(median(api.perSecond) / median(raw.perSecond), 0.9, 'min'),
   };
 }
 
@@ -311,20 +350,39 @@ async function figure<T>(measure: () => Promise<T>): Promise<T | { error: string
 
 type Http = ReturnType<typeof httpClient>;
 
+/**
+ * The bench's HTTP client: node:http over kept-alive sockets. The load generator shares this
+ * machine's two cores with the API and the server, and `fetch` spends about a millisecond more CPU
+ * per request than node:http, which a client on its own machine would not take from either.
+ */
 function httpClient(apiUrl: string) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const send = (method: 'GET' | 'POST', path: string, body?: unknown) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const headers = payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) };
+    return new Promise<{ status: number; text: string; headers: IncomingHttpHeaders }>((resolve, reject) => {
+      const req = request(`${apiUrl}${path}`, { method, agent, headers }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text, headers: res.headers }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(payload);
+    }).then((res) => {
+      if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${res.text}`);
+      return res;
+    });
+  };
   async function get<T>(path: string): Promise<T>;
   async function get<T>(path: string, withTotal: true): Promise<{ body: T; total: number }>;
   async function get<T>(path: string, withTotal?: true) {
-    const res = await fetch(`${apiUrl}${path}`);
-    if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
-    const body = (await res.json()) as T;
-    return withTotal ? { body, total: Number(res.headers.get('x-total-count')) } : body;
+    const res = await send('GET', path);
+    const body = JSON.parse(res.text) as T;
+    return withTotal ? { body, total: Number(res.headers['x-total-count']) } : body;
   }
-  async function post<T = unknown>(path: string, body: unknown): Promise<T> {
-    const res = await fetch(`${apiUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  }
+  const post = async <T = unknown>(path: string, body: unknown): Promise<T> => JSON.parse((await send('POST', path, body)).text) as T;
   return { get, post };
 }
 
@@ -351,6 +409,12 @@ function readRssMb(pid: number): number {
     .split('\n')
     .find((l) => l.startsWith('VmRSS:'))!;
   return Number(line.replace(/\D+/g, '')) / 1024;
+}
+
+/** CPU time (user + system) a process has spent so far, from /proc: clock ticks of 1/100 s on Linux. */
+function readCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /**

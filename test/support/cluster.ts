@@ -312,5 +312,5 @@ declare module 'vitest' {
 export function provideCluster(project: TestProject, cluster: Cluster): () => Promise<void> {
   const provide = <K extends keyof ClusterValues>(key: K): void => project.provide(key, cluster[key] as ProvidedContext[K]);
   (['apiUrls', 'workerPids', 'apiPids', 'workerIdentities', 'postgresPort'] as const).forEach(provide);
-  return provideStack(project, { ...cluster, apiUrl: cluster.apiUrls[0], apiPid: cluster.apiPids[0] });
+  return provideStack(project, { ...cluster, apiUrl: cluster.apiUrls[0] });
 }

@@ -83,6 +83,8 @@ export interface Stack {
   dataDir: string;
   /** The API process, for benches that read its memory or tests that kill it. */
   apiPid: number;
+  /** The Temporal dev server, for benches that read its CPU time. */
+  temporalPid: number;
   stop: () => Promise<void>;
 }
 
@@ -115,6 +117,7 @@ export async function startStack(name: string, taskQueue: string, extraEnv: Node
     taskQueue,
     dataDir,
     apiPid: api.pid!,
+    temporalPid: server.process.pid!,
     stop: async () => {
       await Promise.all([stopProcess(api), stopProcess(worker)]);
       await server.stop();
@@ -134,7 +137,7 @@ declare module 'vitest' {
 }
 
 /** Hands a stack to a test project's tests (`inject('apiUrl')`, ...); returns its teardown. */
-export function provideStack(project: TestProject, stack: Stack): () => Promise<void> {
+export function provideStack(project: TestProject, stack: Omit<Stack, 'apiPid' | 'temporalPid'>): () => Promise<void> {
   project.provide('apiUrl', stack.apiUrl);
   project.provide('temporalAddress', stack.temporalAddress);
   project.provide('temporalCli', stack.temporalCli);

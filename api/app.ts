@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Connection } from '@temporalio/client';
+import type { ConnectionLike } from '@temporalio/client';
 import express, { type Express } from 'express';
 import type { Principal } from '../core';
 import { authenticate } from './auth';
@@ -21,7 +21,7 @@ import type { TaskIndex } from './taskIndex';
 import type { TaskService } from './taskService';
 
 export interface AppDeps {
-  connection: Connection;
+  connection: ConnectionLike;
   index: TaskIndex;
   service: TaskService;
   batches: BatchService;

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { TASK_TYPE_IDS } from '../core';
 import { bootstrapNamespace } from '../runtime/bootstrap';
 import { loadConfig, temporalAddress } from '../runtime/config';
-import { connectClient } from '../runtime/connection';
+import { connectTemporal } from '../runtime/connection';
 import { createApp } from './app';
 import { BatchService } from './batchService';
 import { DatasetStore } from './datasetStore';
@@ -15,7 +15,7 @@ import { TaskService } from './taskService';
 /** The API process: bootstraps the namespace, starts the one shared poller, serves HTTP. */
 async function run(): Promise<void> {
   const config = loadConfig();
-  const { connection, client } = await connectClient(config);
+  const { connection, client } = await connectTemporal(config);
   await bootstrapNamespace(connection, config.temporal.namespace);
 
   const index = new TaskIndex(client, { pollMs: config.pollMs, taskTypes: TASK_TYPE_IDS, log: console.error });

@@ -25,87 +25,80 @@ const FINISHERS = 20;
 const SAMPLES = 31;
 const CONCURRENCY = 32;
 const STARTS = 320;
-const START_ROUNDS = 6;
+const START_ROUNDS = 8;
 /** A queue no worker polls: seeded tasks stay pending in the window, which is all a list needs. */
 const IDLE_QUEUE = 'taskdeck-bench-idle';
 const WINDOW_MS = 14 * 24 * 3600 * 1000;
 const STARTS_TAG = 'bench-starts';
-/**
- * `BENCH_ONLY=graph` runs figure 8 (the graph page) alone, without seeding the 10,000-task window;
- * `BENCH_ONLY=events` seeds the window and runs figures 6 and 7 alone; `BENCH_ONLY=starts` runs
- * figure 3 alone, without seeding.
- */
-const ONLY = process.env.BENCH_ONLY;
-
 interface Task {
   id: string;
   status: string;
   timeline?: { status: string; at: string }[];
 }
 
+interface Bench {
+  stack: Stack;
+  client: Client;
+  http: Http;
+}
+
+interface SectionSpec {
+  title: string;
+  needsWindow: boolean;
+  measure: (bench: Bench) => Promise<object>;
+}
+
+/**
+ * The figures, in the order a full run takes them. Starts come after events, so that figure 7's
+ * window holds the 10,000 seeded tasks and not the thousands the start rounds add, and the graph
+ * comes last for the same reason. `needsWindow`: measured with the 10,000 seeded tasks in the window.
+ */
+const SECTIONS: Record<'list' | 'sort' | 'table_first_rows' | 'progress' | 'events' | 'starts' | 'graph', SectionSpec> = {
+  list: { title: 'list', needsWindow: true, measure: ({ client, http }: Bench) => listFigures(client, http) },
+  sort: { title: 'sort', needsWindow: true, measure: ({ http }: Bench) => sortFigures(http) },
+  table_first_rows: { title: 'first rows', needsWindow: true, measure: ({ stack }: Bench) => firstRowsFigures(stack) },
+  progress: { title: 'progress', needsWindow: false, measure: ({ client, http }: Bench) => progressFigures(client, http) },
+  events: { title: `${RUNNING} running tasks and ${SSE_CLIENTS} event clients`, needsWindow: true, measure: ({ stack, client, http }: Bench) => eventFigures(http, stack, client) },
+  starts: { title: 'starts', needsWindow: false, measure: ({ stack, client, http }: Bench) => startFigures(client, http, stack) },
+  graph: { title: 'the graph page at 100, 1,000 and 5,000 tasks', needsWindow: false, measure: ({ stack, client }: Bench) => graphFigures(stack, client, IDLE_QUEUE) },
+};
+type Section = keyof typeof SECTIONS;
+
+/**
+ * `BENCH_ONLY=events` (or `starts,progress`, ...) runs those sections alone, seeding the window
+ * only if one of them needs it, and writes `bench/results/<sections>.json` instead of latest.json.
+ */
+function selectedSections(): Section[] {
+  const only = process.env.BENCH_ONLY;
+  if (only === undefined) return Object.keys(SECTIONS) as Section[];
+  const chosen = only.split(',').map((name) => name.trim());
+  const unknown = chosen.filter((name) => !(name in SECTIONS));
+  if (unknown.length > 0) throw new Error(`BENCH_ONLY: no section ${unknown.join(', ')}; the sections are ${Object.keys(SECTIONS).join(', ')}`);
+  return (Object.keys(SECTIONS) as Section[]).filter((name) => chosen.includes(name));
+}
+
 async function run(): Promise<void> {
-  if (ONLY !== undefined && !['graph', 'events', 'starts'].includes(ONLY)) throw new Error(`BENCH_ONLY=${ONLY}: only "graph", "events" or "starts" run alone`);
+  const sections = selectedSections();
+  const all = sections.length === Object.keys(SECTIONS).length;
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
   // Every one of the running tasks holds an activity slot while its process sleeps.
-  const stack = await startStack('bench', 'taskdeck-bench', ONLY === 'graph' ? {} : { TASKDECK_WORKER_ACTIVITIES: String(RUNNING + 100) });
+  const stack = await startStack('bench', 'taskdeck-bench', { TASKDECK_WORKER_ACTIVITIES: String(RUNNING + 100) });
   const connection = await Connection.connect({ address: stack.temporalAddress });
-  const client = new Client({ connection });
-  const http = httpClient(stack.apiUrl);
+  const bench: Bench = { stack, client: new Client({ connection }), http: httpClient(stack.apiUrl) };
   try {
-    if (ONLY === 'graph') {
-      log('the graph page at 100, 1,000 and 5,000 tasks');
-      const graph = await figure(() => graphFigures(stack, client, IDLE_QUEUE));
-      report({ date: new Date().toISOString(), graph, web_bundle_gzip_bytes: bundleSize(resolve(ROOT, 'web/dist')) }, 'graph.json');
-      return;
+    const seeded = sections.some((name) => SECTIONS[name].needsWindow);
+    if (seeded) {
+      log(`seeding ${TASKS} tasks`);
+      await pool(TASKS, CONCURRENCY, (i) => startRaw(bench.client, IDLE_QUEUE, `bench-seed-${i}`, { command: 'true' }, i).then(() => undefined));
+      await waitForIndex(bench.http, TASKS);
     }
-    if (ONLY === 'starts') {
-      const starts = await figure(() => startFigures(client, http, stack));
-      report({ date: new Date().toISOString(), starts }, 'starts.json');
-      return;
+    const results: Record<string, unknown> = { date: new Date().toISOString(), ...(seeded && { tasks_in_window: TASKS }) };
+    for (const name of sections) {
+      log(SECTIONS[name].title);
+      results[name] = await figure(() => SECTIONS[name].measure(bench));
     }
-    log(`seeding ${TASKS} tasks`);
-    await pool(TASKS, CONCURRENCY, (i) => startRaw(client, IDLE_QUEUE, `bench-seed-${i}`, { command: 'true' }, i).then(() => undefined));
-    await waitForIndex(http, TASKS);
-    if (ONLY === 'events') {
-      log(`${RUNNING} running tasks and ${SSE_CLIENTS} event clients`);
-      const events = await figure(() => eventFigures(http, stack, client));
-      report({ date: new Date().toISOString(), tasks_in_window: TASKS, events }, 'events.json');
-      return;
-    }
-
-    log('list, sort and first rows');
-    const list = await figure(() => listFigures(client, http));
-    const sort = await figure(() => sortFigures(http));
-    const firstRows = await figure(() => firstRowsFigures(stack));
-
-    log('starts');
-    const starts = await figure(() => startFigures(client, http, stack));
-
-    log('progress');
-    const progress = await figure(() => progressFigures(client, http));
-
-    log(`${RUNNING} running tasks and ${SSE_CLIENTS} event clients`);
-    const events = await figure(() => eventFigures(http, stack, client));
-
-    // Last: its 6,100 tasks would otherwise count in figure 7's window of 10,000.
-    log('the graph page at 100, 1,000 and 5,000 tasks');
-    const graph = await figure(() => graphFigures(stack, client, IDLE_QUEUE));
-
-    report(
-      {
-        date: new Date().toISOString(),
-        tasks_in_window: TASKS,
-        list,
-        sort,
-        table_first_rows: firstRows,
-        graph,
-        starts,
-        progress,
-        events,
-        web_bundle_gzip_bytes: bundleSize(resolve(ROOT, 'web/dist')),
-      },
-      'latest.json',
-    );
+    if (sections.includes('graph')) results.web_bundle_gzip_bytes = bundleSize(resolve(ROOT, 'web/dist'));
+    report(results, all ? 'latest.json' : `${sections.join('-')}.json`);
   } finally {
     await connection.close();
     await stack.stop();
@@ -310,6 +303,8 @@ async function eventFigures(http: Http, stack: Stack, client: Client) {
   const peakRssMb = Math.max(rssMb, readRssMb(stack.apiPid));
   for (const c of clients) c.close();
   await pool(ids.length - changes.length, CONCURRENCY, (i) => http.post(`/tasks/${ids[changes.length + i]}/abort`, {}).then(() => undefined));
+  // The sections after this one time tasks of their own: leave them an idle worker.
+  await waitFor('the aborted tasks to end', async () => (await http.get<Task[]>('/tasks?status=running&limit=1', true)).total === 0, 10 * 60_000);
   const callsPerSecond = (after.index.visibilityCalls - before.index.visibilityCalls) / seconds;
   return {
     what: `${changes.length} aborts among ${RUNNING} running tasks, each timed from the request until all ${SSE_CLIENTS} SSE clients got the aborted event`,

@@ -1,4 +1,4 @@
-import type { Connection } from '@temporalio/client';
+import type { ConnectionLike } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import Long from 'long';
 import { ALL_SEARCH_ATTRIBUTES } from '../core';
@@ -24,12 +24,12 @@ type Log = (message: string) => void;
  * cluster refuses (Temporal Cloud manages both through its own control plane), it says what to
  * do and fails only if attributes are really missing.
  */
-export async function bootstrapNamespace(connection: Connection, namespace: string, log: Log = console.log): Promise<void> {
+export async function bootstrapNamespace(connection: ConnectionLike, namespace: string, log: Log = console.log): Promise<void> {
   await registerSearchAttributes(connection, namespace, log);
   await setRetention(connection, namespace, log);
 }
 
-async function registerSearchAttributes(connection: Connection, namespace: string, log: Log): Promise<void> {
+async function registerSearchAttributes(connection: ConnectionLike, namespace: string, log: Log): Promise<void> {
   const missing = async (): Promise<typeof ALL_SEARCH_ATTRIBUTES> => {
     const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
     return ALL_SEARCH_ATTRIBUTES.filter((key) => !(key.name in (customAttributes ?? {})));
@@ -53,7 +53,7 @@ async function registerSearchAttributes(connection: Connection, namespace: strin
   }
 }
 
-async function setRetention(connection: Connection, namespace: string, log: Log): Promise<void> {
+async function setRetention(connection: ConnectionLike, namespace: string, log: Log): Promise<void> {
   const described = await connection.workflowService.describeNamespace({ namespace });
   const current = Number(described.config?.workflowExecutionRetentionTtl?.seconds ?? 0);
   if (current === RETENTION_SECONDS) return;

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { temporal } from '@temporalio/proto';
 import { loadConfig } from '../runtime/config';
-import { connectClient } from '../runtime/connection';
+import { connectTemporal } from '../runtime/connection';
 
 /** Long polls last about a minute; a poller seen longer ago than this has stopped polling. */
 const FRESH_MS = 90_000;
@@ -13,7 +13,7 @@ const FRESH_MS = 90_000;
  */
 async function run(): Promise<number> {
   const config = loadConfig();
-  const { connection } = await connectClient(config);
+  const { connection } = await connectTemporal(config);
   try {
     const { pollers } = await connection.workflowService.describeTaskQueue({
       namespace: config.temporal.namespace,

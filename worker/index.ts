@@ -3,7 +3,7 @@ import { PauseWatch, createActivities } from '../activities';
 import { gpuTaskQueue, progressSignal } from '../core';
 import { bootstrapNamespace } from '../runtime/bootstrap';
 import { loadConfig, temporalAddress } from '../runtime/config';
-import { connectClient, connectWorker } from '../runtime/connection';
+import { connectTemporal } from '../runtime/connection';
 
 /**
  * The worker process: bootstraps the namespace, then runs every task type on the task queue,
@@ -11,8 +11,7 @@ import { connectClient, connectWorker } from '../runtime/connection';
  */
 async function run(): Promise<void> {
   const config = loadConfig();
-  const { connection, client } = await connectClient(config);
-  const nativeConnection = await connectWorker(config);
+  const { connection, client } = await connectTemporal(config);
   try {
     await bootstrapNamespace(connection, config.temporal.namespace);
     const activities = createActivities({
@@ -31,7 +30,7 @@ async function run(): Promise<void> {
     // often they go out is the activities' choice (activities/heartbeat.ts).
     const heartbeats = { maxHeartbeatThrottleInterval: '1 second', defaultHeartbeatThrottleInterval: '1 second' } as const;
     const worker = await Worker.create({
-      connection: nativeConnection,
+      connection,
       namespace: config.temporal.namespace,
       taskQueue: config.taskQueue,
       workflowsPath: require.resolve('../workflows'),
@@ -40,7 +39,7 @@ async function run(): Promise<void> {
       ...heartbeats,
     });
     const gpuWorker = await Worker.create({
-      connection: nativeConnection,
+      connection,
       namespace: config.temporal.namespace,
       taskQueue: gpuTaskQueue(config.taskQueue),
       activities,
@@ -53,7 +52,6 @@ async function run(): Promise<void> {
     // Worker.run() handles SIGINT/SIGTERM itself: it stops polling and lets running activities wind down.
     await Promise.all([worker.run(), gpuWorker.run()]);
   } finally {
-    await nativeConnection.close();
     await connection.close();
   }
 }

@@ -1,4 +1,4 @@
-import type { Connection } from '@temporalio/client';
+import type { ConnectionLike } from '@temporalio/client';
 import { Router } from 'express';
 import { principalOf } from '../auth';
 import type { EventHub } from '../eventHub';
@@ -6,7 +6,7 @@ import { openApiDocument, taskTypeCatalog } from '../openapi';
 import type { TaskIndex } from '../taskIndex';
 import type { TaskService } from '../taskService';
 
-export function metaRouter(index: TaskIndex, service: TaskService, hub: EventHub, connection: Connection): Router {
+export function metaRouter(index: TaskIndex, service: TaskService, hub: EventHub, connection: ConnectionLike): Router {
   const router = Router();
   const document = openApiDocument();
   const catalog = taskTypeCatalog();

@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
 import type { SearchAttributePair } from '@temporalio/common';
 import { SA } from '../core';
 import { windowQuery } from '../api/visibilityQuery';
@@ -25,7 +27,7 @@ const FINISHERS = 20;
 const SAMPLES = 31;
 const CONCURRENCY = 32;
 const STARTS = 320;
-const START_ROUNDS = 8;
+const START_ROUNDS = 10;
 /** A queue no worker polls: seeded tasks stay pending in the window, which is all a list needs. */
 const IDLE_QUEUE = 'taskdeck-bench-idle';
 const WINDOW_MS = 14 * 24 * 3600 * 1000;
@@ -59,7 +61,7 @@ const SECTIONS: Record<'list' | 'sort' | 'table_first_rows' | 'progress' | 'even
   table_first_rows: { title: 'first rows', needsWindow: true, measure: ({ stack }: Bench) => firstRowsFigures(stack) },
   progress: { title: 'progress', needsWindow: false, measure: ({ client, http }: Bench) => progressFigures(client, http) },
   events: { title: `${RUNNING} running tasks and ${SSE_CLIENTS} event clients`, needsWindow: true, measure: ({ stack, client, http }: Bench) => eventFigures(http, stack, client) },
-  starts: { title: 'starts', needsWindow: false, measure: ({ stack, client, http }: Bench) => startFigures(client, http, stack) },
+  starts: { title: 'starts', needsWindow: false, measure: startFigures },
   graph: { title: 'the graph page at 100, 1,000 and 5,000 tasks', needsWindow: false, measure: ({ stack, client }: Bench) => graphFigures(stack, client, IDLE_QUEUE) },
 };
 type Section = keyof typeof SECTIONS;
@@ -161,13 +163,19 @@ async function firstRowsFigures(stack: Stack) {
 }
 
 /**
- * #3: starts per second through the API against client.workflow.start, both at concurrency 32.
+ * #3: starts per second through the API against client.workflow.start, all at concurrency 32.
+ * The raw side is the client as Temporal documents it (`Connection`, gRPC in JavaScript). The API
+ * runs its client on a NativeConnection (runtime/connection.ts), so a third side, the raw client
+ * on a NativeConnection, shows what the API costs over the same transport.
  * The worker runs every started task at once, which loads this 2-core machine for a while after
  * each round: each side starts only once the tasks before it have finished, and the sides take
- * turns going first, so neither measures on a quieter machine than the other. The CPU each
- * process spent per start shows where a side's time goes: all three share the same two cores.
+ * turns going first, so none measures on a quieter machine than the others. The CPU each
+ * process spent per start shows where a side's time goes: all of them share the same two cores.
  */
-async function startFigures(client: Client, http: Http, stack: Stack) {
+async function startFigures(bench: Bench) {
+  const { stack, http } = bench;
+  const native = await NativeConnection.connect({ address: stack.temporalAddress });
+  const nativeClient = new Client({ connection: native });
   let started = 0;
   // Finished as the API's index sees them, once it has listed every task started so far.
   const allFinished = async () =>
@@ -178,39 +186,44 @@ async function startFigures(client: Client, http: Http, stack: Stack) {
     return { bench_client: (own.user + own.system) / 1000, api: readCpuMs(stack.apiPid), temporal_server: readCpuMs(stack.temporalPid) };
   };
   type Cpu = ReturnType<typeof cpuNow>;
-  const side = () => ({ perSecond: [] as number[], cpu: { bench_client: 0, api: 0, temporal_server: 0 } as Cpu });
-  const api = side();
-  const raw = side();
-  const measure = async (into: ReturnType<typeof side>, start: (i: number) => Promise<unknown>) => {
-    await waitFor('the started tasks to finish', allFinished, 15 * 60_000);
-    const before = cpuNow();
-    const ms = await timed(() => pool(STARTS, CONCURRENCY, async (i) => void (await start(i))));
-    const after = cpuNow();
-    for (const key of Object.keys(before) as (keyof Cpu)[]) into.cpu[key] += after[key] - before[key];
-    started += STARTS;
-    into.perSecond.push(STARTS / (ms / 1000));
+  const sides = {
+    api: () => http.post('/tasks', { type: 'command', tag: STARTS_TAG, input: { command: 'true' } }),
+    raw: (i: number) => startRaw(bench.client, stack.taskQueue, `bench-raw-${randomUUID()}`, { command: 'true' }, i, STARTS_TAG),
+    raw_native_connection: (i: number) => startRaw(nativeClient, stack.taskQueue, `bench-raw-${randomUUID()}`, { command: 'true' }, i, STARTS_TAG),
   };
-  const measureRaw = (round_: number) => measure(raw, (i) => startRaw(client, stack.taskQueue, `bench-raw-${round_}-${i}-${Date.now()}`, { command: 'true' }, i, STARTS_TAG));
-  const measureApi = () => measure(api, () => http.post('/tasks', { type: 'command', tag: STARTS_TAG, input: { command: 'true' } }));
-  for (let round_ = 0; round_ < START_ROUNDS; round_++) {
-    if (round_ % 2 === 0) {
-      await measureRaw(round_);
-      await measureApi();
-    } else {
-      await measureApi();
-      await measureRaw(round_);
+  type Side = keyof typeof sides;
+  const order = Object.keys(sides) as Side[];
+  const perSecond = Object.fromEntries(order.map((name) => [name, [] as number[]])) as Record<Side, number[]>;
+  const cpu = Object.fromEntries(order.map((name) => [name, { bench_client: 0, api: 0, temporal_server: 0 }])) as Record<Side, Cpu>;
+  try {
+    for (let round_ = 0; round_ < START_ROUNDS; round_++) {
+      for (let turn = 0; turn < order.length; turn++) {
+        const name = order[(round_ + turn) % order.length];
+        await waitFor('the started tasks to finish', allFinished, 15 * 60_000);
+        const before = cpuNow();
+        const ms = await timed(() => pool(STARTS, CONCURRENCY, async (i) => void (await sides[name](i))));
+        const after = cpuNow();
+        for (const key of Object.keys(before) as (keyof Cpu)[]) cpu[name][key] += after[key] - before[key];
+        started += STARTS;
+        perSecond[name].push(STARTS / (ms / 1000));
+      }
     }
+    // The next figures time single tasks: let the worker finish these first.
+    await waitFor('the started tasks to finish', allFinished, 15 * 60_000);
+  } finally {
+    await native.close();
   }
-  // The next figures time single tasks: let the worker finish these first.
-  await waitFor('the started tasks to finish', allFinished, 15 * 60_000);
-  const perStart = (cpu: Cpu) => Object.fromEntries(Object.entries(cpu).map(([key, ms]) => [key, round(ms / (STARTS * START_ROUNDS))]));
+  const perStart = (side: Side) => Object.fromEntries(Object.entries(cpu[side]).map(([key, ms]) => [key, round(ms / (STARTS * START_ROUNDS))]));
+  const rate = (side: Side) => median(perSecond[side]);
   return {
     what: `${STARTS} starts at concurrency ${CONCURRENCY}, ${START_ROUNDS} rounds taking turns, each on an idle worker: POST /tasks against client.workflow.start`,
-    api_per_second: round(median(api.perSecond)),
-    raw_client_per_second: round(median(raw.perSecond)),
-    rounds: { api: api.perSecond.map(round), raw: raw.perSecond.map(round) },
-    cpu_ms_per_start: { api: perStart(api.cpu), raw: perStart(raw.cpu) },
-    ratio: target(median(api.perSecond) / median(raw.perSecond), 0.9, 'min'),
+    api_per_second: round(rate('api')),
+    raw_client_per_second: round(rate('raw')),
+    raw_native_connection_per_second: round(rate('raw_native_connection')),
+    rounds: Object.fromEntries(order.map((name) => [name, perSecond[name].map(round)])),
+    cpu_ms_per_start: Object.fromEntries(order.map((name) => [name, perStart(name)])),
+    ratio: target(rate('api') / rate('raw'), 0.9, 'min'),
+    ratio_to_native_connection_client: round(rate('api') / rate('raw_native_connection')),
   };
 }
 

@@ -9,7 +9,9 @@ COPY . .
 # The API serves the built web app; the build needs dev dependencies, running does not.
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
+# MALLOC_ARENA_MAX: as runtime/processEnv.ts explains, fewer malloc arenas for the SDK's Rust threads.
 ENV NODE_ENV=production \
+    MALLOC_ARENA_MAX=2 \
     TASKDECK_DATA=/data \
     PORT=8080
 # Logs (written by workers, read by the API) and datasets live here: mount one shared volume

@@ -21,8 +21,8 @@ async function connectionOptions(config: Config): Promise<ConnectionOptions & Na
 
 /**
  * The one connection a process needs: a NativeConnection, whose gRPC runs in the SDK's Rust core
- * on its own threads rather than in JavaScript on the event loop (about a third less CPU per call
- * than the client's default `Connection`, measured in `npm run bench` figure 3). The worker runs its
+ * on its own threads rather than in JavaScript on the event loop (about 40 % less CPU per workflow
+ * start than the client's default `Connection`, in `npm run bench` figure 3). The worker runs its
  * Workers on it and the client of its activities; the API serves every Temporal call through it.
  */
 export async function connectTemporal(config: Config): Promise<{ connection: NativeConnection; client: Client }> {

@@ -391,7 +391,6 @@ export class TaskService {
   }
 }
 
-
 /**
  * The running activity's last heartbeat: the freshest progress and message, ahead of what the
  * workflow was told (it hears only of whole-percent changes, to keep its history short).

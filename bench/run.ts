@@ -56,13 +56,13 @@ interface SectionSpec {
  * comes last for the same reason. `needsWindow`: measured with the 10,000 seeded tasks in the window.
  */
 const SECTIONS: Record<'list' | 'sort' | 'table_first_rows' | 'progress' | 'events' | 'starts' | 'graph', SectionSpec> = {
-  list: { title: 'list', needsWindow: true, measure: ({ client, http }: Bench) => listFigures(client, http) },
-  sort: { title: 'sort', needsWindow: true, measure: ({ http }: Bench) => sortFigures(http) },
-  table_first_rows: { title: 'first rows', needsWindow: true, measure: ({ stack }: Bench) => firstRowsFigures(stack) },
-  progress: { title: 'progress', needsWindow: false, measure: ({ client, http }: Bench) => progressFigures(client, http) },
-  events: { title: `${RUNNING} running tasks and ${SSE_CLIENTS} event clients`, needsWindow: true, measure: ({ stack, client, http }: Bench) => eventFigures(http, stack, client) },
+  list: { title: 'list', needsWindow: true, measure: ({ client, http }) => listFigures(client, http) },
+  sort: { title: 'sort', needsWindow: true, measure: ({ http }) => sortFigures(http) },
+  table_first_rows: { title: 'first rows', needsWindow: true, measure: ({ stack }) => firstRowsFigures(stack) },
+  progress: { title: 'progress', needsWindow: false, measure: ({ client, http }) => progressFigures(client, http) },
+  events: { title: `${RUNNING} running tasks and ${SSE_CLIENTS} event clients`, needsWindow: true, measure: ({ stack, client, http }) => eventFigures(http, stack, client) },
   starts: { title: 'starts', needsWindow: false, measure: startFigures },
-  graph: { title: 'the graph page at 100, 1,000 and 5,000 tasks', needsWindow: false, measure: ({ stack, client }: Bench) => graphFigures(stack, client, IDLE_QUEUE) },
+  graph: { title: 'the graph page at 100, 1,000 and 5,000 tasks', needsWindow: false, measure: ({ stack, client }) => graphFigures(stack, client, IDLE_QUEUE) },
 };
 type Section = keyof typeof SECTIONS;
 

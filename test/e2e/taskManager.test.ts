@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { api, apiUrl, startTask, uniqueTag, waitForStatus, type Task } from '../integration/helpers';
+import { api, apiUrl, listed, startTask, uniqueTag, waitFor, waitForStatus, type Task } from '../integration/helpers';
 import { folderWith, pngImage } from '../support/fixtures';
 import { tempDir } from '../support/stack';
 import { openBrowser, type BrowserSession } from './browser';
@@ -158,6 +158,26 @@ describe('task table', () => {
     await page.waitForURL((url) => url.search === '');
     expect(await page.getByLabel('Tag').inputValue()).toBe('');
     await expect.poll(async () => (await rowNames()).length).toBeGreaterThan(4);
+  });
+
+  it('catches up on a change made while its live stream was still connecting', async () => {
+    const name = uniqueTag('early');
+    const task = await startTask({ name, tag: name, input: { command: 'sleep 3' } });
+    await waitFor('the table to list the task running', async () => (await listed(task.id, name))?.status === 'running');
+    // The page's first list says running; its stream opens only once the API's table says
+    // completed, so the change happened before the stream could carry it.
+    const isStream = (url: URL) => url.pathname === '/events';
+    await page.route(isStream, async (route) => {
+      await waitFor('the table to list the task completed', async () => (await listed(task.id, name))?.status === 'completed');
+      await route.continue();
+    });
+    try {
+      await page.goto(`/?tag=${name}`);
+      await expect.poll(() => badgeOf(name).getAttribute('data-status')).toBe('running');
+      await expect.poll(() => badgeOf(name).getAttribute('data-status')).toBe('completed');
+    } finally {
+      await page.unroute(isStream);
+    }
   });
 
   it('shows a failed task’s error when its status is hovered', async () => {

@@ -12,14 +12,14 @@ const MAX_RETRY_MS = 10_000;
 /**
  * The app's one connection to `/events`, shared by every page. EventSource reconnects by itself
  * after a dropped stream (resuming from Last-Event-ID); when it gives up (the API answered an
- * error) this reconnects with backoff, and pages resync because events may have been missed.
+ * error) this reconnects with backoff. Pages resync whenever the stream opens, because events may
+ * have been missed.
  */
 class TaskEventStream {
   private source: EventSource | null = null;
   private state: ConnectionState = 'connecting';
   private retryMs = 1000;
   private retryTimer: number | undefined;
-  private connectedBefore = false;
   private readonly stateListeners = new Set<() => void>();
   private readonly eventListeners = new Set<(event: TaskEvent) => void>();
 
@@ -57,9 +57,10 @@ class TaskEventStream {
     source.addEventListener('hello', () => {
       this.retryMs = 1000;
       this.setState('live');
-      // A reconnection may have skipped events; a page that was open refetches.
-      if (this.connectedBefore) this.emit({ kind: 'resync' });
-      this.connectedBefore = true;
+      // Pages refetch on every hello, the first one too: a reconnection may have skipped events,
+      // and a page's first fetch races the stream's opening, so a change between the two would
+      // otherwise never reach it.
+      this.emit({ kind: 'resync' });
     });
     source.addEventListener('resync', () => this.emit({ kind: 'resync' }));
     source.addEventListener('task', (message: MessageEvent<string>) => this.emit({ kind: 'task', task: JSON.parse(message.data) as TaskRecord }));

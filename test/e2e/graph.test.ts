@@ -133,7 +133,21 @@ describe('the dependency graph', () => {
     expect(res.status).toBe(201);
     // Heard on /events as a new task with an edge to a drawn one: refetched and laid out again.
     await node(res.body.id).waitFor({ timeout: 20_000 });
-    await edge(first.id, res.body.id).waitFor();
+    // Side by side, the edge is a horizontal line: its box has no height, which Playwright calls
+    // hidden. So: it is drawn, from the right side of the first node to the left of the new one.
+    await edge(first.id, res.body.id).waitFor({ state: 'attached' });
+    const ends = (await page.evaluate(`(() => {
+      const box = (id) => {
+        const { left, right } = document.querySelector('.react-flow__node[data-id="' + id + '"]').getBoundingClientRect();
+        return { left, right };
+      };
+      const path = document.querySelector('.react-flow__edge[data-id="${first.id}>${res.body.id}:depends_on"] .react-flow__edge-path');
+      const length = path.getTotalLength();
+      const toScreen = (point) => ({ x: point.matrixTransform(path.getScreenCTM()).x });
+      return { from: box('${first.id}'), to: box('${res.body.id}'), start: toScreen(path.getPointAtLength(0)), end: toScreen(path.getPointAtLength(length)) };
+    })()`)) as { from: { left: number; right: number }; to: { left: number; right: number }; start: { x: number }; end: { x: number } };
+    expect(Math.abs(ends.start.x - ends.from.right)).toBeLessThan(3);
+    expect(Math.abs(ends.end.x - ends.to.left)).toBeLessThan(3);
   });
 
   it("shows a task's upstream and downstream tasks on its page, and loads no graph code for a task without any", async () => {

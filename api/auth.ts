@@ -33,11 +33,16 @@ export function principalOf(res: Response): Principal | undefined {
   return res.locals.principal as Principal | undefined;
 }
 
-/** A 403 naming the role and the action, unless the caller may act on a task of `owner`. */
-export function authorize(principal: Principal | undefined, action: TaskAction, task: { id: string; user: string | null }): void {
-  if (mayAct(principal, action, task.user)) return;
-  const reason = action === 'approve' || action === 'reject' ? 'only an operator or admin can' : 'a user can only act on its own tasks; it cannot';
-  throw new HttpError(403, `Forbidden: role ${principal!.role} (${principal!.user}) may not ${action} task ${task.id}: ${reason} ${action} it`, undefined, undefined, {
+/** A 403 naming the role, the action and the target, unless the caller may act on a task (or pipeline) of its owner. */
+export function authorize(
+  principal: Principal | undefined,
+  action: TaskAction,
+  target: { id: string; user: string | null },
+  kind: 'task' | 'pipeline' = 'task',
+): void {
+  if (mayAct(principal, action, target.user)) return;
+  const reason = action === 'approve' || action === 'reject' ? 'only an operator or admin can' : `a user can only act on its own ${kind}s; it cannot`;
+  throw new HttpError(403, `Forbidden: role ${principal!.role} (${principal!.user}) may not ${action} ${kind} ${target.id}: ${reason} ${action} it`, undefined, undefined, {
     role: principal!.role,
     action,
   });

@@ -144,7 +144,7 @@ export class PipelineService {
   /** Cancels the pipeline workflow: Temporal cancels each of its unfinished tasks. */
   async abort(id: string, actor: Principal | undefined): Promise<PipelineDetail> {
     const record = await this.record(id);
-    authorize(actor, 'abort', record);
+    authorize(actor, 'abort', record, 'pipeline');
     if (record.status !== 'running') throw conflict(`Pipeline ${id} is already ${record.status}; only a running pipeline can be aborted`);
     await this.client.workflow.getHandle(id).cancel();
     return this.detail(id);

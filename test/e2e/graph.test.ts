@@ -124,6 +124,34 @@ describe('the dependency graph', () => {
     expect(await page.evaluate('window.graphLoadedOnce')).toBe(true);
   });
 
+  it('aborts a running pipeline from its graph: its running task ends aborted and those still waiting never run', async () => {
+    const { id, ids, name } = await startPipeline([
+      { key: 'slow', command: 'sleep 300' },
+      { key: 'next', command: 'true', depends_on: ['slow'] },
+      { key: 'last', command: 'true', depends_on: ['next'] },
+    ]);
+    await waitForStatus(ids.slow, ['running']);
+    await page.goto(`/graph?pipeline=${encodeURIComponent(id)}`);
+    const bar = page.getByRole('group', { name: `Pipeline ${name}` });
+    await expect.poll(() => bar.locator('.badge').getAttribute('data-status')).toBe('running');
+    expect(await bar.getByTestId('pipeline-finished').textContent()).toBe('0 of 3 tasks finished');
+    await expect.poll(() => node(ids.slow).getAttribute('data-status')).toBe('running');
+    await session.screenshot('graph-pipeline-running');
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await bar.getByRole('button', { name: 'Abort pipeline' }).click();
+    await page.getByText(`Abort requested for pipeline ${name}`).waitFor();
+    await expect.poll(() => node(ids.slow).getAttribute('data-status')).toBe('aborted');
+    // A waiting task hears the cancellation itself, or first that its upstream task ended: either way it never runs.
+    for (const key of ['next', 'last']) await expect.poll(() => node(ids[key]).getAttribute('data-status')).toMatch(/^(aborted|upstream_failed)$/);
+    await expect.poll(() => bar.locator('.badge').getAttribute('data-status')).toBe('aborted');
+    expect(await bar.getByTestId('pipeline-finished').textContent()).toBe('3 of 3 tasks finished');
+    expect(await bar.getByRole('button', { name: 'Abort pipeline' }).count()).toBe(0);
+    // The picker names the pipeline's new status too.
+    await expect.poll(() => page.getByLabel('Pipeline', { exact: true }).locator(`option[value="${id}"]`).textContent()).toContain('Aborted');
+    await session.screenshot('graph-pipeline-aborted');
+  });
+
   it('redraws when a new task depends on a drawn one', async () => {
     const first = await startTask({ name: uniqueTag('upstream'), input: { command: 'true' } });
     await page.goto(`/graph?task=${first.id}&depth=1`);

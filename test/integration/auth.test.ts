@@ -180,6 +180,21 @@ describe('roles', () => {
     await Promise.all([waitStatus(task.id, 'aborted'), waitStatus(batch.body.tasks[0].id, 'aborted')]);
   });
 
+  it("lets a user abort its own pipeline, not another user's, and says it is the pipeline it may not abort", async () => {
+    const started = await call<{ id: string; user: string }>('ada', '/pipelines', { name: uniqueTag('auth-pipeline'), tasks: [{ key: 'wait', type: 'command', input: { command: 'sleep 60' } }] });
+    expect(started.status).toBe(201);
+    expect(started.body.user).toBe('ada');
+    const id = started.body.id;
+
+    const byBob = await call<{ error: string; action: string }>('bob', `/pipelines/${id}/abort`);
+    expect(byBob.status).toBe(403);
+    expect(byBob.body.error).toBe(`Forbidden: role user (bob) may not abort pipeline ${id}: a user can only act on its own pipelines; it cannot abort it`);
+    expect((await call<{ status: string }>('ada', `/pipelines/${id}`)).body.status).toBe('running');
+
+    expect((await call('ada', `/pipelines/${id}/abort`)).status).toBe(202);
+    await waitFor('the pipeline to end aborted', async () => (await call<{ status: string }>('ada', `/pipelines/${id}`)).body.status === 'aborted');
+  });
+
   // The dataset's enrichment retry is a task retry (the same role check on the enrichment's owner); here only that it passes authentication.
   it('the enrichment retry route of a dataset takes a signed-in user to its own checks', async () => {
     expect((await call('bob', '/datasets/no-such-dataset/enrichment/retry', {})).status).toBe(404);

@@ -1,5 +1,5 @@
 import type { TaskGraph } from '../../../core/graph';
-import type { PipelineSummary } from '../../../core/pipelines';
+import type { PipelineDetail, PipelineSummary } from '../../../core/pipelines';
 import { UNAUTHORIZED_EVENT, signOut, token, withToken } from './session';
 import type { ApiErrorBody, ApprovalItem, BatchSummary, BulkOutcome, Me, DatasetSummary, LogPage, LogSearch, LogStream, TaskDetail, TaskRecord, TaskType, UiConfig } from './types';
 
@@ -86,6 +86,8 @@ export const api = {
   /** `GET /graph?<query>`: pipeline, batch or task (with depth), and within_hours. */
   graph: async (query: string, signal?: AbortSignal) => (await request<TaskGraph>(`/graph?${query}`, { signal })).data,
   pipelines: async (signal?: AbortSignal) => (await request<PipelineSummary[]>('/pipelines', { signal })).data,
+  pipeline: async (id: string, signal?: AbortSignal) => (await request<PipelineDetail>(`/pipelines/${encodeURIComponent(id)}`, { signal })).data,
+  abortPipeline: async (id: string) => (await request<PipelineDetail>(`/pipelines/${encodeURIComponent(id)}/abort`, { method: 'POST' })).data,
   logPage: async (id: string, stream: LogStream, page: number, signal?: AbortSignal) =>
     (await request<LogPage>(`${taskPath(id)}/logs?stream=${stream}&page=${page}`, { signal })).data,
   logSearch: async (id: string, stream: LogStream, q: string, signal?: AbortSignal) =>

@@ -8,6 +8,7 @@ import { TextFilter } from '../components/TextFilter';
 import { formatDuration, formatWindow } from '../lib/format';
 import { TIME_WINDOWS } from '../tasks/filters';
 import { DEFAULT_GRAPH_VIEW, graphViewFromUrl, graphViewScope, graphViewToApiQuery, graphViewToUrl, isComplete, type GraphMode, type GraphView } from './graphView';
+import { PipelineBar } from './PipelineBar';
 import { TaskGraphView } from './TaskGraphView';
 import { useTaskGraph, type GraphState } from './useTaskGraph';
 
@@ -26,6 +27,9 @@ export function GraphPage() {
   const complete = isComplete(shown);
   const query = complete ? graphViewToApiQuery(shown).toString() : null;
   const { state, refresh } = useTaskGraph(query, graphViewScope(shown));
+  // The picker names each pipeline's status: it asks again when the drawn pipeline's changes.
+  const [pipelinesAsked, setPipelinesAsked] = useState(0);
+  const pipelineChanged = useCallback(() => setPipelinesAsked((n) => n + 1), []);
 
   const show = useCallback(
     (next: GraphView) => {
@@ -43,7 +47,8 @@ export function GraphPage() {
         <h1 id="graph-title">Dependency graph</h1>
         {state.phase === 'ready' && complete && state.model.nodes.length > 0 && <GraphSummary state={state} />}
       </header>
-      <GraphControls view={shown} onChange={show} />
+      <GraphControls view={shown} onChange={show} pipelinesAsked={pipelinesAsked} />
+      {shown.mode === 'pipeline' && complete && <PipelineBar key={shown.target} id={shown.target} onStatusChange={pipelineChanged} />}
       {!complete ? (
         <div className="empty">
           <p>{shown.mode === 'pipeline' ? 'Choose a pipeline to draw its tasks.' : `Enter a ${shown.mode} ID to draw ${shown.mode === 'task' ? 'its upstream and downstream tasks' : 'its tasks'}.`}</p>
@@ -91,7 +96,7 @@ function GraphSummary({ state }: { state: Extract<GraphState, { phase: 'ready' }
   );
 }
 
-function GraphControls({ view, onChange }: { view: GraphView; onChange: (view: GraphView) => void }) {
+function GraphControls({ view, onChange, pipelinesAsked }: { view: GraphView; onChange: (view: GraphView) => void; pipelinesAsked: number }) {
   const set = (patch: Partial<GraphView>) => onChange({ ...view, ...patch });
   const commitTarget = useCallback((target: string) => onChange({ ...view, target }), [onChange, view]);
   return (
@@ -106,7 +111,7 @@ function GraphControls({ view, onChange }: { view: GraphView; onChange: (view: G
           ))}
         </div>
       </fieldset>
-      {view.mode === 'pipeline' && <PipelinePicker value={view.target} onChange={commitTarget} />}
+      {view.mode === 'pipeline' && <PipelinePicker value={view.target} onChange={commitTarget} asked={pipelinesAsked} />}
       {view.mode === 'batch' && <TextFilter label="Batch ID" value={view.target} onCommit={commitTarget} placeholder="batch id" />}
       {view.mode === 'task' && (
         <>
@@ -137,15 +142,15 @@ function GraphControls({ view, onChange }: { view: GraphView; onChange: (view: G
   );
 }
 
-/** `GET /pipelines` as a choice, newest first; a typed ID when the list cannot be had. */
-function PipelinePicker({ value, onChange }: { value: string; onChange: (id: string) => void }) {
+/** `GET /pipelines` as a choice, newest first, asked again when `asked` changes; a typed ID when the list cannot be had. */
+function PipelinePicker({ value, onChange, asked }: { value: string; onChange: (id: string) => void; asked: number }) {
   const [pipelines, setPipelines] = useState<PipelineSummary[] | null>(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
     const controller = new AbortController();
     api.pipelines(controller.signal).then(setPipelines, () => !controller.signal.aborted && setFailed(true));
     return () => controller.abort();
-  }, []);
+  }, [asked]);
   if (failed) return <TextFilter label="Pipeline ID" value={value} onCommit={onChange} placeholder="pipeline id" />;
   const known = pipelines?.some((p) => p.id === value) ?? false;
   return (

@@ -27,7 +27,7 @@ export function GraphPage() {
   const complete = isComplete(shown);
   const query = complete ? graphViewToApiQuery(shown).toString() : null;
   const { state, refresh } = useTaskGraph(query, graphViewScope(shown));
-  // The picker names each pipeline's status: it asks again when the drawn pipeline's changes.
+  // The picker names each pipeline's status: it asks again when the drawn pipeline's status changes.
   const [pipelinesAsked, setPipelinesAsked] = useState(0);
   const pipelineChanged = useCallback(() => setPipelinesAsked((n) => n + 1), []);
 

@@ -25,8 +25,9 @@ export function PipelineBar({ id, onStatusChange }: { id: string; onStatusChange
   const eventTimer = useRef<number | undefined>(undefined);
 
   const refresh = useCallback(() => {
-    // The graph itself says when a pipeline cannot be loaded; the bar just stays away.
-    api.pipeline(id).then(setPipeline, () => setPipeline(null));
+    // The graph itself says when a pipeline cannot be loaded: the bar stays away, or keeps what it
+    // last knew through a passing error.
+    api.pipeline(id).then(setPipeline, () => undefined);
   }, [id]);
   useEffect(() => {
     refresh();
@@ -56,7 +57,7 @@ export function PipelineBar({ id, onStatusChange }: { id: string; onStatusChange
   });
 
   if (!pipeline) return null;
-  const finished = Object.entries(pipeline.counts).reduce((sum, [status, n]) => (isFinished(status as TaskStatus) ? sum + n : sum), 0);
+  const finished = Object.entries(pipeline.counts).reduce((sum, [counted, n]) => (isFinished(counted as TaskStatus) ? sum + n : sum), 0);
 
   const abort = async () => {
     if (!window.confirm(`Abort pipeline ${pipeline.name}? Its running tasks are aborted and those still waiting never run.`)) return;

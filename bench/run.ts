@@ -244,7 +244,7 @@ async function progressFigures(client: Client, http: Http) {
   let historyLength = 0;
   for (let i = 0; i < PROGRESS_PAIRS; i++) {
     // The two take turns going first: load left over from the section before fades meanwhile,
-    // and a fixed order put all of it on one side (1.08 in one full run, 1.02 alone).
+    // and a fixed order put all of it on one side.
     for (const report of i % 2 === 0 ? [true, false] : [false, true]) {
       const run = await runningMs(report);
       if (!report) {

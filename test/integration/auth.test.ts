@@ -181,10 +181,15 @@ describe('roles', () => {
   });
 
   it("lets a user abort its own pipeline, not another user's, and says it is the pipeline it may not abort", async () => {
-    const started = await call<{ id: string; user: string }>('ada', '/pipelines', { name: uniqueTag('auth-pipeline'), tasks: [{ key: 'wait', type: 'command', input: { command: 'sleep 60' } }] });
+    const started = await call<{ id: string; user: string; tasks: { id: string }[] }>('ada', '/pipelines', {
+      name: uniqueTag('auth-pipeline'),
+      tasks: [{ key: 'wait', type: 'command', input: { command: 'sleep 60' } }],
+    });
     expect(started.status).toBe(201);
     expect(started.body.user).toBe('ada');
     const id = started.body.id;
+    // Ada's command waits for approval: the pipeline runs, its task started and waiting.
+    await waitStatus(started.body.tasks[0].id, 'pending_approval');
 
     const byBob = await call<{ error: string; action: string }>('bob', `/pipelines/${id}/abort`);
     expect(byBob.status).toBe(403);
@@ -192,7 +197,8 @@ describe('roles', () => {
     expect((await call<{ status: string }>('ada', `/pipelines/${id}`)).body.status).toBe('running');
 
     expect((await call('ada', `/pipelines/${id}/abort`)).status).toBe(202);
-    await waitFor('the pipeline to end aborted', async () => (await call<{ status: string }>('ada', `/pipelines/${id}`)).body.status === 'aborted');
+    await waitStatus(started.body.tasks[0].id, 'aborted');
+    await waitFor('the pipeline to end aborted', async () => (await call<{ status: string }>('ada', `/pipelines/${id}`)).body.status === 'aborted', 60_000);
   });
 
   // The dataset's enrichment retry is a task retry (the same role check on the enrichment's owner); here only that it passes authentication.

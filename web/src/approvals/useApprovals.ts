@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client';
 import type { ApprovalItem } from '../api/types';
-import { useTaskEvents } from '../live/taskEvents';
+import { useRefreshOnTaskEvents } from '../live/taskEvents';
 
 /** Refetches at most this often while tasks change: the queue moves only when a task enters or leaves it. */
 const REFRESH_MS = 1000;
@@ -9,28 +9,16 @@ const REFRESH_MS = 1000;
 /** The approval queue, kept fresh from the live task events; `enabled` false fetches nothing. */
 export function useApprovals(enabled: boolean): { items: ApprovalItem[] | undefined; refresh: () => void } {
   const [items, setItems] = useState<ApprovalItem[] | undefined>(undefined);
-  const timer = useRef<number | undefined>(undefined);
 
   const refresh = useCallback(() => {
     if (!enabled) return;
     api.approvals().then(setItems, () => undefined);
   }, [enabled]);
 
-  useEffect(() => {
-    refresh();
-    return () => window.clearTimeout(timer.current);
-  }, [refresh]);
+  useEffect(refresh, [refresh]);
 
-  useTaskEvents((event) => {
-    if (!enabled || timer.current !== undefined) return;
-    // Only changes that can move the queue: a task waiting for approval, or one that just left it.
-    const relevant = event.kind === 'resync' || event.task.status === 'pending_approval' || items?.some((i) => i.id === event.task.id);
-    if (!relevant) return;
-    timer.current = window.setTimeout(() => {
-      timer.current = undefined;
-      refresh();
-    }, REFRESH_MS);
-  });
+  // Only changes that can move the queue: a task waiting for approval, or one that just left it.
+  useRefreshOnTaskEvents((task) => enabled && (task.status === 'pending_approval' || (items?.some((i) => i.id === task.id) ?? false)), refresh, REFRESH_MS);
 
   return { items, refresh };
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { TASK_STATUSES, STATUS_LABEL } from '../../../core/statuses';
 import { api, errorMessage } from '../api/client';
@@ -6,7 +6,7 @@ import type { BatchSummary } from '../api/types';
 import { useNotify } from '../components/Notices';
 import { StatusBadge } from '../components/StatusBadge';
 import { graphLink } from '../graph/graphView';
-import { useTaskEvents } from '../live/taskEvents';
+import { useRefreshOnTaskEvents } from '../live/taskEvents';
 
 /** One batch: overall progress, a count per status, its tasks, and one action that aborts them all. */
 export function BatchPage() {
@@ -14,7 +14,6 @@ export function BatchPage() {
   const [batch, setBatch] = useState<BatchSummary | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   const notify = useNotify();
-  const timer = useRef<number | undefined>(undefined);
 
   const refresh = useCallback(() => {
     api.batch(id).then(
@@ -25,17 +24,8 @@ export function BatchPage() {
       (err: unknown) => setError(errorMessage(err)),
     );
   }, [id]);
-  useEffect(() => {
-    refresh();
-    return () => window.clearTimeout(timer.current);
-  }, [refresh]);
-  useTaskEvents((event) => {
-    if (timer.current !== undefined || (event.kind === 'task' && event.task.batch_id !== id)) return;
-    timer.current = window.setTimeout(() => {
-      timer.current = undefined;
-      refresh();
-    }, 500);
-  });
+  useEffect(refresh, [refresh]);
+  useRefreshOnTaskEvents((task) => task.batch_id === id, refresh, 500);
 
   const abortAll = async () => {
     if (!window.confirm(`Abort every unfinished task of batch ${id}?`)) return;

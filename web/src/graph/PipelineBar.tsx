@@ -4,7 +4,7 @@ import { isFinished, type TaskStatus } from '../../../core/statuses';
 import { api, errorMessage } from '../api/client';
 import { useNotify } from '../components/Notices';
 import { StatusBadge } from '../components/StatusBadge';
-import { useTaskEvents } from '../live/taskEvents';
+import { useRefreshOnTaskEvents } from '../live/taskEvents';
 
 /**
  * The pipeline closes a moment after its last task (it waits for its children to end); task events
@@ -22,17 +22,14 @@ export function PipelineBar({ id, onStatusChange }: { id: string; onStatusChange
   const [pipeline, setPipeline] = useState<PipelineDetail | null>(null);
   const [aborting, setAborting] = useState(false);
   const notify = useNotify();
-  const eventTimer = useRef<number | undefined>(undefined);
 
   const refresh = useCallback(() => {
     // The graph itself says when a pipeline cannot be loaded: the bar stays away, or keeps what it
     // last knew through a passing error.
     api.pipeline(id).then(setPipeline, () => undefined);
   }, [id]);
-  useEffect(() => {
-    refresh();
-    return () => window.clearTimeout(eventTimer.current);
-  }, [refresh]);
+  useEffect(refresh, [refresh]);
+  useRefreshOnTaskEvents((task) => task.pipeline_id === id, refresh, EVENT_REFRESH_MS);
 
   const status = pipeline?.status;
   const lastStatus = useRef<string | undefined>(undefined);
@@ -47,14 +44,6 @@ export function PipelineBar({ id, onStatusChange }: { id: string; onStatusChange
     const timer = window.setInterval(refresh, RUNNING_REFRESH_MS);
     return () => window.clearInterval(timer);
   }, [running, refresh]);
-
-  useTaskEvents((event) => {
-    if (eventTimer.current !== undefined || (event.kind === 'task' && event.task.pipeline_id !== id)) return;
-    eventTimer.current = window.setTimeout(() => {
-      eventTimer.current = undefined;
-      refresh();
-    }, EVENT_REFRESH_MS);
-  });
 
   if (!pipeline) return null;
   const finished = Object.entries(pipeline.counts).reduce((sum, [counted, n]) => (isFinished(counted as TaskStatus) ? sum + n : sum), 0);

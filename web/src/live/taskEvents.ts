@@ -115,3 +115,20 @@ export function useTaskEvents(listener: (event: TaskEvent) => void): void {
   });
   useEffect(() => shared().subscribe((event) => latest.current(event)), []);
 }
+
+/**
+ * Calls `refresh` once per burst of relevant task events, `delayMs` after the first of them:
+ * for views that refetch a summary (a batch, a pipeline, the approval queue) rather than patch
+ * rows in place. A resync is always relevant.
+ */
+export function useRefreshOnTaskEvents(relevant: (task: TaskRecord) => boolean, refresh: () => void, delayMs: number): void {
+  const timer = useRef<number | undefined>(undefined);
+  useEffect(() => () => window.clearTimeout(timer.current), []);
+  useTaskEvents((event) => {
+    if (timer.current !== undefined || (event.kind === 'task' && !relevant(event.task))) return;
+    timer.current = window.setTimeout(() => {
+      timer.current = undefined;
+      refresh();
+    }, delayMs);
+  });
+}

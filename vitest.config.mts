@@ -12,6 +12,17 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'replay',
+          include: ['test/replay/**/*.test.ts'],
+          // Recorded histories replayed against the workflow code, no server needed (see
+          // test/replay/README.md). Bundling the workflows takes a few seconds, more on a busy machine.
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           // One real Temporal dev server, worker and API for the whole run (see setup.ts).

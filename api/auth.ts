@@ -1,25 +1,24 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { mayAct, type Principal, type TaskAction } from '../core';
+import type { Endpoint } from '../core/contract';
 import { HttpError } from './errors';
 
-/**
- * Routes a browser opens without being able to set a header: EventSource (live events, log
- * follow) and a download link. Only these take the token as `?access_token=`, so tokens do not
- * end up in the URLs (and logs) of ordinary calls.
- */
-const QUERY_TOKEN_ROUTES = /^\/(events|tasks\/[^/]+\/logs\/(follow|download))$/;
-/** Liveness probes of orchestrators carry no token and learn nothing about tasks. */
-const PUBLIC_ROUTES = new Set(['/healthz']);
+/** API tokens and whom each signs in; undefined turns authentication off (the local default). */
+export type Tokens = ReadonlyMap<string, Principal>;
 
 /**
- * Authentication: with tokens configured every route needs `Authorization: Bearer <token>`; a
- * missing or unknown token is a 401 that says which. The caller is `res.locals.principal`.
- * Without tokens (the local default) every request passes as nobody in particular.
+ * Authentication of one route: with tokens configured it needs `Authorization: Bearer <token>`;
+ * a missing or unknown token is a 401 that says which. Routes a browser opens without being able
+ * to set a header (EventSource, a download link) also take `?access_token=`; no other route does,
+ * so tokens stay out of the URLs (and logs) of ordinary calls. The caller is
+ * `res.locals.principal`. Without tokens every request passes as nobody in particular.
  */
-export function authenticate(tokens: ReadonlyMap<string, Principal> | undefined): RequestHandler {
+export function authenticate(tokens: Tokens | undefined, mode: Endpoint['auth']): RequestHandler {
   return (req, res, next) => {
-    if (!tokens || PUBLIC_ROUTES.has(req.path)) return next();
-    const token = bearer(req) ?? queryToken(req);
+    // Taken out of the query either way: the route's own query schema is strict and must not see it.
+    const fromQuery = mode === 'token-or-query' ? queryToken(req) : undefined;
+    if (!tokens || mode === 'public') return next();
+    const token = bearer(req) ?? fromQuery;
     if (!token) throw unauthorized('missing bearer token');
     const principal = tokens.get(token);
     if (!principal) throw unauthorized('invalid token');
@@ -55,7 +54,6 @@ function bearer(req: Request): string | undefined {
 }
 
 function queryToken(req: Request): string | undefined {
-  if (!QUERY_TOKEN_ROUTES.test(req.path)) return undefined;
   const url = new URL(req.url, 'http://x');
   const token = url.searchParams.get('access_token') ?? undefined;
   if (token !== undefined) {

@@ -1,57 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { z } from 'zod';
-import { SA, TASK_STATUSES, TASK_TYPES, isFinished, mayAct, type Principal, type TaskMeta, type TaskStatus, type TaskTypeId } from '../core';
+import { SA, TASK_STATUSES, isFinished, mayAct, type Principal, type TaskStatus, type TaskTypeId } from '../core';
+import { MAX_BATCH, listTasksQuery, type BatchBody, type BatchSummary, type BulkBody, type BulkOutcome, type TaskRecord } from '../core/contract';
 import { HttpError, notFound, parseOr400 } from './errors';
-import { startTaskBody } from './schemas';
 import type { TaskIndex } from './taskIndex';
-import { listTasksQuery, queryTasks } from './taskQuery';
-import { present, type TaskRecord } from './taskRecord';
+import { queryTasks } from './taskQuery';
+import { present } from './taskRecord';
 import type { TaskService } from './taskService';
 import { literal } from './visibilityQuery';
 import { readableId } from './workflowArgs';
 
-/** A batch or a bulk action covers at most this many tasks. */
-export const MAX_BATCH = 1000;
 /** Starts and retries run this many at a time: fast, without flooding the frontend. */
 const CONCURRENCY = 8;
-
-/** `POST /batches`: one name and a list of tasks, each as `POST /tasks` takes it. */
-export const batchBody = z
-  .object({
-    name: z.string().trim().min(1).max(100).optional().describe('Readable start of the batch id'),
-    tasks: z.array(startTaskBody).min(1, 'tasks must list at least one task').max(MAX_BATCH, `tasks must list at most ${MAX_BATCH} tasks`),
-  })
-  .strict();
-
-/** `POST /tasks/bulk/abort|retry`: the tasks selected in the table, or every task matching a filter. */
-export const bulkBody = z.union(
-  [
-    z.object({ ids: z.array(z.string().min(1)).min(1, 'ids must list at least one task').max(MAX_BATCH, `ids must list at most ${MAX_BATCH} tasks`) }).strict(),
-    z.object({ filter: z.record(z.string(), z.union([z.string(), z.array(z.string())])).describe('The query parameters of GET /tasks') }).strict(),
-  ],
-  { error: 'give ids (a list of task ids) or filter (the query of GET /tasks)' },
-);
-export type BulkBody = z.infer<typeof bulkBody>;
-
-export interface BatchSummary {
-  id: string;
-  total: number;
-  /** Mean progress over the batch's tasks; finished tasks count as 100. */
-  progress: number;
-  counts: Partial<Record<TaskStatus, number>>;
-  finished: number;
-  tasks: TaskRecord[];
-}
-
-export interface BulkOutcome {
-  /** Tasks the action was requested for. */
-  accepted: { id: string; retry_id?: string }[];
-  /** Tasks it was not, with the HTTP status and the reason each would have had alone. */
-  refused: { id: string; status: number; error: string }[];
-  /** The Temporal batch operation that cancels the accepted tasks (abort only). */
-  job_id?: string;
-}
 
 /** Batches of tasks and actions on many tasks at once. */
 export class BatchService {
@@ -63,21 +23,17 @@ export class BatchService {
   ) {}
 
   /** Starts every task of the batch under one batch id; a task that cannot start is reported, not fatal. */
-  async start(body: z.infer<typeof batchBody>, actor: Principal | undefined): Promise<{ id: string; tasks: TaskRecord[]; failed: { index: number; status: number; error: string }[] }> {
-    const requests = body.tasks.map((task, i) => {
-      const { type, input, ...meta } = task;
-      const validInput = parseOr400(TASK_TYPES[type as TaskTypeId].input, input, ['tasks', String(i), 'input']);
-      if (actor && meta.user !== undefined && meta.user !== actor.user) {
-        throw new HttpError(403, `tasks.${i}.user: signed in as ${actor.user}; a task cannot be started as ${meta.user}`, `tasks.${i}.user`);
-      }
-      return { type: type as TaskTypeId, input: validInput, meta: { ...meta, ...(actor && { user: actor.user }) } as TaskMeta };
-    });
+  async start(body: BatchBody, actor: Principal | undefined): Promise<{ id: string; tasks: TaskRecord[]; failed: { index: number; status: number; error: string }[] }> {
     const id = readableId(body.name, 'batch');
+    // Every task is checked before any starts: a bad one refuses the whole batch.
+    const prepared = body.tasks.map(({ type, input, ...meta }, i) =>
+      this.tasks.prepare({ type: type as TaskTypeId, input, meta: { ...meta, batch_id: id } }, actor, ['tasks', String(i)]),
+    );
     const tasks: TaskRecord[] = [];
     const failed: { index: number; status: number; error: string }[] = [];
-    await eachLimited(requests, async (request, index) => {
+    await eachLimited(prepared, async (task, index) => {
       try {
-        tasks[index] = await this.tasks.start(request.type, request.input, { ...request.meta, batch_id: id }, actor);
+        tasks[index] = await this.tasks.start(task);
       } catch (err) {
         if (!(err instanceof HttpError)) throw err;
         failed.push({ index, status: err.status, error: err.message });

@@ -1,3 +1,4 @@
+import { isGrpcServiceError } from '@temporalio/client';
 import type { ErrorRequestHandler } from 'express';
 import type { z } from 'zod';
 
@@ -56,6 +57,18 @@ export const errorHandler: ErrorRequestHandler = (err, _req, res, next) => {
     res.status(status).json({ error: message, field: '(body)' });
     return;
   }
+  if (temporalUnreachable(err)) {
+    res.status(503).json({ error: `Temporal does not answer: ${(err as Error).message}` });
+    return;
+  }
   console.error(err);
   res.status(500).json({ error: 'Internal error; see the API log' });
 };
+
+/** gRPC UNAVAILABLE or DEADLINE_EXCEEDED from Temporal, however the SDK wrapped it. */
+function temporalUnreachable(err: unknown): boolean {
+  for (let e = err; e; e = (e as { cause?: unknown }).cause) {
+    if (isGrpcServiceError(e) && (e.code === 14 || e.code === 4)) return true;
+  }
+  return false;
+}

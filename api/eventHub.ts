@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { TaskIndex } from './taskIndex';
-import { present, type TaskRecord } from './taskRecord';
+import { present } from './taskRecord';
+import type { TaskRecord } from '../core/contract';
 
 /** Events kept for clients that reconnect with Last-Event-ID. */
 const REPLAY_EVENTS = 2000;

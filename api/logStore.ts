@@ -1,6 +1,10 @@
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LOG_PAGE_SIZE, logFilePath, type LogStream } from '../core';
+import type { LogPage, LogSearch } from '../core/contract';
+
+/** A page as the store reads it; the route adds both streams' line counts. */
+type StoredPage = Omit<LogPage, 'counts'>;
 
 interface LineIndex {
   size: number;
@@ -8,28 +12,10 @@ interface LineIndex {
   starts: number[];
 }
 
-export interface LogSearch {
-  stream: LogStream;
-  query: string;
-  /** 1-based numbers of the lines that contain the query, in order. */
-  matches: number[];
-  total_lines: number;
-  /** True when more lines matched than `matches` holds. */
-  truncated: boolean;
-}
 
 /** Lines read per step of a search: a 100,000-line log is searched in bounded memory. */
 const SEARCH_CHUNK_LINES = 5000;
 
-export interface LogPage {
-  stream: LogStream;
-  page: number;
-  page_size: number;
-  total_lines: number;
-  total_pages: number;
-  first_line: number;
-  lines: string[];
-}
 
 /**
  * Reads the per-task log files the worker writes (`<logs>/<task>/<stream>.log`). A line index
@@ -52,7 +38,7 @@ export class LogStore {
   }
 
   /** Page N (1-based) of 500 lines. */
-  async page(taskId: string, stream: LogStream, page: number): Promise<LogPage> {
+  async page(taskId: string, stream: LogStream, page: number): Promise<StoredPage> {
     const path = this.filePath(taskId, stream);
     const index = await this.index(path);
     const total = countLines(index);

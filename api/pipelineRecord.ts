@@ -1,5 +1,6 @@
 import type { WorkflowExecutionInfo } from '@temporalio/client';
-import { PIPELINE_STATUSES, SA, type PipelineMemo, type PipelineStatus, type PipelineSummary } from '../core';
+import { PIPELINE_STATUSES, SA, type PipelineMemo, type PipelineStatus } from '../core';
+import type { PipelineSummary } from '../core/contract';
 
 /** A pipeline workflow as the API's index keeps it; its tasks' counts come from the task rows. */
 export interface PipelineRecord extends Omit<PipelineSummary, 'counts' | 'progress'> {

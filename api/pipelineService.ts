@@ -1,54 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { z } from 'zod';
 import {
-  MAX_KEYWORD_LENGTH,
-  MAX_PIPELINE_TASKS,
   PIPELINE_WORKFLOW,
   SA,
   TASK_STATUSES,
-  TASK_TYPES,
   findCycle,
   isFinished,
-  type PipelineDetail,
   type PipelineMemo,
   type PipelineRequest,
-  type PipelineSummary,
   type PipelineTask,
   type Principal,
   type TaskStatus,
   type TaskTypeId,
 } from '../core';
+import type { PipelineBody, PipelineDetail, PipelineSummary } from '../core/contract';
 import { authorize } from './auth';
-import { HttpError, conflict, notFound, parseOr400 } from './errors';
+import { HttpError, conflict, notFound } from './errors';
 import { toPipelineRecord, type PipelineRecord } from './pipelineRecord';
-import { startTaskBody } from './schemas';
 import type { TaskIndex } from './taskIndex';
 import type { TaskService } from './taskService';
 import { readableId, workflowArgument } from './workflowArgs';
-
-/** One task of `POST /pipelines`: a `POST /tasks` body with a key, depending on other keys. */
-const pipelineTaskBody = startTaskBody.omit({ depends_on: true }).extend({
-  key: z.string().trim().min(1, 'key must not be empty').max(100, 'key must be at most 100 characters').describe('Names the task within the pipeline, for depends_on'),
-  depends_on: z
-    .array(z.string())
-    .max(MAX_PIPELINE_TASKS)
-    .optional()
-    .describe('Keys of the tasks of this pipeline that must complete first'),
-});
-
-/** `POST /pipelines`: a named set of tasks and their edges. */
-export const pipelineBody = z
-  .object({
-    name: z.string().trim().min(1, 'name is required').max(MAX_KEYWORD_LENGTH),
-    tag: z.string().trim().min(1).max(MAX_KEYWORD_LENGTH).optional().describe('Given to the pipeline and each of its tasks that has none'),
-    tasks: z
-      .array(pipelineTaskBody)
-      .min(1, 'tasks must list at least one task')
-      .max(MAX_PIPELINE_TASKS, `tasks must list at most ${MAX_PIPELINE_TASKS} tasks`),
-  })
-  .strict();
-export type PipelineBody = z.infer<typeof pipelineBody>;
 
 /** Pipelines: a parent workflow per pipeline, its tasks as children (workflows/pipeline.ts). */
 export class PipelineService {
@@ -83,14 +54,11 @@ export class PipelineService {
 
     const ids = new Map(body.tasks.map((task) => [task.key, randomUUID()]));
     const tasks: PipelineTask[] = body.tasks.map(({ key, type, input, depends_on: upstream, ...given }, i) => {
-      const at = ['tasks', String(i)];
-      const validInput = parseOr400(TASK_TYPES[type as TaskTypeId].input, input, [...at, 'input']);
-      if (actor && given.user !== undefined && given.user !== actor.user) {
-        throw new HttpError(403, `tasks.${i}.user: signed in as ${actor.user}; a task cannot be started as ${given.user}`, `tasks.${i}.user`);
-      }
-      const meta = this.tasks.prepare(type as TaskTypeId, { name: key, tag: body.tag, ...given, ...(actor && { user: actor.user }) }, actor, at);
       const dependsOn = [...new Set(upstream ?? [])].map((k) => ids.get(k)!);
-      return { key, id: ids.get(key)!, type: type as TaskTypeId, request: { input: validInput, ...meta, ...(dependsOn.length && { depends_on: dependsOn }) } };
+      const meta = { name: key, tag: body.tag, ...given, ...(dependsOn.length && { depends_on: dependsOn }) };
+      // The pipeline workflow starts its children with what `prepare` made, as the API would start them.
+      const { request } = this.tasks.prepare({ type: type as TaskTypeId, input, meta }, actor, ['tasks', String(i)]);
+      return { key, id: ids.get(key)!, type: type as TaskTypeId, request };
     });
 
     const id = readableId(body.name, 'pipeline');

@@ -4,7 +4,8 @@ import { HttpError } from './errors';
 import { changedSinceQuery, windowQuery } from './visibilityQuery';
 import { PIPELINE_WORKFLOW } from '../core';
 import { toPipelineRecord, type PipelineRecord } from './pipelineRecord';
-import { toTaskRecord, type TaskRecord } from './taskRecord';
+import { toTaskRecord } from './taskRecord';
+import type { TaskRecord } from '../core/contract';
 
 export const WINDOW_MS = 14 * 24 * 3600 * 1000;
 /** Visibility is eventually consistent: each delta poll looks back this far to catch late rows. */

@@ -1,58 +1,6 @@
-import { z } from 'zod';
-import { TASK_TYPE_IDS, statusesForFilter, STATUS_CODES, TASK_STATUSES, type TaskStatus } from '../core';
-import { durationMs, present, type TaskRecord } from './taskRecord';
-
-const MAX_WINDOW_HOURS = 14 * 24;
-export const SORT_KEYS = ['time', 'duration', 'dataset', 'task_type', 'status'] as const;
-export type SortKey = (typeof SORT_KEYS)[number];
-
-/** A query value that may be given once or repeated (`?status=R&status=Q`). */
-const repeated = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v]));
-const integer = (name: string) =>
-  z
-    .string()
-    .regex(/^-?\d+$/, `${name} must be a whole number`)
-    .transform(Number);
-
-/** The time window of a list or a graph: 1 hour up to the whole 14 days (the default). */
-export const withinHours = integer('within_hours')
-  .pipe(z.number().min(1, 'within_hours must be at least 1').max(MAX_WINDOW_HOURS, `within_hours must be at most ${MAX_WINDOW_HOURS} (14 days)`))
-  .default(MAX_WINDOW_HOURS);
-
-/**
- * `GET /tasks` parameters: the contract of vectorize-tasks-endpoint.md (limit, offset,
- * within_hours, repeated task_type and status, tag) plus the filters and sorts the task tables
- * of the other seeds need. Unknown parameters are refused so that a typo is not silently ignored.
- */
-export const listTasksQuery = z
-  .object({
-    limit: integer('limit').pipe(z.number().min(1, 'limit must be between 1 and 100').max(100, 'limit must be between 1 and 100')).default(50),
-    offset: integer('offset').pipe(z.number().min(0, 'offset must be 0 or more')).default(0),
-    within_hours: withinHours,
-    task_type: repeated
-      .pipe(z.array(z.enum(TASK_TYPE_IDS as [string, ...string[]], { error: (i) => `unknown task_type '${String(i.input)}'; known: ${TASK_TYPE_IDS.join(', ')}` })))
-      .optional(),
-    status: repeated
-      .pipe(
-        z.array(
-          z.string().refine((v) => statusesForFilter(v) !== undefined, {
-            error: (i) => `unknown status '${String(i.input)}'; use a code (${STATUS_CODES.join(', ')}) or a name (${TASK_STATUSES.join(', ')})`,
-          }),
-        ),
-      )
-      .optional(),
-    tag: z.string().optional(),
-    dataset: z.string().optional(),
-    dataset_id: z.string().optional(),
-    user: z.string().optional(),
-    batch: z.string().optional().describe('Tasks of one batch (POST /batches)'),
-    pipeline: z.string().optional().describe('Tasks of one pipeline (POST /pipelines)'),
-    q: z.string().optional().describe('Case-insensitive search in task name and id'),
-    sort: z.enum(SORT_KEYS, { error: `sort must be one of ${SORT_KEYS.join(', ')}` }).default('time'),
-    order: z.enum(['asc', 'desc'], { error: 'order must be asc or desc' }).default('desc'),
-  })
-  .strict();
-export type ListTasksQuery = z.infer<typeof listTasksQuery>;
+import { statusesForFilter, TASK_STATUSES, type TaskStatus } from '../core';
+import type { ListTasksQuery, SortKey, TaskRecord } from '../core/contract';
+import { durationMs, present } from './taskRecord';
 
 export interface TaskPage {
   total: number;

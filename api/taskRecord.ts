@@ -1,50 +1,16 @@
 import type { WorkflowExecutionInfo } from '@temporalio/client';
-import { z } from 'zod';
-import { SA, STATUS_CODE, STATUS_CODES, TASK_STATUSES, taskStatusOf, type TaskMemo, type TaskStatus } from '../core';
+import { SA, STATUS_CODE, taskStatusOf, type TaskMemo, type TaskStatus } from '../core';
+import type { TaskRecord } from '../core/contract';
 
-const isoTime = z.iso.datetime();
-
-/**
- * One row of the task table. The first six fields are the `/tasks` contract of
- * vectorize-tasks-endpoint.md; the rest are what the other seeds' tables show. The schema
- * documents the responses in the OpenAPI document.
- */
-export const taskRecordSchema = z.object({
-  id: z.string(),
-  task_type: z.string(),
-  task_status: z.enum(STATUS_CODES),
-  tag: z.string().nullable(),
-  created_at: isoTime,
-  end_date: isoTime.nullable(),
-  name: z.string().nullable(),
-  status: z.enum(TASK_STATUSES),
-  progress: z.number().int().min(0).max(100),
-  message: z.string().nullable(),
-  dataset: z.string().nullable(),
-  dataset_id: z.string().nullable(),
-  user: z.string().nullable(),
-  started_at: isoTime.nullable().describe('When processing started: pending time does not count'),
-  duration_ms: z.number().nullable().describe('Processing time, counted up to now while the task runs; pauses do not count'),
-  paused_ms: z.number().int().min(0).describe('Time spent in finished pauses'),
-  paused_at: isoTime.nullable().describe('When the current pause began; null unless paused'),
-  error: z.string().nullable(),
-  failed_step: z.enum(TASK_STATUSES).nullable(),
-  exit_code: z.number().int().nullable(),
-  retry_of: z.string().nullable(),
-  batch_id: z.string().nullable().describe('The batch the task was started in (POST /batches)'),
-  triggered_by: z.string().nullable().describe('The task that started this one as its follow-up (a reindex after a media addition)'),
-  depends_on: z.array(z.string()).describe('Tasks that must complete before this one starts'),
-  pipeline_id: z.string().nullable().describe('The pipeline whose child this task is (POST /pipelines)'),
-  run_id: z.string(),
-});
-export type TaskRecord = z.infer<typeof taskRecordSchema>;
+/** What the mapping reads of a workflow: a visibility row, a describe answer, or a start just made. */
+export type WorkflowFacts = Pick<WorkflowExecutionInfo, 'workflowId' | 'runId' | 'type' | 'status' | 'startTime' | 'closeTime' | 'memo' | 'typedSearchAttributes'>;
 
 /**
  * Maps what Temporal knows of a workflow (a visibility row or a describe answer) to a task row.
  * The execution status wins where only the server knows the end: a terminated or timed-out
  * workflow never got to upsert its own status.
  */
-export function toTaskRecord(info: Omit<WorkflowExecutionInfo, 'raw'>): TaskRecord {
+export function toTaskRecord(info: WorkflowFacts): TaskRecord {
   const sa = info.typedSearchAttributes;
   const memo = (info.memo ?? {}) as TaskMemo;
   const status = taskStatusOf(info.status.name, sa.get(SA.status));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { arrayFromPayloads, defaultPayloadConverter, type SearchAttributePair } from '@temporalio/common';
+import { TypedSearchAttributes, arrayFromPayloads, defaultPayloadConverter } from '@temporalio/common';
 import {
   SA,
   STATUS_CODE,
@@ -9,17 +9,16 @@ import {
   isExclusive,
   isFinished,
   approveUpdate,
-  metaSearchAttributes,
+  newTaskStart,
   pauseUpdate,
   rejectUpdate,
   resumeUpdate,
   taskStateQuery,
   temporalUiWorkflowTemplate,
   temporalUiWorkflowUrl,
-  type ApprovalDecision,
+  type NewTaskStart,
   type Principal,
   type TaskAction,
-  type TaskMemo,
   type ProgressUpdate,
   type TaskMeta,
   type TaskRequest,
@@ -28,20 +27,30 @@ import {
   type TaskTypeId,
   type TimelineEntry,
 } from '../core';
+import type { ApprovalItem, TaskDetail, TaskRecord } from '../core/contract';
 import { acquireDatasetLease, releaseDatasetLease } from '../runtime/leases';
 import type { DatasetStore } from './datasetStore';
 import { authorize } from './auth';
-import { HttpError, conflict, notFound } from './errors';
+import { HttpError, conflict, notFound, parseOr400 } from './errors';
 import type { TaskIndex } from './taskIndex';
-import { present, toTaskRecord, type TaskRecord } from './taskRecord';
+import { present, toTaskRecord } from './taskRecord';
 import { readableId, workflowArgument } from './workflowArgs';
 
 /** The approval queue shows at most this many tasks, oldest first. */
 const MAX_APPROVALS = 100;
 
-export interface PendingApproval extends TaskRecord {
+/** A task as a client asks for it: a POST /tasks body, a batch's or a pipeline's task, a retry. */
+export interface TaskAsk {
+  type: TaskTypeId;
   input: unknown;
-  resources: { resource: string; dataset_access: string } | null;
+  meta: TaskMeta;
+}
+
+/** A task checked and ready to start: its workflow argument and what its workflow starts with. */
+export interface PreparedTask {
+  type: TaskTypeId;
+  request: TaskRequest;
+  start: NewTaskStart;
 }
 
 /** How long an abort waits for the workflow to close before leaving the news to the poll. */
@@ -49,17 +58,6 @@ const END_WAIT_MS = 30_000;
 
 /** A query on a task whose worker is gone must not hang the detail page. */
 const QUERY_TIMEOUT_MS = 3000;
-
-export interface TaskDetail extends TaskRecord {
-  input: unknown;
-  timeline: TimelineEntry[];
-  error_detail: TaskState['error'];
-  approval: ApprovalDecision | null;
-  result: unknown;
-  retries: string[];
-  worker: string | null;
-  temporal_ui_url: string | null;
-}
 
 export interface TaskServiceOptions {
   client: Client;
@@ -81,20 +79,52 @@ export class TaskService {
     this.temporalUiTemplate = o.temporalUiUrl ? temporalUiWorkflowTemplate(o.temporalUiUrl, o.namespace) : null;
   }
 
+  /** The one way a task starts: checked and prepared (`prepare`), then started (`start`). */
+  async submit(ask: TaskAsk, actor: Principal | undefined, at: string[] = []): Promise<TaskRecord> {
+    return this.start(this.prepare(ask, actor, at));
+  }
+
   /**
-   * Starts a task. A task that modifies a dataset first takes the dataset's lease through its
-   * entity workflow (one Update at a time, so concurrent starts cannot race): a blocked start is
-   * a 409 naming the task that holds the dataset, and no workflow is started.
+   * Checks a task as every way of starting one must, and prepares what it starts with: its input
+   * against its type, who it is started as (the token says, not the body), whether it waits for
+   * approval, and its dataset (a new ID for a type that creates one). A 400 or 403 names the
+   * field, under `at` (e.g. `tasks.3` of a pipeline).
    */
-  async start(type: TaskTypeId, input: unknown, givenMeta: TaskMeta, actor?: Principal): Promise<TaskRecord> {
-    const id = randomUUID();
+  prepare({ type, input, meta: given }: TaskAsk, actor: Principal | undefined, at: string[] = []): PreparedTask {
     const definition: TaskTypeDefinition = TASK_TYPES[type];
-    const meta = this.prepare(type, givenMeta, actor);
-    if (meta.depends_on) meta.depends_on = await this.checkUpstream(meta.depends_on);
+    const field = (name: string): string => [...at, name].join('.');
+    const validInput = parseOr400(definition.input, input, [...at, 'input']);
+    const meta: TaskMeta = { ...given };
+    if (actor) {
+      if (meta.user !== undefined && meta.user !== actor.user) {
+        throw new HttpError(403, `${field('user')}: signed in as ${actor.user}; a task cannot be started as ${meta.user}`, field('user'));
+      }
+      meta.user = actor.user;
+    }
+    if (actor?.role === 'user' && this.o.approvalTypes?.includes(type)) meta.needs_approval = true;
+    if (definition.dataset === 'new' && !meta.dataset_id) meta.dataset_id = readableId(meta.dataset ?? meta.name, 'dataset');
+    if (definition.dataset !== 'none') {
+      if (!meta.dataset_id) throw new HttpError(400, `${field('dataset_id')}: a ${definition.label} task needs dataset_id`, field('dataset_id'));
+      const check = datasetId.safeParse(meta.dataset_id);
+      if (!check.success) throw new HttpError(400, `${field('dataset_id')}: ${check.error.issues[0].message}`, field('dataset_id'));
+    }
+    return { type, request: { input: validInput, ...meta }, start: newTaskStart(type, meta) };
+  }
+
+  /**
+   * Starts a prepared task. A task that modifies a dataset first takes the dataset's lease through
+   * its entity workflow (one Update at a time, so concurrent starts cannot race): a blocked start
+   * is a 409 naming the task that holds the dataset, and no workflow is started.
+   */
+  async start(prepared: PreparedTask): Promise<TaskRecord> {
+    const id = randomUUID();
+    const { type, request } = prepared;
+    const definition: TaskTypeDefinition = TASK_TYPES[type];
+    if (request.depends_on) request.depends_on = await this.checkUpstream(request.depends_on);
     // A task waiting for approval or for upstream tasks must not hold its dataset meanwhile: it
     // takes the lease itself once it may run (an upstream task may need the same dataset first).
-    const waits = meta.needs_approval || (meta.depends_on?.length ?? 0) > 0;
-    const leased = meta.dataset_id && isExclusive(definition.access) && !waits ? meta.dataset_id : undefined;
+    const waits = request.needs_approval || (request.depends_on?.length ?? 0) > 0;
+    const leased = request.dataset_id && isExclusive(definition.access) && !waits ? request.dataset_id : undefined;
     if (leased) {
       const manifest = await this.o.datasets.manifest(leased);
       const outcome = await acquireDatasetLease(this.o.client, this.o.taskQueue, leased, {
@@ -106,83 +136,38 @@ export class TaskService {
       if (!outcome.ok) throw conflict(`Dataset ${leased}: ${outcome.message}`, { holder: outcome.holder, dataset_id: leased });
     }
     try {
-      return await this.startWorkflow(id, type, input, meta);
+      return await this.startWorkflow(id, { ...prepared, start: newTaskStart(type, request) });
     } catch (err) {
       if (leased) await releaseDatasetLease(this.o.client, leased, id).catch(() => undefined);
       throw err;
     }
   }
 
-  private async startWorkflow(id: string, type: TaskTypeId, input: unknown, meta: TaskMeta): Promise<TaskRecord> {
-    const request: TaskRequest = { input, ...meta };
-    const now = new Date();
-    const status = meta.needs_approval ? 'pending_approval' : 'pending';
+  private async startWorkflow(id: string, { type, request, start }: PreparedTask): Promise<TaskRecord> {
     // Set at start so the task lists as pending before any worker has picked it up; the workflow
     // sets the same attributes itself, which is what tasks started from other clients rely on.
-    const attributes: SearchAttributePair[] = [
-      { key: SA.type, value: type },
-      { key: SA.status, value: status },
-      { key: SA.progress, value: 0 },
-      { key: SA.updatedAt, value: now },
-      ...metaSearchAttributes(meta),
-    ];
     const handle = await this.o.client.workflow.start(type, {
       taskQueue: this.o.taskQueue,
       workflowId: id,
       args: [request],
-      typedSearchAttributes: attributes,
-      memo: { ...(meta.name && { name: meta.name }), ...(meta.depends_on?.length && { depends_on: meta.depends_on }) } satisfies TaskMemo,
-      staticSummary: `Taskdeck ${TASK_TYPES[type].label}${meta.name ? `: ${meta.name}` : ''}`,
+      typedSearchAttributes: start.searchAttributes,
+      memo: start.memo,
+      staticSummary: start.summary,
     });
-    // The row is known without asking Temporal again; visibility's own row replaces it within a poll.
-    const record: TaskRecord = {
-      id,
-      task_type: type,
-      task_status: STATUS_CODE[status],
-      tag: meta.tag ?? null,
-      created_at: now.toISOString(),
-      end_date: null,
-      name: meta.name ?? null,
-      status,
-      progress: 0,
-      message: null,
-      dataset: meta.dataset ?? null,
-      dataset_id: meta.dataset_id ?? null,
-      user: meta.user ?? null,
-      started_at: null,
-      duration_ms: null,
-      paused_ms: 0,
-      paused_at: null,
-      error: null,
-      failed_step: null,
-      exit_code: null,
-      retry_of: meta.retry_of ?? null,
-      batch_id: meta.batch_id ?? null,
-      triggered_by: null,
-      depends_on: meta.depends_on ?? [],
-      pipeline_id: meta.pipeline_id ?? null,
-      run_id: handle.firstExecutionRunId,
-    };
+    // The row is known without asking Temporal again (the same mapping as visibility's rows,
+    // which replace it within a poll).
+    const record = toTaskRecord({
+      workflowId: id,
+      runId: handle.firstExecutionRunId,
+      type,
+      status: { name: 'RUNNING', code: 1 },
+      startTime: new Date(),
+      closeTime: undefined,
+      memo: start.memo,
+      typedSearchAttributes: new TypedSearchAttributes(start.searchAttributes),
+    });
     this.o.index.put(record);
     return record;
-  }
-
-  /**
-   * The labels a new task starts with: whether it waits for approval, and its dataset (a new ID
-   * for a type that creates one). A 400 names the field, under `at` (e.g. a pipeline's task).
-   */
-  prepare(type: TaskTypeId, givenMeta: TaskMeta, actor: Principal | undefined, at: string[] = []): TaskMeta {
-    const definition: TaskTypeDefinition = TASK_TYPES[type];
-    const meta = { ...givenMeta };
-    const field = [...at, 'dataset_id'].join('.');
-    if (actor?.role === 'user' && this.o.approvalTypes?.includes(type)) meta.needs_approval = true;
-    if (definition.dataset === 'new' && !meta.dataset_id) meta.dataset_id = readableId(meta.dataset ?? meta.name, 'dataset');
-    if (definition.dataset !== 'none') {
-      if (!meta.dataset_id) throw new HttpError(400, `${field}: a ${definition.label} task needs dataset_id`, field);
-      const check = datasetId.safeParse(meta.dataset_id);
-      if (!check.success) throw new HttpError(400, `${field}: ${check.error.issues[0].message}`, field);
-    }
-    return meta;
   }
 
   /**
@@ -303,7 +288,7 @@ export class TaskService {
   }
 
   /** The tasks waiting for approval, oldest first, with what a reviewer needs: input and resources. */
-  async approvals(): Promise<PendingApproval[]> {
+  async approvals(): Promise<ApprovalItem[]> {
     await this.o.index.whenReady();
     const waiting = [...this.o.index.all()]
       .filter((r) => r.status === 'pending_approval')
@@ -354,7 +339,7 @@ export class TaskService {
     // retry: retry the failed upstream task first, then this one.
     if (meta.depends_on) meta.depends_on = meta.depends_on.map((upstream) => this.latestRetry(upstream));
     // With authentication the retry is the retrier's task: the User column shows who started it.
-    return this.start(record.task_type as TaskTypeId, input, { ...meta, ...(actor && { user: actor.user }), retry_of: id }, actor);
+    return this.submit({ type: record.task_type as TaskTypeId, input, meta: { ...meta, ...(actor && { user: actor.user }), retry_of: id } }, actor);
   }
 
   /** The 404 of every task route: unknown ID, or a workflow that is not a Taskdeck task. */

@@ -31,9 +31,9 @@ export function isExclusive(access: DatasetAccess): boolean {
 }
 
 /** A dataset ID is one safe path segment: it names a folder of the store and a workflow ID. */
-export const datasetId = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a dataset id is 1-64 lowercase letters, digits, - or _, starting with a letter or digit');
+export const DATASET_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+export const DATASET_ID_RULE = 'a dataset id is 1-64 lowercase letters, digits, - or _, starting with a letter or digit';
+export const datasetId = z.string().regex(DATASET_ID_PATTERN, DATASET_ID_RULE);
 
 /** The workflow ID of a dataset's entity workflow, which serializes access to it. */
 export const datasetEntityId = (id: string): string => `taskdeck-dataset:${id}`;

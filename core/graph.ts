@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import type { criticalPath as criticalPathSchema, graphEdge, graphNode, taskGraph } from './contract/graph';
 import { isFinished, type TaskStatus } from './statuses';
 
 /**
@@ -11,57 +13,14 @@ import { isFinished, type TaskStatus } from './statuses';
  */
 export type EdgeKind = 'depends_on' | 'triggered_by';
 
-/** What the graph needs of a task: a subset of the API's task row. */
-export interface GraphTask {
-  id: string;
-  name: string | null;
-  task_type: string;
-  status: TaskStatus;
-  progress: number;
-  message: string | null;
-  created_at: string;
-  started_at: string | null;
-  end_date: string | null;
-  /** Processing time, counted up to the time the row was served for running tasks. */
-  duration_ms: number | null;
-  dataset: string | null;
-  dataset_id: string | null;
-  pipeline_id: string | null;
-  batch_id: string | null;
-  error: string | null;
-  depends_on: readonly string[];
-  triggered_by: string | null;
-}
+/** What the graph needs of a task: what a node shows of the task row, and its edges. */
+export type GraphTask = Omit<GraphNode, 'blocked_by' | 'critical'> & { depends_on: readonly string[]; triggered_by: string | null };
 
-export interface GraphNode extends Omit<GraphTask, 'depends_on' | 'triggered_by'> {
-  /** The failed tasks upstream (root causes, not other upstream_failed tasks) that block this one. */
-  blocked_by: string[];
-  /** On the critical path: the chain of the graph with the longest total duration. */
-  critical: boolean;
-}
-
-export interface GraphEdge {
-  source: string;
-  target: string;
-  kind: EdgeKind;
-  critical: boolean;
-}
-
-export interface CriticalPath {
-  /** From the first task of the chain to the last. Empty for an empty graph. */
-  task_ids: string[];
-  /** Sum of the chain's durations; running tasks count their time so far. */
-  duration_ms: number;
-}
-
+export type GraphNode = z.infer<typeof graphNode>;
+export type GraphEdge = z.infer<typeof graphEdge>;
+export type CriticalPath = z.infer<typeof criticalPathSchema>;
 /** `GET /graph`. */
-export interface TaskGraph {
-  nodes: GraphNode[];
-  edges: GraphEdge[];
-  critical_path: CriticalPath;
-  /** More tasks matched than a graph carries (MAX_GRAPH_NODES); the newest were kept. */
-  truncated: boolean;
-}
+export type TaskGraph = z.infer<typeof taskGraph>;
 
 /** What to draw: one pipeline, one batch, one task's neighbourhood, or every connected task. */
 export interface GraphScope {
@@ -77,6 +36,27 @@ export interface GraphScope {
 export const MAX_GRAPH_NODES = 10_000;
 export const DEFAULT_GRAPH_DEPTH = 2;
 export const MAX_GRAPH_DEPTH = 20;
+
+/** What a node shows of a task row: the row carries more, the graph sends only this. */
+export function nodeFields(task: Omit<GraphNode, 'blocked_by' | 'critical'>): Omit<GraphNode, 'blocked_by' | 'critical'> {
+  return {
+    id: task.id,
+    name: task.name,
+    task_type: task.task_type,
+    status: task.status,
+    progress: task.progress,
+    message: task.message,
+    created_at: task.created_at,
+    started_at: task.started_at,
+    end_date: task.end_date,
+    duration_ms: task.duration_ms,
+    dataset: task.dataset,
+    dataset_id: task.dataset_id,
+    pipeline_id: task.pipeline_id,
+    batch_id: task.batch_id,
+    error: task.error,
+  };
+}
 
 /** Statuses that end a task without success by its own doing: they block what depends on them. */
 const FAILURES: ReadonlySet<TaskStatus> = new Set(['failed', 'aborted', 'rejected', 'terminated', 'timed_out']);
@@ -288,8 +268,8 @@ export function buildTaskGraph(
   const pathEdges = new Set(path.task_ids.slice(1).map((id, i) => `${path.task_ids[i]}\u0000${id}`));
   const blocked = new Map<string, string[]>();
   return {
-    nodes: members.map(({ depends_on: _upstream, triggered_by: _trigger, ...task }) => ({
-      ...task,
+    nodes: members.map((task) => ({
+      ...nodeFields(task),
       blocked_by: links.blockedBy(task.id, blocked),
       critical: onPath.has(task.id),
     })),

@@ -9,3 +9,4 @@ export * from './datasets';
 export * from './roles';
 export * from './graph';
 export * from './pipelines';
+export * from './newTask';

@@ -1,4 +1,3 @@
-import type { TaskStatus } from './statuses';
 import type { TaskRequest } from './task';
 import type { TaskTypeId } from './taskTypes';
 
@@ -37,27 +36,4 @@ export interface PipelineRequest {
 export interface PipelineMemo {
   name?: string;
   task_count?: number;
-}
-
-/** An entry of `GET /pipelines`: the pipeline and how far its tasks got. */
-export interface PipelineSummary {
-  id: string;
-  name: string;
-  status: PipelineStatus;
-  created_at: string;
-  end_date: string | null;
-  user: string | null;
-  tag: string | null;
-  task_count: number;
-  /** Tasks per status, from the task table. */
-  counts: Partial<Record<TaskStatus, number>>;
-  /** Mean progress of its tasks, 0-100. */
-  progress: number;
-}
-
-/** `GET /pipelines/:id` and the answer of `POST /pipelines`. */
-export interface PipelineDetail extends PipelineSummary {
-  /** Each task's key in the pipeline and its task ID. */
-  tasks: { key: string; id: string }[];
-  edges: { source: string; target: string }[];
 }

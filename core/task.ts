@@ -96,7 +96,7 @@ export interface TaskState {
 }
 
 /** Memo fields: shown in lists but never filtered by a visibility query. */
-export interface TaskMemo {
+export type TaskMemo = {
   name?: string;
   message?: string | null;
   error?: string | null;
@@ -108,4 +108,4 @@ export interface TaskMemo {
   /** Pauses are left out of the duration: the time of finished pauses and the start of the current one. */
   paused_ms?: number;
   paused_at?: string | null;
-}
+};

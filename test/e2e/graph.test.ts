@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { PipelineDetail } from '../../core/pipelines';
+import type { PipelineDetail } from '../../core/contract';
 import { api, apiUrl, startTask, uniqueTag, waitFor, waitForStatus } from '../integration/helpers';
 import { openBrowser, type BrowserSession } from './browser';
 
@@ -68,7 +68,7 @@ describe('the dependency graph', () => {
     ]);
     await Promise.all([waitForStatus(ids.publish, ['upstream_failed']), waitForStatus(ids.audit, ['completed'])]);
 
-    await page.goto(`/graph?pipeline=${encodeURIComponent(id)}`);
+    await page.goto(`/ui/graph?pipeline=${encodeURIComponent(id)}`);
     await expect.poll(() => node(ids.publish).getAttribute('data-status')).toBe('upstream_failed');
     expect(await page.locator('.react-flow__node').count()).toBe(5);
     // The layout ran in the production build's Web Worker, off the page's thread.
@@ -106,7 +106,7 @@ describe('the dependency graph', () => {
       { key: 'left', command: 'true', depends_on: ['gate'] },
       { key: 'right', command: 'true', depends_on: ['gate'] },
     ]);
-    await page.goto(`/graph?pipeline=${encodeURIComponent(id)}`);
+    await page.goto(`/ui/graph?pipeline=${encodeURIComponent(id)}`);
     await expect.poll(() => node(ids.gate).getAttribute('data-status')).toBe('running');
     await page.evaluate('window.graphLoadedOnce = true');
     const before = await placement();
@@ -131,7 +131,7 @@ describe('the dependency graph', () => {
       { key: 'last', command: 'true', depends_on: ['next'] },
     ]);
     await waitForStatus(ids.slow, ['running']);
-    await page.goto(`/graph?pipeline=${encodeURIComponent(id)}`);
+    await page.goto(`/ui/graph?pipeline=${encodeURIComponent(id)}`);
     const bar = page.getByRole('group', { name: `Pipeline ${name}` });
     await expect.poll(() => bar.locator('.badge').getAttribute('data-status')).toBe('running');
     expect(await bar.getByTestId('pipeline-finished').textContent()).toBe('0 of 3 tasks finished');
@@ -154,7 +154,7 @@ describe('the dependency graph', () => {
 
   it('redraws when a new task depends on a drawn one', async () => {
     const first = await startTask({ name: uniqueTag('upstream'), input: { command: 'true' } });
-    await page.goto(`/graph?task=${first.id}&depth=1`);
+    await page.goto(`/ui/graph?task=${first.id}&depth=1`);
     await node(first.id).waitFor();
     expect(await page.locator('.react-flow__node').count()).toBe(1);
     const res = await api<{ id: string }>('/tasks', { method: 'POST', json: { type: 'command', name: uniqueTag('downstream'), input: { command: 'true' }, depends_on: [first.id] } });
@@ -184,7 +184,7 @@ describe('the dependency graph', () => {
       { key: 'middle', command: 'true', depends_on: ['first'] },
       { key: 'last', command: 'true', depends_on: ['middle'] },
     ]);
-    await page.goto(`/tasks/${ids.middle}`);
+    await page.goto(`/ui/tasks/${ids.middle}`);
     const small = page.locator('.neighbourhood');
     await expect.poll(() => small.locator('.react-flow__node').count()).toBe(3);
     const middle = small.locator(`.react-flow__node[data-id="${ids.middle}"] .task-node`);
@@ -194,7 +194,7 @@ describe('the dependency graph', () => {
     await page.locator('.neighbourhood').scrollIntoViewIfNeeded();
     await session.screenshot('detail-neighbourhood');
     await small.getByRole('link', { name: 'Open in the graph' }).click();
-    await page.waitForURL((url) => url.pathname === '/graph' && url.searchParams.get('task') === ids.middle);
+    await page.waitForURL((url) => url.pathname === '/ui/graph' && url.searchParams.get('task') === ids.middle);
     await page.locator('.react-flow__node').nth(2).waitFor();
 
     const loneName = uniqueTag('lone');
@@ -202,7 +202,7 @@ describe('the dependency graph', () => {
     const loaded: string[] = [];
     page.on('request', (request) => loaded.push(request.url()));
     const checked = page.waitForResponse((response) => response.url().includes(`/graph?task=${lone.id}`));
-    await page.goto(`/tasks/${lone.id}`);
+    await page.goto(`/ui/tasks/${lone.id}`);
     await page.getByRole('heading', { name: loneName }).waitFor();
     await checked;
     await page.waitForTimeout(500);
@@ -215,7 +215,7 @@ describe('the dependency graph', () => {
       { key: 'a', command: 'true' },
       { key: 'b', command: 'true', depends_on: ['a'] },
     ]);
-    await page.goto('/graph');
+    await page.goto('/ui/graph');
     await page.getByRole('button', { name: 'Pipeline', exact: true }).click();
     await page.getByText('Choose a pipeline to draw its tasks.').waitFor();
     const picker = page.getByLabel('Pipeline', { exact: true });
@@ -229,10 +229,10 @@ describe('the dependency graph', () => {
     expect(await page.getByRole('button', { name: 'Pipeline', exact: true }).getAttribute('aria-pressed')).toBe('true');
     await page.locator('.react-flow__node').nth(1).waitFor();
 
-    await page.goto('/graph?batch=no-such-batch');
+    await page.goto('/ui/graph?batch=no-such-batch');
     await page.getByText('Batch no-such-batch has no tasks in the past 14 days.').waitFor();
     await session.screenshot('graph-empty');
-    await page.goto('/graph?task=no-such-task');
+    await page.goto('/ui/graph?task=no-such-task');
     await page.getByText('There is no task no-such-task in the 14-day window.').waitFor();
     // Chromium logs the 404 it got; that answer was the point of the step.
     expect(session.errors.splice(0)).toEqual([expect.stringContaining('status of 404')]);

@@ -38,17 +38,17 @@ const post = <T>(who: keyof typeof TOKENS, path: string, json: unknown = {}) => 
 const statusOf = async (id: string) => (await api<Task>(`/tasks/${id}`, as('olga'))).body.status;
 
 async function signInAs(who: keyof typeof TOKENS): Promise<void> {
-  await page.goto('/');
+  await page.goto('/ui/');
   await page.waitForURL(/\/sign-in/);
   await page.getByLabel('API token').fill(TOKENS[who]);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => url.pathname === '/');
+  await page.waitForURL((url) => /^\/ui\/?$/.test(url.pathname));
   await page.getByText(`${who} (`).waitFor();
 }
 
 describe('with authentication on', () => {
   it('asks for a token, says when it is wrong, and shows who is signed in', async () => {
-    await page.goto('/');
+    await page.goto('/ui/');
     await page.waitForURL(/\/sign-in/);
     await page.getByLabel('API token').fill('wrong');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -91,7 +91,7 @@ describe('with authentication on', () => {
   it('pauses and resumes a running task from its detail page', async () => {
     const task = (await post<Task>('olga', '/tasks', { type: 'command', name: uniqueTag('pausable'), input: { command: 'for i in $(seq 1 100); do echo PROGRESS $i; sleep 0.3; done' } })).body;
     await waitFor('running', async () => (await statusOf(task.id)) === 'running');
-    await page.goto(`/tasks/${task.id}`);
+    await page.goto(`/ui/tasks/${task.id}`);
     await page.getByRole('button', { name: 'Pause' }).click();
     await page.getByRole('button', { name: 'Resume' }).waitFor();
     expect(await statusOf(task.id)).toBe('paused');
@@ -106,7 +106,7 @@ describe('with authentication on', () => {
     const batch = (
       await post<{ id: string }>('olga', '/batches', { name: 'e2e hosts', tasks: ['a', 'b'].map((h) => ({ type: 'command', name: `host ${h}`, input: { command: 'sleep 120' } })) })
     ).body;
-    await page.goto(`/batches/${batch.id}`);
+    await page.goto(`/ui/batches/${batch.id}`);
     await page.getByRole('heading', { name: `Batch ${batch.id}` }).waitFor();
     const counts = page.getByRole('definition');
     await expect.poll(async () => (await counts.allTextContents())[0]).toBe('2');
@@ -120,14 +120,14 @@ describe('with authentication on', () => {
     const tag = uniqueTag('bulk');
     const tasks = await Promise.all(['one', 'two'].map(async (n) => (await post<Task>('olga', '/tasks', { type: 'command', name: `${tag}-${n}`, tag, input: { command: 'sleep 120' } })).body));
     await waitFor('both running', async () => (await Promise.all(tasks.map((t) => statusOf(t.id)))).every((s) => s === 'running'));
-    await page.goto(`/?tag=${tag}`);
+    await page.goto(`/ui/?tag=${tag}`);
     for (const t of tasks) await page.getByRole('checkbox', { name: `Select ${t.name}` }).check();
     await page.getByText('2 selected').waitFor();
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Abort selected' }).click();
     await waitFor('both aborted', async () => (await Promise.all(tasks.map((t) => statusOf(t.id)))).every((s) => s === 'aborted'), 30_000);
 
-    await page.goto(`/?tag=${tag}&status=aborted`);
+    await page.goto(`/ui/?tag=${tag}&status=aborted`);
     await page.getByText('All 2 matching:').waitFor();
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Retry all' }).click();

@@ -40,13 +40,13 @@ async function finished(body: Parameters<typeof startTask>[0]): Promise<Task> {
 
 describe('task table', () => {
   it('says there were no operations in the past 14 days when the window is empty', async () => {
-    await page.goto('/');
+    await page.goto('/ui/');
     await page.getByText('No operations were performed in the past 14 days.').waitFor();
     await session.screenshot('table-empty');
   });
 
   it('starts a task from the form, then shows it appear and progress without a reload', async () => {
-    await page.goto('/');
+    await page.goto('/ui/');
     // Browser-side code as strings: the test files compile without the DOM library.
     await page.evaluate('window.loadedOnce = true');
     await page.getByRole('link', { name: 'Submit task' }).click();
@@ -98,7 +98,7 @@ describe('task table', () => {
 
   it('generates the form of a dataset task type, asks for its dataset ID, and runs it', async () => {
     const folder = folderWith(join(tempDir('e2e-media'), 'media'), { 'a.png': pngImage([200, 30, 30]), 'b.png': pngImage([30, 200, 30]) });
-    await page.goto('/submit?type=dataset_creation');
+    await page.goto('/ui/submit?type=dataset_creation');
     await page.getByLabel('Folder').fill(folder);
     await page.getByRole('button', { name: 'Start Dataset creation' }).click();
     await page.getByText('Dataset creation needs a dataset ID').waitFor();
@@ -119,7 +119,7 @@ describe('task table', () => {
       finished({ tag, name: 'sort-c', dataset: 'gamma', input: { command: 'sleep 1.3' } }),
       finished({ tag, name: 'sort-f', dataset: 'delta', input: { command: 'exit 1' } }),
     ]);
-    await page.goto('/');
+    await page.goto('/ui/');
     await page.getByLabel('Tag').fill(tag);
     await page.waitForURL((url) => url.searchParams.get('tag') === tag);
     await expect.poll(() => rowNames()).toHaveLength(4);
@@ -172,7 +172,7 @@ describe('task table', () => {
       await route.continue();
     });
     try {
-      await page.goto(`/?tag=${name}`);
+      await page.goto(`/ui/?tag=${name}`);
       await expect.poll(() => badgeOf(name).getAttribute('data-status')).toBe('running');
       await expect.poll(() => badgeOf(name).getAttribute('data-status')).toBe('completed');
     } finally {
@@ -183,7 +183,7 @@ describe('task table', () => {
   it('shows a failed task’s error when its status is hovered', async () => {
     const name = uniqueTag('fails');
     await finished({ name, input: { command: 'echo "disk quota exceeded on /data" >&2; exit 4' } });
-    await page.goto(`/?q=${name}`);
+    await page.goto(`/ui/?q=${name}`);
     await expect.poll(() => badgeOf(name).getAttribute('data-status')).toBe('failed');
     await badgeOf(name).hover();
     await page.locator('.tooltip').filter({ hasText: 'disk quota exceeded on /data' }).waitFor();
@@ -194,7 +194,7 @@ describe('task table', () => {
     const name = uniqueTag('long');
     const task = await startTask({ name, input: { command: 'sleep 300' } });
     await waitForStatus(task.id, ['running']);
-    await page.goto(`/?q=${name}`);
+    await page.goto(`/ui/?q=${name}`);
     await expect.poll(() => badgeOf(name).getAttribute('data-status')).toBe('running');
 
     await row(name).getByRole('button', { name: `Actions for ${name}` }).focus();
@@ -218,7 +218,7 @@ describe('task table', () => {
   it('stays readable in a narrow window: only the table scrolls sideways', async () => {
     await page.setViewportSize({ width: 420, height: 800 });
     try {
-      await page.goto('/');
+      await page.goto('/ui/');
       await page.locator('tbody tr').first().waitFor();
       expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(420);
       await session.screenshot('table-narrow');
@@ -232,7 +232,7 @@ describe('task detail page', () => {
   it('opens from the table with details, a green timeline and the result', async () => {
     const name = uniqueTag('detail');
     const task = await finished({ name, dataset: 'faces', dataset_id: 'ds-42', user: 'dana', input: { command: 'echo hello' } });
-    await page.goto(`/?q=${name}`);
+    await page.goto(`/ui/?q=${name}`);
     await row(name).getByRole('link').first().click();
     await page.waitForURL(`**/tasks/${task.id}`);
     const facts = page.locator('.facts');
@@ -245,9 +245,19 @@ describe('task detail page', () => {
     await session.screenshot('detail-completed');
   });
 
+  it('opens from a link of the time before the pages moved under /ui', async () => {
+    const task = await finished({ name: uniqueTag('old-link'), input: { command: 'true' } });
+    await page.goto(`/tasks/${task.id}`);
+    await page.waitForURL((url) => url.pathname === `/ui/tasks/${task.id}`);
+    await page.locator('.timeline-step').first().waitFor();
+    // The same address still answers a script with the task itself.
+    const res = await fetch(`${page.url().replace(`/ui/tasks/`, '/tasks/')}`);
+    expect(((await res.json()) as { id: string }).id).toBe(task.id);
+  });
+
   it('marks the step a task failed in red', async () => {
     const task = await finished({ input: { command: 'echo broken >&2; exit 2' } });
-    await page.goto(`/tasks/${task.id}`);
+    await page.goto(`/ui/tasks/${task.id}`);
     await page.locator('.error-box').getByText('broken').waitFor();
     const states = await page.locator('.timeline-step').evaluateAll((steps) => steps.map((s) => s.getAttribute('data-state')));
     expect(states).toEqual(['done', 'done', 'failed', 'failed']);
@@ -255,7 +265,7 @@ describe('task detail page', () => {
 
   it('pages a finished log, searches every page, and downloads it', async () => {
     const task = await finished({ input: { command: 'seq 1 1234; echo "ERROR: boom" >&2' } });
-    await page.goto(`/tasks/${task.id}`);
+    await page.goto(`/ui/tasks/${task.id}`);
     await page.getByTestId('count-stdout').filter({ hasText: '1,234' }).waitFor();
     expect(await page.getByTestId('count-stderr').textContent()).toBe('1');
     await page.locator('[data-line="1"]').waitFor();
@@ -288,7 +298,7 @@ describe('task detail page', () => {
 
   it('streams a running task’s 100,000 lines live, virtualized, and finds lines off screen', async () => {
     const task = await startTask({ input: { command: 'seq 1 100000; for i in 1 2 3; do sleep 1; echo tick-$i; done; sleep 300' } });
-    await page.goto(`/tasks/${task.id}`);
+    await page.goto(`/ui/tasks/${task.id}`);
     await page.getByRole('checkbox', { name: 'Follow' }).waitFor();
     // Follow mode keeps the newest line in view as it arrives.
     await page.locator('.log-line', { hasText: 'tick-3' }).waitFor({ timeout: 30_000 });

@@ -1,30 +1,13 @@
 import { Client, Connection } from '@temporalio/client';
 import { inject } from 'vitest';
+import type { RequestBodyOf, TaskRecord } from '../../core/contract';
+import { contractProblem } from '../support/contract';
 import { freePort, runEntry, stopProcess, waitForHttp } from '../support/stack';
 
 export const apiUrl = (): string => inject('apiUrl');
 
-export interface Task {
-  id: string;
-  task_type: string;
-  task_status: string;
-  tag: string | null;
-  created_at: string;
-  end_date: string | null;
-  name: string | null;
-  status: string;
-  progress: number;
-  message: string | null;
-  dataset: string | null;
-  dataset_id: string | null;
-  user: string | null;
-  started_at: string | null;
-  duration_ms: number | null;
-  error: string | null;
-  failed_step: string | null;
-  exit_code: number | null;
-  retry_of: string | null;
-}
+/** A task row, as the contract defines it. */
+export type Task = TaskRecord;
 
 /** A call to the API; `base` picks another API process than the suite's (the cluster runs two). */
 export async function api<T = unknown>(path: string, init?: RequestInit & { json?: unknown; base?: string }): Promise<{ status: number; body: T; headers: Headers }> {
@@ -41,18 +24,14 @@ export async function api<T = unknown>(path: string, init?: RequestInit & { json
   } catch {
     // not JSON (a log download)
   }
+  // Every answer a test sees is checked against the contract: a route that answers outside it fails.
+  const problem = contractProblem({ method: rest.method ?? 'GET', url: path, status: res.status, contentType: res.headers.get('content-type') ?? '', body });
+  if (problem) throw new Error(problem);
   return { status: res.status, body: body as T, headers: res.headers };
 }
 
-export interface StartBody {
-  type?: string;
-  input: Record<string, unknown>;
-  name?: string;
-  tag?: string;
-  dataset?: string;
-  dataset_id?: string;
-  user?: string;
-}
+/** A `POST /tasks` body; the type defaults to command. */
+export type StartBody = Omit<RequestBodyOf<'startTask'>, 'type'> & { type?: string };
 
 export async function startTask(body: StartBody): Promise<Task> {
   return startTaskVia(apiUrl(), body);

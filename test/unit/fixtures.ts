@@ -1,4 +1,4 @@
-import type { TaskRecord } from '../../api/taskRecord';
+import type { TaskRecord } from '../../core/contract';
 
 export const NOW = Date.parse('2025-06-15T12:00:00.000Z');
 export const HOUR = 3600 * 1000;

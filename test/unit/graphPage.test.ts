@@ -1,6 +1,6 @@
 import ELK from 'elkjs/lib/elk.bundled.js';
 import { describe, expect, it } from 'vitest';
-import type { TaskRecord } from '../../api/taskRecord';
+import type { TaskRecord } from '../../core/contract';
 import { buildTaskGraph, type GraphScope, type TaskGraph } from '../../core/graph';
 import { COLUMN_GAP, NODE_HEIGHT, NODE_WIDTH, layoutGraph, layoutOptions } from '../../web/src/graph/elkLayout';
 import { applyTaskRows, buildModel, isStructural, layoutInput, structureKey, type GraphModel } from '../../web/src/graph/graphModel';

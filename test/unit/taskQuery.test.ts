@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { listTasksQuery, queryTasks, type ListTasksQuery } from '../../api/taskQuery';
-import type { TaskRecord } from '../../api/taskRecord';
+import { queryTasks } from '../../api/taskQuery';
+import { listTasksQuery, type ListTasksQuery, type TaskRecord } from '../../core/contract';
 import { HOUR, NOW, record } from './fixtures';
 
 function errorOf(input: Record<string, unknown>): string {

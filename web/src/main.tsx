@@ -1,7 +1,7 @@
 import * as Tooltip from '@radix-ui/react-tooltip';
 import { lazy, StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { BrowserRouter, Route, Routes } from 'react-router';
+import { BrowserRouter, Link, Route, Routes } from 'react-router';
 import { Layout } from './components/Layout';
 import { NoticeProvider } from './components/Notices';
 import { SignInPage } from './auth/SignInPage';
@@ -17,7 +17,7 @@ const GraphPage = lazy(() => import('./graph/GraphPage').then((m) => ({ default:
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <BrowserRouter>
+    <BrowserRouter basename="/ui">
       <Tooltip.Provider>
         <NoticeProvider>
           <Routes>
@@ -43,7 +43,7 @@ function NotFound() {
     <section className="page">
       <h1>Page not found</h1>
       <p>
-        <a href="/">Back to tasks</a>
+        <Link to="/">Back to tasks</Link>
       </p>
     </section>
   );

@@ -1,7 +1,7 @@
-import type { TaskGraph } from '../../../core/graph';
-import type { PipelineDetail, PipelineSummary } from '../../../core/pipelines';
+import { ENDPOINTS, fillPath, type EndpointName } from '../../../core/contract/endpoints';
+import type { RequestBodyOf, ResponseOf } from '../../../core/contract/routes';
 import { UNAUTHORIZED_EVENT, signOut, token, withToken } from './session';
-import type { ApiErrorBody, ApprovalItem, BatchSummary, BulkOutcome, Me, DatasetSummary, LogPage, LogSearch, LogStream, TaskDetail, TaskRecord, TaskType, UiConfig } from './types';
+import type { ApiErrorBody, LogStream } from './types';
 
 /** A 4xx/5xx answer of the API, with its `{ error, field, issues }` body. */
 export class ApiError extends Error {
@@ -18,13 +18,30 @@ export function errorMessage(err: unknown): string {
   return err instanceof ApiError ? err.body.error : String(err);
 }
 
-async function request<T>(path: string, init?: RequestInit & { bearer?: string }): Promise<{ data: T; headers: Headers }> {
-  const bearer = init?.bearer ?? token();
-  const res = await fetch(path, {
-    ...init,
+interface CallOptions<K extends EndpointName> {
+  params?: Record<string, string>;
+  query?: URLSearchParams | Record<string, string>;
+  body?: RequestBodyOf<K>;
+  signal?: AbortSignal;
+  /** Checks a token before it is stored (sign-in); a 401 then does not sign out. */
+  bearer?: string;
+}
+
+/**
+ * Calls one route of the contract: its method and path come from the contract, and so do the
+ * types of what is sent and received.
+ */
+export async function call<K extends EndpointName>(name: K, options: CallOptions<K> = {}): Promise<{ data: ResponseOf<K>; headers: Headers }> {
+  const endpoint = ENDPOINTS[name];
+  const query = options.query ? new URLSearchParams(options.query).toString() : '';
+  const bearer = options.bearer ?? token();
+  const res = await fetch(fillPath(endpoint.path, options.params) + (query ? `?${query}` : ''), {
+    method: endpoint.method.toUpperCase(),
+    signal: options.signal,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
     headers: {
       accept: 'application/json',
-      ...(init?.body ? { 'content-type': 'application/json' } : {}),
+      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
       ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
     },
   });
@@ -33,66 +50,54 @@ async function request<T>(path: string, init?: RequestInit & { bearer?: string }
   if (!res.ok) {
     const error = body && typeof body === 'object' && 'error' in body ? (body as ApiErrorBody) : { error: `${res.status} ${res.statusText}` };
     // A token that is missing or no longer valid sends the user to the sign-in page.
-    if (res.status === 401 && init?.bearer === undefined) {
+    if (res.status === 401 && options.bearer === undefined) {
       signOut();
       window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
     }
     throw new ApiError(res.status, error);
   }
-  return { data: body as T, headers: res.headers };
+  return { data: body as ResponseOf<K>, headers: res.headers };
 }
 
-const taskPath = (id: string) => `/tasks/${encodeURIComponent(id)}`;
+export type StartTaskBody = RequestBodyOf<'startTask'>;
 
-export interface TaskListPage {
-  items: TaskRecord[];
-  total: number;
-}
-
-export interface StartTaskBody {
-  type: string;
-  input: Record<string, unknown>;
-  name?: string;
-  tag?: string;
-  dataset?: string;
-  dataset_id?: string;
-  user?: string;
-}
+const data = async <K extends EndpointName>(name: K, options?: CallOptions<K>): Promise<ResponseOf<K>> => (await call(name, options)).data;
+const task = (id: string) => ({ params: { id } });
 
 export const api = {
-  async listTasks(query: URLSearchParams, signal?: AbortSignal): Promise<TaskListPage> {
-    const { data, headers } = await request<TaskRecord[]>(`/tasks?${query}`, { signal });
-    return { items: data, total: Number(headers.get('X-Total-Count') ?? data.length) };
+  async listTasks(query: URLSearchParams, signal?: AbortSignal) {
+    const { data: items, headers } = await call('listTasks', { query, signal });
+    return { items, total: Number(headers.get('X-Total-Count') ?? items.length) };
   },
-  task: async (id: string, signal?: AbortSignal) => (await request<TaskDetail>(taskPath(id), { signal })).data,
-  taskTypes: async () => (await request<TaskType[]>('/task-types')).data,
-  datasets: async () => (await request<DatasetSummary[]>('/datasets')).data,
-  config: async () => (await request<UiConfig>('/config')).data,
-  start: async (body: StartTaskBody) => (await request<TaskRecord>('/tasks', { method: 'POST', body: JSON.stringify(body) })).data,
-  abort: async (id: string) => (await request<TaskRecord>(`${taskPath(id)}/abort`, { method: 'POST' })).data,
-  pause: async (id: string) => (await request<TaskRecord>(`${taskPath(id)}/pause`, { method: 'POST' })).data,
-  resume: async (id: string) => (await request<TaskRecord>(`${taskPath(id)}/resume`, { method: 'POST' })).data,
-  approve: async (id: string) => (await request<TaskRecord>(`${taskPath(id)}/approve`, { method: 'POST' })).data,
-  reject: async (id: string, note?: string) =>
-    (await request<TaskRecord>(`${taskPath(id)}/reject`, { method: 'POST', body: JSON.stringify(note ? { note } : {}) })).data,
-  approvals: async (signal?: AbortSignal) => (await request<ApprovalItem[]>('/approvals', { signal })).data,
+  task: (id: string, signal?: AbortSignal) => data('getTask', { ...task(id), signal }),
+  taskTypes: () => data('taskTypes'),
+  datasets: () => data('listDatasets'),
+  config: () => data('config'),
+  start: (body: RequestBodyOf<'startTask'>) => data('startTask', { body }),
+  abort: (id: string) => data('abortTask', task(id)),
+  pause: (id: string) => data('pauseTask', task(id)),
+  resume: (id: string) => data('resumeTask', task(id)),
+  approve: (id: string) => data('approveTask', { ...task(id), body: {} }),
+  reject: (id: string, note?: string) => data('rejectTask', { ...task(id), body: note ? { note } : {} }),
+  approvals: (signal?: AbortSignal) => data('listApprovals', { signal }),
   /** Who a token signs in; `bearer` checks a token before it is stored. */
-  me: async (bearer?: string) => (await request<Me>('/me', { bearer })).data,
-  batch: async (id: string, signal?: AbortSignal) => (await request<BatchSummary>(`/batches/${encodeURIComponent(id)}`, { signal })).data,
-  abortBatch: async (id: string) => (await request<{ job_id: string }>(`/batches/${encodeURIComponent(id)}/abort`, { method: 'POST' })).data,
-  bulk: async (action: 'abort' | 'retry', target: { ids: string[] } | { filter: Record<string, string | string[]> }) =>
-    (await request<BulkOutcome>(`/tasks/bulk/${action}`, { method: 'POST', body: JSON.stringify(target) })).data,
-  retry: async (id: string) => (await request<TaskRecord>(`${taskPath(id)}/retry`, { method: 'POST' })).data,
+  me: (bearer?: string) => data('me', { bearer }),
+  batch: (id: string, signal?: AbortSignal) => data('getBatch', { ...task(id), signal }),
+  abortBatch: (id: string) => data('abortBatch', task(id)),
+  bulk: (action: 'abort' | 'retry', target: RequestBodyOf<'bulkAbort'>) => data(action === 'abort' ? 'bulkAbort' : 'bulkRetry', { body: target }),
+  retry: (id: string) => data('retryTask', task(id)),
   /** `GET /graph?<query>`: pipeline, batch or task (with depth), and within_hours. */
-  graph: async (query: string, signal?: AbortSignal) => (await request<TaskGraph>(`/graph?${query}`, { signal })).data,
-  pipelines: async (signal?: AbortSignal) => (await request<PipelineSummary[]>('/pipelines', { signal })).data,
-  pipeline: async (id: string, signal?: AbortSignal) => (await request<PipelineDetail>(`/pipelines/${encodeURIComponent(id)}`, { signal })).data,
-  abortPipeline: async (id: string) => (await request<PipelineDetail>(`/pipelines/${encodeURIComponent(id)}/abort`, { method: 'POST' })).data,
-  logPage: async (id: string, stream: LogStream, page: number, signal?: AbortSignal) =>
-    (await request<LogPage>(`${taskPath(id)}/logs?stream=${stream}&page=${page}`, { signal })).data,
-  logSearch: async (id: string, stream: LogStream, q: string, signal?: AbortSignal) =>
-    (await request<LogSearch>(`${taskPath(id)}/logs/search?${new URLSearchParams({ stream, q, limit: '10000' })}`, { signal })).data,
+  graph: (query: string, signal?: AbortSignal) => data('getGraph', { query: new URLSearchParams(query), signal }),
+  pipelines: (signal?: AbortSignal) => data('listPipelines', { signal }),
+  pipeline: (id: string, signal?: AbortSignal) => data('getPipeline', { ...task(id), signal }),
+  abortPipeline: (id: string) => data('abortPipeline', task(id)),
+  logPage: (id: string, stream: LogStream, page: number, signal?: AbortSignal) =>
+    data('taskLogs', { ...task(id), query: { stream, page: String(page) }, signal }),
+  logSearch: (id: string, stream: LogStream, q: string, signal?: AbortSignal) =>
+    data('searchLogs', { ...task(id), query: { stream, q, limit: '10000' }, signal }),
 };
 
-export const logDownloadUrl = (id: string, stream: LogStream) => withToken(`${taskPath(id)}/logs/download?stream=${stream}`);
-export const logFollowUrl = (id: string, stream: LogStream, from: number) => withToken(`${taskPath(id)}/logs/follow?stream=${stream}&from=${from}`);
+/** Links a browser opens itself (a download, an EventSource): they carry the token in the query. */
+export const logDownloadUrl = (id: string, stream: LogStream) => withToken(`${fillPath(ENDPOINTS.downloadLogs.path, { id })}?stream=${stream}`);
+export const logFollowUrl = (id: string, stream: LogStream, from: number) => withToken(`${fillPath(ENDPOINTS.followLogs.path, { id })}?stream=${stream}&from=${from}`);
+export const eventsUrl = () => withToken(ENDPOINTS.events.path);

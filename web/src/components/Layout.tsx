@@ -1,4 +1,4 @@
-import { Suspense, useEffect } from 'react';
+import { Suspense, useEffect, useRef } from 'react';
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { UNAUTHORIZED_EVENT, signOut } from '../api/session';
 import { useApprovals } from '../approvals/useApprovals';
@@ -12,10 +12,15 @@ export function Layout() {
   const { items: approvals } = useApprovals(reviews(me));
 
   // Any 401 (no token yet, or one that stopped working) leads to the sign-in page, then back.
+  const here = useRef(location);
+  useEffect(() => {
+    here.current = location;
+  });
   useEffect(() => {
     const toSignIn = () => {
-      if (window.location.pathname === '/sign-in') return;
-      void navigate(`/sign-in?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+      const { pathname, search } = here.current;
+      if (pathname === '/sign-in') return;
+      void navigate(`/sign-in?next=${encodeURIComponent(pathname + search)}`);
     };
     window.addEventListener(UNAUTHORIZED_EVENT, toSignIn);
     return () => window.removeEventListener(UNAUTHORIZED_EVENT, toSignIn);

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { MAX_GRAPH_DEPTH } from '../../../core/graph';
-import type { PipelineSummary } from '../../../core/pipelines';
+import type { PipelineSummary } from '../api/types';
 import { STATUS_LABEL } from '../../../core/statuses';
 import { ApiError, api, errorMessage } from '../api/client';
 import { TextFilter } from '../components/TextFilter';

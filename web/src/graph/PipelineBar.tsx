@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { PipelineDetail } from '../../../core/pipelines';
+import type { PipelineDetail } from '../api/types';
 import { isFinished, type TaskStatus } from '../../../core/statuses';
 import { api, errorMessage } from '../api/client';
 import { useNotify } from '../components/Notices';

@@ -1,5 +1,5 @@
 import { MarkerType, Position, type EdgeBase, type NodeBase } from '@xyflow/system';
-import { TaskLinks, criticalPath, isFailure, type CriticalPath, type GraphEdge, type GraphNode, type GraphScope, type GraphTask, type TaskGraph } from '../../../core/graph';
+import { TaskLinks, criticalPath, isFailure, nodeFields, type CriticalPath, type GraphEdge, type GraphNode, type GraphScope, type GraphTask, type TaskGraph } from '../../../core/graph';
 import { STATUS_LABEL, isFinished } from '../../../core/statuses';
 import type { TaskRecord } from '../api/types';
 import { durationAt } from '../lib/duration';
@@ -142,23 +142,7 @@ function blockedReason(blockedBy: readonly string[], nodes: ReadonlyMap<string, 
 
 /** The figures of a task row that a graph node shows. */
 function patchTask(node: GraphNode, row: TaskRecord): GraphNode {
-  return {
-    ...node,
-    name: row.name,
-    task_type: row.task_type,
-    status: row.status,
-    progress: row.progress,
-    message: row.message,
-    created_at: row.created_at,
-    started_at: row.started_at,
-    end_date: row.end_date,
-    duration_ms: row.duration_ms,
-    dataset: row.dataset,
-    dataset_id: row.dataset_id,
-    pipeline_id: row.pipeline_id,
-    batch_id: row.batch_id,
-    error: row.error,
-  };
+  return { ...node, ...nodeFields(row) };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useSyncExternalStore } from 'react';
-import { withToken } from '../api/session';
+import { eventsUrl } from '../api/client';
 import type { TaskRecord } from '../api/types';
 
 export type ConnectionState = 'connecting' | 'live' | 'error' | 'disconnected';
@@ -52,7 +52,7 @@ class TaskEventStream {
     window.clearTimeout(this.retryTimer);
     this.source?.close();
     this.setState('connecting');
-    const source = new EventSource(withToken('/events'));
+    const source = new EventSource(eventsUrl());
     this.source = source;
     source.addEventListener('hello', () => {
       this.retryMs = 1000;

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { TASK_STATUSES } from '../statuses';
+import { startTaskBody, taskRecord } from './tasks';
+
+/** A batch or a bulk action covers at most this many tasks. */
+export const MAX_BATCH = 1000;
+
+/** `POST /batches`: one name and a list of tasks, each as `POST /tasks` takes it. */
+export const batchBody = z.strictObject({
+  name: z.string().trim().min(1).max(100).optional().describe('Readable start of the batch id'),
+  tasks: z.array(startTaskBody).min(1, 'tasks must list at least one task').max(MAX_BATCH, `tasks must list at most ${MAX_BATCH} tasks`),
+});
+export type BatchBody = z.infer<typeof batchBody>;
+
+const refusal = z.strictObject({ status: z.number().int().describe('The HTTP status the task would have had alone'), error: z.string() });
+
+/** The answer of `POST /batches`: the started tasks, and those that could not start with why. */
+export const batchStarted = z.strictObject({
+  id: z.string(),
+  tasks: z.array(taskRecord),
+  failed: z.array(refusal.extend({ index: z.number().int().describe('Position of the task in the request') })),
+});
+
+const counts = z.partialRecord(z.enum(TASK_STATUSES), z.number().int().min(1)).describe('Tasks per status');
+
+/** `GET /batches/:id`. */
+export const batchSummary = z.strictObject({
+  id: z.string(),
+  total: z.number().int(),
+  /** Mean progress over the batch's tasks; finished tasks count as 100. */
+  progress: z.number().int().min(0).max(100),
+  counts,
+  finished: z.number().int(),
+  tasks: z.array(taskRecord),
+});
+export type BatchSummary = z.infer<typeof batchSummary>;
+
+export const batchAborted = z.strictObject({
+  batch_id: z.string(),
+  job_id: z.string().describe('The Temporal batch operation that cancels the tasks'),
+  query: z.string().describe('Its visibility query'),
+});
+
+/** `POST /tasks/bulk/abort|retry`: the tasks selected in the table, or every task matching a filter. */
+export const bulkBody = z.union(
+  [
+    z.strictObject({ ids: z.array(z.string().min(1)).min(1, 'ids must list at least one task').max(MAX_BATCH, `ids must list at most ${MAX_BATCH} tasks`) }),
+    z.strictObject({ filter: z.record(z.string(), z.union([z.string(), z.array(z.string())])).describe('The query parameters of GET /tasks') }),
+  ],
+  { error: 'give ids (a list of task ids) or filter (the query of GET /tasks)' },
+);
+export type BulkBody = z.infer<typeof bulkBody>;
+
+export const bulkOutcome = z.strictObject({
+  accepted: z.array(z.strictObject({ id: z.string(), retry_id: z.string().optional() })).describe('Tasks the action was requested for'),
+  refused: z.array(refusal.extend({ id: z.string() })).describe('Tasks it was not, each with the status and reason it would have had alone'),
+  job_id: z.string().optional().describe('The Temporal batch operation that cancels the accepted tasks (abort only)'),
+});
+export type BulkOutcome = z.infer<typeof bulkOutcome>;
+
+export { counts as statusCounts };

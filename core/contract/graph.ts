@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { DEFAULT_GRAPH_DEPTH, MAX_GRAPH_DEPTH, MAX_GRAPH_NODES } from '../graph';
+import { queryInt } from './common';
+import { taskRecord, withinHours } from './tasks';
+
+/**
+ * `GET /graph` parameters: at most one of pipeline, batch and task says what to draw; without
+ * any, every task with an edge in the window is drawn.
+ */
+export const graphQuery = z
+  .strictObject({
+    pipeline: z.string().min(1).max(255).optional().describe('The tasks of one pipeline'),
+    batch: z.string().min(1).max(255).optional().describe('The tasks of one batch'),
+    task: z.string().min(1).max(255).optional().describe("One task's upstream and downstream neighbourhood"),
+    depth: queryInt('depth', {
+      min: 1,
+      max: MAX_GRAPH_DEPTH,
+      description: `With task: how many edges to follow each way (default ${DEFAULT_GRAPH_DEPTH})`,
+    }).optional(),
+    within_hours: withinHours,
+  })
+  .refine((q) => [q.pipeline, q.batch, q.task].filter((v) => v !== undefined).length <= 1, {
+    message: 'give at most one of pipeline, batch and task',
+    path: ['pipeline'],
+  })
+  .refine((q) => q.depth === undefined || q.task !== undefined, { message: 'depth needs task', path: ['depth'] });
+
+/** A task as the graph draws it: the row's status and timing, what blocks it, whether it is critical. */
+export const graphNode = taskRecord
+  .pick({
+    id: true,
+    name: true,
+    task_type: true,
+    status: true,
+    progress: true,
+    message: true,
+    created_at: true,
+    started_at: true,
+    end_date: true,
+    duration_ms: true,
+    dataset: true,
+    dataset_id: true,
+    pipeline_id: true,
+    batch_id: true,
+    error: true,
+  })
+  .extend({
+    blocked_by: z.array(z.string()).describe('The failed tasks upstream (root causes) that keep this one from running'),
+    critical: z.boolean().describe('On the critical path: the chain with the longest total duration'),
+  });
+
+export const graphEdge = z.strictObject({
+  source: z.string().describe('The task that must finish first'),
+  target: z.string().describe('The task that waits for it'),
+  kind: z.enum(['depends_on', 'triggered_by']),
+  critical: z.boolean(),
+});
+
+export const criticalPath = z.strictObject({
+  task_ids: z.array(z.string()).describe('From the first task of the chain to the last'),
+  duration_ms: z.number().describe('Sum of the chain\'s durations; running tasks count their time so far'),
+});
+
+export const taskGraph = z.strictObject({
+  nodes: z.array(graphNode),
+  edges: z.array(graphEdge),
+  critical_path: criticalPath,
+  truncated: z.boolean().describe(`More tasks matched than a graph carries (${MAX_GRAPH_NODES}); the newest were kept`),
+});

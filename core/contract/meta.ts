@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { DATASET_ACCESS, isExclusive } from '../datasets';
+import { TASK_TYPES } from '../taskTypes';
+import { ROLES } from '../roles';
+import { taskRecord } from './tasks';
+
+/** An entry of `GET /task-types`: the catalog entry with its input as JSON Schema, for forms. */
+export const taskTypeInfo = z.strictObject({
+  id: z.string(),
+  label: z.string(),
+  description: z.string(),
+  modifies_data: z.boolean(),
+  dataset_access: z.enum(DATASET_ACCESS),
+  dataset: z.enum(['existing', 'new', 'none']).describe('Whether a start names an existing dataset, a new one, or none'),
+  resource: z.enum(['cpu', 'gpu']),
+  alias_of: z.string().nullable(),
+  input_schema: z.record(z.string(), z.unknown()).describe('JSON Schema of the input'),
+});
+export type TaskTypeInfo = z.infer<typeof taskTypeInfo>;
+
+/** `GET /me`: who the token signs in; all null with authentication off. */
+export const me = z.strictObject({ auth: z.boolean(), user: z.string().nullable(), role: z.enum(ROLES).nullable() });
+export type Me = z.infer<typeof me>;
+
+/** `GET /config`: what the web app needs to know of this deployment. */
+export const uiConfig = z.strictObject({
+  temporal_ui_workflow_url: z.string().nullable().describe('Link template into the Temporal Web UI, with {id} and {run_id}; null without one'),
+});
+export type UiConfig = z.infer<typeof uiConfig>;
+
+/** `GET /healthz`. */
+export const health = z.strictObject({
+  ok: z.boolean(),
+  temporal: z.string().describe('ok, or why Temporal does not answer'),
+  index: z.strictObject({
+    tasks: z.number().int(),
+    visibilityCalls: z.number().int(),
+    polls: z.number().int(),
+    lastPollAt: z.string().nullable(),
+    lastError: z.string().nullable(),
+  }),
+  event_clients: z.number().int(),
+  memory_mb: z.strictObject({ rss: z.number().int(), heap_used: z.number().int() }),
+});
+
+/** The events of `GET /events`. */
+export const taskEvents = {
+  hello: z.strictObject({ last_event_id: z.string().describe('Send it back as Last-Event-ID when reconnecting') }),
+  task: taskRecord,
+  resync: z.strictObject({}).describe('Events were missed: fetch again'),
+};
+
+/** The catalog as `GET /task-types` serves it. */
+export function taskTypeCatalog(): TaskTypeInfo[] {
+  return Object.values(TASK_TYPES).map((t) => {
+    const { $schema: _drop, ...inputSchema } = z.toJSONSchema(t.input, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+    return {
+      id: t.id,
+      label: t.label,
+      description: t.description,
+      modifies_data: isExclusive(t.access),
+      dataset_access: t.access,
+      dataset: t.dataset,
+      resource: t.resource,
+      alias_of: 'aliasOf' in t ? t.aliasOf : null,
+      input_schema: inputSchema,
+    };
+  });
+}

@@ -1,0 +1,68 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { ConnectionLike } from '@temporalio/client';
+import { createApp, type AppDeps } from '../../../api/app';
+import type { Tokens } from '../../../api/auth';
+import { contractProblem } from '../../support/contract';
+
+const notStubbed = (what: string) => () => {
+  throw new Error(`${what} is not stubbed: this test should not reach it`);
+};
+
+/**
+ * The real Express app with its dependencies stubbed: routing, validation, authentication and the
+ * OpenAPI document run for real, in-process, with no Temporal behind them. A handler that reaches
+ * a dependency fails the test, so these tests prove a request was decided before that.
+ */
+export async function inProcessApi(options: { auth?: Tokens; webDir?: string } = {}): Promise<{ url: string; close: () => Promise<void> }> {
+  const deps = {
+    connection: { workflowService: { getSystemInfo: async () => ({}) } } as unknown as ConnectionLike,
+    index: { whenReady: async () => undefined, all: () => [][Symbol.iterator](), get: () => undefined, size: 0, stats: { visibilityCalls: 0, polls: 1, lastPollAt: null, lastError: null } },
+    service: new Proxy({ temporalUiTemplate: null }, { get: (target, key) => (key in target ? target[key as 'temporalUiTemplate'] : notStubbed(`TaskService.${String(key)}`)) }),
+    batches: new Proxy({}, { get: (_t, key) => notStubbed(`BatchService.${String(key)}`) }),
+    pipelines: new Proxy({}, { get: (_t, key) => notStubbed(`PipelineService.${String(key)}`) }),
+    hub: { clientCount: 0 },
+    logs: new Proxy({}, { get: (_t, key) => notStubbed(`LogStore.${String(key)}`) }),
+    datasets: new Proxy({}, { get: (_t, key) => notStubbed(`DatasetStore.${String(key)}`) }),
+    webDir: options.webDir ?? '/nonexistent',
+    auth: options.auth,
+  } as unknown as AppDeps;
+  const server: Server = createApp(deps).listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+export interface Answer<T = unknown> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A request to the in-process API, its answer checked against the contract like every integration test's. */
+export async function request<T = { error: string; field?: string }>(
+  base: string,
+  method: string,
+  path: string,
+  options: { json?: unknown; raw?: string; headers?: Record<string, string> } = {},
+): Promise<Answer<T>> {
+  const body = options.raw ?? (options.json === undefined ? undefined : JSON.stringify(options.json));
+  const res = await fetch(`${base}${path}`, {
+    method,
+    redirect: 'manual',
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers },
+    body,
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON
+  }
+  if (res.status < 300 || res.status >= 400) {
+    const problem = contractProblem({ method, url: path, status: res.status, contentType: res.headers.get('content-type') ?? '', body: parsed });
+    if (problem) throw new Error(problem);
+  }
+  return { status: res.status, body: parsed as T, headers: res.headers };
+}

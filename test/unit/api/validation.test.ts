@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inProcessApi, request } from './inProcess';
+
+let base: string;
+let close: () => Promise<void>;
+beforeAll(async () => ({ url: base, close } = await inProcessApi()));
+afterAll(() => close());
+
+describe('bad input gets a 400 naming the field, before anything reaches Temporal', () => {
+  const listCases: [string, string][] = [
+    ['limit=0', 'limit'],
+    ['limit=101', 'limit'],
+    ['limit=abc', 'limit'],
+    ['offset=-1', 'offset'],
+    ['within_hours=0', 'within_hours'],
+    ['within_hours=337', 'within_hours'],
+    ['task_type=nope', 'task_type'],
+    ['task_type=command&task_type=nope', 'task_type'],
+    ['status=X', 'status'],
+    ['status=R&status=bogus', 'status'],
+    ['sort=size', 'sort'],
+    ['order=up', 'order'],
+    ['stauts=R', 'stauts'],
+  ];
+  it.each(listCases)('GET /tasks?%s names %s', async (query, field) => {
+    const res = await request(base, 'GET', `/tasks?${query}`);
+    expect(res.status).toBe(400);
+    expect(res.body.field).toContain(field);
+    expect(res.body.error).toContain(field);
+  });
+
+  const startCases: [string, unknown, string][] = [
+    ['unknown type', { type: 'nope', input: {} }, 'type'],
+    ['missing type', { input: { command: 'true' } }, 'type'],
+    ['missing command', { type: 'command', input: {} }, 'input.command'],
+    ['empty command', { type: 'command', input: { command: '  ' } }, 'input.command'],
+    ['wrong timeout type', { type: 'command', input: { command: 'true', timeout_seconds: 'soon' } }, 'input.timeout_seconds'],
+    ['unknown input field', { type: 'command', input: { command: 'true', shell: 'bash' } }, 'input.shell'],
+    ['input not an object', { type: 'command', input: 'echo' }, 'input'],
+    ['tag too long', { type: 'command', input: { command: 'true' }, tag: 'x'.repeat(256) }, 'tag'],
+    ['a dataset type without dataset_id', { type: 'reindex', input: {} }, 'dataset_id'],
+    ['a malformed dataset id', { type: 'reindex', dataset_id: 'Birds Of Prey', input: {} }, 'dataset_id'],
+    ['a body that is not an object', ['command'], '(body)'],
+  ];
+  it.each(startCases)('POST /tasks with %s names %s', async (_name, body, field) => {
+    const res = await request(base, 'POST', '/tasks', { json: body });
+    expect(res.status).toBe(400);
+    expect(res.body.field).toBe(field);
+  });
+
+  it('says which task types exist when the type is unknown, and that a dataset type needs its dataset', async () => {
+    expect((await request(base, 'POST', '/tasks', { json: { type: 'nope', input: {} } })).body.error).toContain("unknown task type 'nope'; known: command,");
+    expect((await request(base, 'POST', '/tasks', { json: { type: 'reindex', input: {} } })).body.error).toBe('dataset_id: a Reindex task needs dataset_id');
+  });
+
+  it('answers malformed JSON with a 400', async () => {
+    const res = await request(base, 'POST', '/tasks', { raw: '{"type": "command", ' });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toContain('Malformed JSON');
+  });
+
+  it('answers a body over 1 MB with a 413', async () => {
+    const res = await request(base, 'POST', '/tasks', { json: { type: 'command', input: { command: 'x'.repeat(1_100_000) } } });
+    expect(res.status).toBe(413);
+  });
+
+  it('names bad log parameters', async () => {
+    const res = await request(base, 'GET', '/tasks/whatever/logs?stream=stdin');
+    expect(res.status).toBe(400);
+    expect(res.body.field).toBe('stream');
+  });
+
+  it('names a missing log search query', async () => {
+    const res = await request(base, 'GET', '/tasks/whatever/logs/search?stream=stdout');
+    expect(res.status).toBe(400);
+    expect(res.body.field).toBe('q');
+  });
+
+  it.each([
+    ['/graph?depth=99&task=x', 'depth', 'depth must be between 1 and 20'],
+    ['/graph?task=a&batch=b', 'pipeline', 'give at most one of pipeline, batch and task'],
+    ['/graph?depth=2', 'depth', 'depth needs task'],
+  ])('GET %s names %s', async (path, field, message) => {
+    const res = await request(base, 'GET', path);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ field, error: `${field}: ${message}` });
+  });
+
+  it('checks every task of a batch or a pipeline, naming which one is bad', async () => {
+    const batch = await request(base, 'POST', '/batches', { json: { tasks: [{ type: 'command', input: { command: 'true' } }, { type: 'command', input: {} }] } });
+    expect(batch.status).toBe(400);
+    expect(batch.body.field).toBe('tasks.1.input.command');
+    const pipeline = await request(base, 'POST', '/pipelines', { json: { name: 'p', tasks: [{ key: 'a', type: 'reindex', input: {} }] } });
+    expect(pipeline.status).toBe(400);
+    expect(pipeline.body.field).toBe('tasks.0.dataset_id');
+  });
+});

@@ -10,6 +10,7 @@ import {
   modelInfo,
   snapshotInfo,
   type DatasetHolder,
+  type DatasetLeaseState,
   type DatasetManifest,
   type DatasetStatus,
   type ModelInfo,
@@ -83,16 +84,9 @@ export class DatasetStore {
       .sort((a, b) => b.created_at.localeCompare(a.created_at));
   }
 
-  private async leaseState(id: string) {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), QUERY_TIMEOUT_MS)));
-    try {
-      return await Promise.race([
-        this.client.workflow.getHandle(datasetEntityId(id)).query(datasetStateQuery).catch(() => undefined),
-        timeout,
-      ]);
-    } finally {
-      clearTimeout(timer);
-    }
+  private async leaseState(id: string): Promise<DatasetLeaseState | undefined> {
+    return this.client
+      .withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => this.client.workflow.getHandle(datasetEntityId(id)).query(datasetStateQuery))
+      .catch(() => undefined);
   }
 }

@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import { setFlagsFromString } from 'node:v8';
 import { TASK_TYPE_IDS } from '../core';
 import { bootstrapNamespace } from '../runtime/bootstrap';
 import { loadConfig, temporalAddress } from '../runtime/config';
@@ -13,15 +12,8 @@ import { PipelineService } from './pipelineService';
 import { TaskIndex } from './taskIndex';
 import { TaskService } from './taskService';
 
-/** The API process: bootstraps the namespace, starts the one shared poller, serves HTTP. */
+/** The API process: bootstraps the namespace, starts the one shared poller, serves HTTP. Its V8 flags: runtime/processEnv.ts. */
 async function run(): Promise<void> {
-  // The API's heap is mostly its task index, which lives long. By default V8 lets the old
-  // generation grow to several times what survived the last full collection before it collects
-  // again: under the same load (bench figure 7) the API peaked anywhere from 194 to 282 MB RSS.
-  // Growing by at most 30 % keeps the heap near its live size, which scales with the window, for
-  // a few more full collections; the peak stayed at 178-192 MB over four runs. Set here so it
-  // holds however the API is launched.
-  setFlagsFromString('--heap-growing-percent=30');
   const config = loadConfig();
   const { connection, client } = await connectTemporal(config);
   await bootstrapNamespace(connection, config.temporal.namespace);

@@ -250,19 +250,15 @@ export class TaskService {
   /**
    * Puts the task's end into the index as soon as the workflow closes, ahead of the visibility
    * poll: every open browser sees an abort at once. Waiting is a long poll on the workflow's
-   * history (no visibility call), given up after END_WAIT_MS.
+   * history (no visibility call), whose deadline ends the call after END_WAIT_MS.
    */
   private async reportEnd(handle: WorkflowHandle): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, END_WAIT_MS)));
     try {
-      await Promise.race([handle.result().catch(() => undefined), gaveUp]);
+      await this.o.client.withDeadline(Date.now() + END_WAIT_MS, () => handle.result()).catch(() => undefined);
       const description = await handle.describe();
       if (description.closeTime) this.o.index.put(toTaskRecord(description));
     } catch {
       // The poll brings the row anyway.
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -356,14 +352,9 @@ export class TaskService {
     }
   }
 
+  /** The task's own state; undefined when no worker answers in time (the detail page must not hang). */
   private async queryState(handle: WorkflowHandle): Promise<TaskState | undefined> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), QUERY_TIMEOUT_MS)));
-    try {
-      return await Promise.race([handle.query(taskStateQuery).catch(() => undefined), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return this.o.client.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => handle.query(taskStateQuery)).catch(() => undefined);
   }
 
   /** The workflow's argument, read from the first event of its history. */

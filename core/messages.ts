@@ -72,3 +72,8 @@ export interface UpstreamTask {
 export const upstreamWatchSignal = defineSignal<[{ task_id: string }]>('taskdeck.upstream.watch');
 /** Sent by a task as it ends to every task that asked to be told. */
 export const upstreamDoneSignal = defineSignal<[UpstreamOutcome]>('taskdeck.upstream.done');
+
+// ---- Patches (workflow code changes that recorded histories must not see) ----
+
+/** Entity workflows continue as new when the server suggests it, not at a fixed event count. */
+export const CONTINUE_AS_NEW_SUGGESTED = 'continue-as-new-suggested';

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../runtime/config';
-import { PROCESS_ENV } from '../runtime/processEnv';
+import { PROCESS_ENV, nodeArgs } from '../runtime/processEnv';
 import { startDevServer, type DevServer } from './devServer';
 import { findTemporalCli } from './temporalCli';
 
@@ -72,7 +72,7 @@ async function run(): Promise<void> {
 function launch(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
   // Node loads TypeScript through tsx in the process itself, so a signal reaches the real process.
   // Children share the terminal's process group, so Ctrl-C reaches them too; each shuts down on SIGINT.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, entry)], { cwd: ROOT, env: { ...PROCESS_ENV, ...env }, stdio: 'inherit' });
+  const child = spawn(process.execPath, nodeArgs(entry, join(ROOT, entry)), { cwd: ROOT, env: { ...PROCESS_ENV, ...env }, stdio: 'inherit' });
   child.on('error', (err) => console.error(`taskdeck: could not start the ${name}: ${err.message}`));
   return child;
 }

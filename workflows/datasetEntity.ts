@@ -3,10 +3,12 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import {
+  CONTINUE_AS_NEW_SUGGESTED,
   acquireDatasetUpdate,
   blockReason,
   datasetStateQuery,
@@ -14,8 +16,11 @@ import {
   type DatasetLeaseState,
 } from '../core';
 
-/** Continue as new well before the history limit; an idle entity adds no events at all. */
-const MAX_HISTORY_EVENTS = 2000;
+/**
+ * Runs started before Temporal's own suggestion was used continue as new at this many events (an
+ * idle entity adds no events at all, so such a run may still be open): they keep doing so.
+ */
+const LEGACY_MAX_HISTORY_EVENTS = 2000;
 
 /**
  * The entity of one dataset (workflow ID `taskdeck-dataset:<id>`, not a task type: it never
@@ -63,6 +68,9 @@ export async function datasetEntity(initial: DatasetLeaseState): Promise<void> {
     }
   });
 
-  await condition(() => workflowInfo().historyLength > MAX_HISTORY_EVENTS && allHandlersFinished());
+  // The server suggests continuing as new well before its history limits (events and bytes).
+  const suggested = patched(CONTINUE_AS_NEW_SUGGESTED);
+  const due = (): boolean => (suggested ? workflowInfo().continueAsNewSuggested : workflowInfo().historyLength > LEGACY_MAX_HISTORY_EVENTS);
+  await condition(() => due() && allHandlersFinished());
   await continueAsNew<typeof datasetEntity>(state);
 }

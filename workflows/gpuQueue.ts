@@ -3,14 +3,16 @@ import {
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { TaskActivities } from '../activities';
-import { gpuPositionSignal, gpuQueueQuery, gpuReleaseSignal, gpuRequestSignal } from '../core';
+import { CONTINUE_AS_NEW_SUGGESTED, gpuPositionSignal, gpuQueueQuery, gpuReleaseSignal, gpuRequestSignal } from '../core';
 
-const MAX_HISTORY_EVENTS = 2000;
+/** Runs started before Temporal's own suggestion was used continue as new at this many events: they keep doing so. */
+const LEGACY_MAX_HISTORY_EVENTS = 2000;
 /** How often a holder is checked while others wait: one that was terminated never releases. */
 const HOLDER_CHECK = '30 seconds';
 
@@ -38,7 +40,10 @@ export async function gpuQueue(initial: { queue: string[] }): Promise<void> {
     changed = true;
   });
 
-  while (workflowInfo().historyLength < MAX_HISTORY_EVENTS) {
+  // The server suggests continuing as new well before its history limits (events and bytes).
+  const suggested = patched(CONTINUE_AS_NEW_SUGGESTED);
+  const due = (): boolean => (suggested ? workflowInfo().continueAsNewSuggested : workflowInfo().historyLength >= LEGACY_MAX_HISTORY_EVENTS);
+  while (!due()) {
     if (changed) {
       // Cleared before telling: a request or release arriving meanwhile must set it again.
       changed = false;

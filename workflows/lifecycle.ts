@@ -29,7 +29,7 @@ import {
   isExclusive,
   isFinished,
   approveUpdate,
-  metaSearchAttributes,
+  newTaskStart,
   pauseUpdate,
   rejectUpdate,
   progressSignal,
@@ -38,6 +38,7 @@ import {
   taskMeta,
   taskStateQuery,
   type ApprovalRequest,
+  type ProgressUpdate,
   type ReleaseDatasetRequest,
   type TaskMeta,
   type TaskFailure,
@@ -85,39 +86,201 @@ export async function runTask<Input, Prepared, Result>(
   request: TaskRequest<unknown>,
   phases: TaskPhases<Input, Prepared, Result>,
 ): Promise<Result> {
-  const info = workflowInfo();
-  const { input: rawInput, ...rawMeta } = request ?? ({} as TaskRequest);
-  const metaCheck = taskMeta.safeParse(rawMeta);
-  const meta = metaCheck.success ? metaCheck.data : {};
-  // A task that needs approval lists as pending_approval from its first moment.
-  const initial: TaskStatus = meta.needs_approval ? 'pending_approval' : 'pending';
-  const state: TaskState = {
-    task_type: typeId,
-    status: initial,
-    input: rawInput,
-    meta,
-    timeline: [{ status: initial, at: info.startTime.toISOString() }],
-    progress: 0,
-    message: null,
-    started_at: null,
-    finished_at: null,
-    paused_ms: 0,
-    paused_at: null,
-    error: null,
-    approval: null,
-    result: null,
-    exit_code: null,
-  };
+  return new TaskLifecycle(typeId, request).run(phases);
+}
 
-  // The phase a pause interrupted, and goes back to on resume.
-  let pausedFrom: 'initializing' | 'running' | undefined;
-  const activePhase = (): TaskStatus => (state.status === 'paused' && pausedFrom ? pausedFrom : state.status);
+/**
+ * One task's lifecycle: its state, the handlers operators and activities reach it by (progress,
+ * pause, resume, approve, reject, the detail query), and the run through its phases. Every status
+ * change goes through `record`, the one place that writes the state, the search attributes, the
+ * memo and the Temporal Web UI's details.
+ *
+ * Workflow code is replayed: the order of the upserts below is what recorded histories hold
+ * (test/replay). Change it only behind `patched()`.
+ */
+class TaskLifecycle {
+  private readonly state: TaskState;
+  private readonly meta: TaskMeta;
+  private readonly metaError: string | undefined;
+  /** The phase a pause interrupted, and goes back to on resume. */
+  private pausedFrom: 'initializing' | 'running' | undefined;
+  private readonly dependants = new Dependants();
 
-  setHandler(taskStateQuery, () => state);
-  const dependants = new Dependants();
-  setHandler(progressSignal, ({ percent, message, phase }) => {
+  constructor(
+    private readonly typeId: TaskTypeId,
+    request: TaskRequest<unknown>,
+  ) {
+    const { input: rawInput, ...rawMeta } = request ?? ({} as TaskRequest);
+    const metaCheck = taskMeta.safeParse(rawMeta);
+    this.meta = metaCheck.success ? metaCheck.data : {};
+    this.metaError = metaCheck.success ? undefined : metaCheck.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    // A task that needs approval lists as pending_approval from its first moment.
+    const initial: TaskStatus = this.meta.needs_approval ? 'pending_approval' : 'pending';
+    this.state = {
+      task_type: typeId,
+      status: initial,
+      input: rawInput,
+      meta: this.meta,
+      timeline: [{ status: initial, at: workflowInfo().startTime.toISOString() }],
+      progress: 0,
+      message: null,
+      started_at: null,
+      finished_at: null,
+      paused_ms: 0,
+      paused_at: null,
+      error: null,
+      approval: null,
+      result: null,
+      exit_code: null,
+    };
+    setHandler(taskStateQuery, () => this.state);
+    setHandler(progressSignal, (update) => this.onProgress(update));
+    setHandler(pauseUpdate, () => this.pause(), { validator: () => this.mayPause() });
+    setHandler(resumeUpdate, () => this.resume(), { validator: () => this.mayResume() });
+    setHandler(approveUpdate, (request) => this.approve(request), { validator: (_request: ApprovalRequest) => this.mayDecide() });
+    setHandler(rejectUpdate, (request) => this.reject(request), { validator: (_request: ApprovalRequest) => this.mayDecide() });
+  }
+
+  async run<Input, Prepared, Result>(phases: TaskPhases<Input, Prepared, Result>): Promise<Result> {
+    const { state, meta } = this;
+    const initial = state.timeline[0].status;
+    // A task started by any client lists as pending with its labels before it waits for anything.
+    // The status is the state's, not `initial`: an approve or reject Update sent right after the
+    // start is handled as its handler is set, before this line runs.
+    const start = newTaskStart(this.typeId, meta);
+    upsertSearchAttributes(start.searchAttributes.map((pair) => (pair.key.name === SA.status.name ? { key: SA.status, value: state.status } : pair)));
+    if (Object.keys(start.memo).length > 0) upsertMemo(start.memo);
+
+    const definition: TaskTypeDefinition = TASK_TYPES[this.typeId];
+    const inputCheck = definition.input.safeParse(state.input);
+    const leases = new Leases(workflowInfo().workflowId, workflowInfo().taskQueue, meta);
+    try {
+      if (initial === 'pending_approval') {
+        // The decision may already be in (see above): then there is nothing to wait for.
+        if (!state.approval) {
+          this.waitingFor('Waiting for approval');
+          await condition(() => state.approval !== null);
+        }
+        if (state.approval?.decision === 'rejected') {
+          throw ApplicationFailure.create({ type: REJECTED, message: state.error!.message, nonRetryable: true, details: [state.error] });
+        }
+      }
+      if (meta.depends_on?.length) {
+        const failure = await waitForUpstream(meta.depends_on, (message) => this.waitingFor(message));
+        if (failure) {
+          const message = upstreamFailureMessage(failure);
+          this.fail('upstream_failed', { message, step: 'pending' });
+          throw ApplicationFailure.create({ type: UPSTREAM_FAILED, message, nonRetryable: true, details: [state.error] });
+        }
+      }
+      if (this.metaError === undefined && inputCheck.success) {
+        // Pending covers waiting for the dataset and the GPU: no duration accumulates meanwhile.
+        await leases.acquire(definition, (message) => this.waitingFor(message));
+      }
+      const startedAt = new Date();
+      state.started_at = startedAt.toISOString();
+      this.record('initializing', {
+        attributes: [
+          { key: SA.startedAt, value: startedAt },
+          { key: SA.progress, value: 0 },
+        ],
+      });
+      if (this.metaError !== undefined) {
+        throw ApplicationFailure.create({ message: `Invalid task metadata: ${this.metaError}`, nonRetryable: true });
+      }
+      if (!inputCheck.success) {
+        throw ApplicationFailure.create({
+          message: `Invalid input: ${inputCheck.error.issues.map((i) => `${['input', ...i.path].join('.')}: ${i.message}`).join('; ')}`,
+          nonRetryable: true,
+        });
+      }
+      state.input = inputCheck.data;
+      const prepared = await phases.initialize(inputCheck.data as Input);
+      // A task paused while initializing starts running only once resumed.
+      await condition(() => state.status !== 'paused');
+      // Running counts its own 0-100: the bar showed initialization until now.
+      state.progress = 0;
+      this.record('running', { attributes: [{ key: SA.progress, value: 0 }] });
+      const result = await phases.run(prepared);
+      state.result = result ?? null;
+      state.progress = 100;
+      state.exit_code = exitCodeOf(result);
+      const next = phases.followUp?.(inputCheck.data as Input, result);
+      if (next) {
+        const followUp = await leases.handOver(next, phases.indexedAfter?.(result));
+        state.result = { ...(result as object), follow_up: followUp };
+      } else {
+        await leases.release(phases.indexedAfter?.(result));
+      }
+      state.message ??= 'Done';
+      this.record('completed', { attributes: [{ key: SA.progress, value: 100 }], memo: { message: state.message, exit_code: state.exit_code } });
+      return result;
+    } catch (err) {
+      // Already recorded (by the reject Update, or the upstream check): the status says why.
+      if (err instanceof ApplicationFailure && (err.type === REJECTED || err.type === UPSTREAM_FAILED)) throw err;
+      // Give the dataset back before the task shows as ended: whoever sees `failed` or `aborted`
+      // may retry at once, and must not find the dataset still held by this task.
+      await CancellationScope.nonCancellable(() => leases.release(undefined));
+      if (isCancellation(err)) {
+        this.record('aborted');
+        throw err;
+      }
+      const failure = describeFailure(err, state.status);
+      state.exit_code = failure.exit_code ?? null;
+      this.fail('failed', failure);
+      throw ApplicationFailure.create({ type: 'TaskFailed', message: failure.message, nonRetryable: true, details: [failure] });
+    } finally {
+      // Failed and aborted tasks leave the dataset as it was: no outcome, just the release.
+      await CancellationScope.nonCancellable(async () => {
+        await leases.release(undefined);
+        await phases.cleanup?.();
+      });
+      // Tasks waiting for this one learn how it ended; an unexpected end counts as failed.
+      await CancellationScope.nonCancellable(() => this.dependants.ended(isFinished(state.status) ? state.status : 'failed'));
+    }
+  }
+
+  /**
+   * The one place a status change is recorded: the state and its timeline, then the search
+   * attributes (the status, the time of the change, and `attributes`), then `memo`, and what the
+   * Temporal Web UI shows. An ending status first stops the pause clock.
+   */
+  private record(status: TaskStatus, change: { attributes?: SearchAttributePair[]; memo?: TaskMemo } = {}): void {
+    const now = new Date();
+    if (isFinished(status)) {
+      this.stopPauseClock();
+      this.state.finished_at = now.toISOString();
+    }
+    this.state.status = status;
+    this.state.timeline.push({ status, at: now.toISOString() });
+    upsertSearchAttributes([{ key: SA.status, value: status }, { key: SA.updatedAt, value: now }, ...(change.attributes ?? [])]);
+    if (change.memo) upsertMemo(change.memo);
+    this.showInTemporalUi();
+  }
+
+  /** Ends the task without success, with the error its page and the table show. */
+  private fail(status: 'failed' | 'upstream_failed' | 'rejected', failure: TaskFailure): void {
+    this.state.error = failure;
+    if (status !== 'failed') this.state.message = failure.message;
+    const memo: TaskMemo =
+      status === 'failed'
+        ? { error: failure.message, failed_step: failure.step, exit_code: this.state.exit_code }
+        : { message: failure.message, error: failure.message, failed_step: failure.step };
+    this.record(status, { memo });
+  }
+
+  /** Says what a pending task waits for, in the table as in the Temporal Web UI. */
+  private waitingFor(message: string): void {
+    this.state.message = message;
+    upsertMemo({ message } satisfies TaskMemo);
+    upsertSearchAttributes([{ key: SA.updatedAt, value: new Date() }]);
+    this.showInTemporalUi();
+  }
+
+  private onProgress({ percent, message, phase }: ProgressUpdate): void {
+    const { state } = this;
     // Output printed just before a pause still counts, so a paused task takes progress of its phase.
-    const active = activePhase();
+    const active = state.status === 'paused' && this.pausedFrom ? this.pausedFrom : state.status;
     if (active !== 'initializing' && active !== 'running') return;
     // Each phase counts 0-100 on its own; a late report of the finished phase must not count.
     if (phase && phase !== active) return;
@@ -137,213 +300,72 @@ export async function runTask<Input, Prepared, Result>(
       state.message = text;
       upsertMemo({ message: text } satisfies TaskMemo);
     }
-    if (progressed || reworded) showInTemporalUi(state);
-  });
-
-  const transition = (status: TaskStatus, extra: SearchAttributePair[] = []): void => {
-    const now = new Date();
-    state.status = status;
-    state.timeline.push({ status, at: now.toISOString() });
-    upsertSearchAttributes([
-      { key: SA.status, value: status },
-      { key: SA.updatedAt, value: now },
-      ...extra,
-    ]);
-    showInTemporalUi(state);
-  };
-
-  setHandler(
-    pauseUpdate,
-    () => {
-      pausedFrom = state.status as 'initializing' | 'running';
-      const now = new Date();
-      state.paused_at = now.toISOString();
-      transition('paused');
-      upsertMemo({ paused_ms: state.paused_ms, paused_at: state.paused_at } satisfies TaskMemo);
-      return state;
-    },
-    {
-      validator: () => {
-        if (state.status !== 'initializing' && state.status !== 'running') {
-          throw new Error(`Only an initializing or running task can be paused; this one is ${state.status}`);
-        }
-      },
-    },
-  );
-  setHandler(
-    resumeUpdate,
-    () => {
-      const pausedAt = state.paused_at ? Date.parse(state.paused_at) : Date.now();
-      state.paused_ms += Math.max(0, Date.now() - pausedAt);
-      state.paused_at = null;
-      transition(pausedFrom ?? 'running');
-      pausedFrom = undefined;
-      upsertMemo({ paused_ms: state.paused_ms, paused_at: null } satisfies TaskMemo);
-      return state;
-    },
-    {
-      validator: () => {
-        if (state.status !== 'paused') throw new Error(`Only a paused task can be resumed; this one is ${state.status}`);
-      },
-    },
-  );
-
-  const whileWaitingForApproval = (_request: ApprovalRequest): void => {
-    if (state.status !== 'pending_approval') throw new Error(`Only a task pending approval can be approved or rejected; this one is ${state.status}`);
-  };
-  const decide = (decision: 'approved' | 'rejected', { by, note }: { by: string; note?: string }): TaskState => {
-    state.approval = { decision, by, at: new Date().toISOString(), note: note ?? null };
-    if (decision === 'approved') {
-      state.message = `Approved by ${by}${note ? `: ${note}` : ''}`;
-      upsertMemo({ message: state.message } satisfies TaskMemo);
-      transition('pending');
-    } else {
-      const message = `Rejected by ${by}${note ? `: ${note}` : ''}`;
-      state.error = { message, step: 'pending_approval' };
-      state.message = message;
-      finish(state, 'rejected');
-      transition('rejected');
-      upsertMemo({ message, error: message, failed_step: 'pending_approval' } satisfies TaskMemo);
-    }
-    return state;
-  };
-  setHandler(approveUpdate, (request) => decide('approved', request), { validator: whileWaitingForApproval });
-  setHandler(rejectUpdate, (request) => decide('rejected', request), { validator: whileWaitingForApproval });
-
-  // A task started by any client lists as pending with its labels before it waits for anything.
-  // The status is the state's, not `initial`: an approve or reject Update sent right after the
-  // start is handled as its handler is set, before this line runs.
-  upsertSearchAttributes([
-    { key: SA.type, value: typeId },
-    { key: SA.status, value: state.status },
-    { key: SA.updatedAt, value: new Date() },
-    ...metaSearchAttributes(meta),
-  ]);
-  if (meta.name || meta.triggered_by || meta.depends_on?.length) {
-    upsertMemo({
-      ...(meta.name && { name: meta.name }),
-      ...(meta.triggered_by && { triggered_by: meta.triggered_by }),
-      ...(meta.depends_on?.length && { depends_on: meta.depends_on }),
-    } satisfies TaskMemo);
+    if (progressed || reworded) this.showInTemporalUi();
   }
 
-  const definition: TaskTypeDefinition = TASK_TYPES[typeId];
-  const inputCheck = definition.input.safeParse(rawInput);
-  const leases = new Leases(info.workflowId, info.taskQueue, meta);
-  const startProcessing = (): void => {
-    const startedAt = new Date();
-    state.started_at = startedAt.toISOString();
-    transition('initializing', [
-      { key: SA.startedAt, value: startedAt },
-      { key: SA.progress, value: 0 },
-    ]);
-  };
-
-  try {
-    if (initial === 'pending_approval') {
-      // The decision may already be in (see above): then there is nothing to wait for.
-      if (!state.approval) {
-        setPendingMessage(state, 'Waiting for approval');
-        await condition(() => state.approval !== null);
-      }
-      if (state.approval?.decision === 'rejected') {
-        throw ApplicationFailure.create({ type: REJECTED, message: state.error!.message, nonRetryable: true, details: [state.error] });
-      }
-    }
-    if (meta.depends_on?.length) {
-      const failure = await waitForUpstream(meta.depends_on, (message) => setPendingMessage(state, message));
-      if (failure) {
-        const message = upstreamFailureMessage(failure);
-        state.error = { message, step: 'pending' };
-        state.message = message;
-        finish(state, 'upstream_failed');
-        transition('upstream_failed');
-        upsertMemo({ message, error: message, failed_step: 'pending' } satisfies TaskMemo);
-        throw ApplicationFailure.create({ type: UPSTREAM_FAILED, message, nonRetryable: true, details: [state.error] });
-      }
-    }
-    if (metaCheck.success && inputCheck.success) {
-      // Pending covers waiting for the dataset and the GPU: no duration accumulates meanwhile.
-      await leases.acquire(definition, (message) => setPendingMessage(state, message));
-    }
-    startProcessing();
-    if (!metaCheck.success) {
-      throw ApplicationFailure.create({
-        message: `Invalid task metadata: ${metaCheck.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-        nonRetryable: true,
-      });
-    }
-    if (!inputCheck.success) {
-      throw ApplicationFailure.create({
-        message: `Invalid input: ${inputCheck.error.issues.map((i) => `${['input', ...i.path].join('.')}: ${i.message}`).join('; ')}`,
-        nonRetryable: true,
-      });
-    }
-    state.input = inputCheck.data;
-    const prepared = await phases.initialize(inputCheck.data as Input);
-    // A task paused while initializing starts running only once resumed.
-    await condition(() => state.status !== 'paused');
-    // Running counts its own 0-100: the bar showed initialization until now.
-    state.progress = 0;
-    transition('running', [{ key: SA.progress, value: 0 }]);
-    const result = await phases.run(prepared);
-    state.result = result ?? null;
-    state.progress = 100;
-    state.exit_code = exitCodeOf(result);
-    const next = phases.followUp?.(inputCheck.data as Input, result);
-    if (next) {
-      const followUp = await leases.handOver(next, phases.indexedAfter?.(result));
-      state.result = { ...(result as object), follow_up: followUp };
-    } else {
-      await leases.release(phases.indexedAfter?.(result));
-    }
-    finish(state, 'completed');
-    transition('completed', [{ key: SA.progress, value: 100 }]);
-    upsertMemo({ message: state.message, exit_code: state.exit_code } satisfies TaskMemo);
-    return result;
-  } catch (err) {
-    // Already recorded (by the reject Update, or the upstream check): the status says why.
-    if (err instanceof ApplicationFailure && (err.type === REJECTED || err.type === UPSTREAM_FAILED)) throw err;
-    // Give the dataset back before the task shows as ended: whoever sees `failed` or `aborted`
-    // may retry at once, and must not find the dataset still held by this task.
-    await CancellationScope.nonCancellable(() => leases.release(undefined));
-    if (isCancellation(err)) {
-      finish(state, 'aborted');
-      transition('aborted');
-      throw err;
-    }
-    const failure = describeFailure(err, state.status);
-    state.error = failure;
-    state.exit_code = failure.exit_code ?? null;
-    finish(state, 'failed');
-    transition('failed');
-    upsertMemo({
-      error: failure.message,
-      failed_step: failure.step,
-      exit_code: state.exit_code,
-    } satisfies TaskMemo);
-    throw ApplicationFailure.create({
-      type: 'TaskFailed',
-      message: failure.message,
-      nonRetryable: true,
-      details: [failure],
-    });
-  } finally {
-    // Failed and aborted tasks leave the dataset as it was: no outcome, just the release.
-    await CancellationScope.nonCancellable(async () => {
-      await leases.release(undefined);
-      await phases.cleanup?.();
-    });
-    // Tasks waiting for this one learn how it ended; an unexpected end counts as failed.
-    await CancellationScope.nonCancellable(() => dependants.ended(isFinished(state.status) ? state.status : 'failed'));
+  private mayPause(): void {
+    const { status } = this.state;
+    if (status !== 'initializing' && status !== 'running') throw new Error(`Only an initializing or running task can be paused; this one is ${status}`);
   }
-}
 
-function setPendingMessage(state: TaskState, message: string): void {
-  state.message = message;
-  upsertMemo({ message } satisfies TaskMemo);
-  upsertSearchAttributes([{ key: SA.updatedAt, value: new Date() }]);
-  showInTemporalUi(state);
+  private pause(): TaskState {
+    this.pausedFrom = this.state.status as 'initializing' | 'running';
+    this.state.paused_at = new Date().toISOString();
+    this.record('paused', { memo: { paused_ms: this.state.paused_ms, paused_at: this.state.paused_at } });
+    return this.state;
+  }
+
+  private mayResume(): void {
+    if (this.state.status !== 'paused') throw new Error(`Only a paused task can be resumed; this one is ${this.state.status}`);
+  }
+
+  private resume(): TaskState {
+    const pausedAt = this.state.paused_at ? Date.parse(this.state.paused_at) : Date.now();
+    this.state.paused_ms += Math.max(0, Date.now() - pausedAt);
+    this.state.paused_at = null;
+    const back = this.pausedFrom ?? 'running';
+    this.pausedFrom = undefined;
+    this.record(back, { memo: { paused_ms: this.state.paused_ms, paused_at: null } });
+    return this.state;
+  }
+
+  private mayDecide(): void {
+    if (this.state.status !== 'pending_approval') {
+      throw new Error(`Only a task pending approval can be approved or rejected; this one is ${this.state.status}`);
+    }
+  }
+
+  private approve({ by, note }: ApprovalRequest): TaskState {
+    this.state.approval = { decision: 'approved', by, at: new Date().toISOString(), note: note ?? null };
+    // The note first, then the status: the order the histories of approved tasks hold.
+    this.state.message = `Approved by ${by}${note ? `: ${note}` : ''}`;
+    upsertMemo({ message: this.state.message } satisfies TaskMemo);
+    this.record('pending');
+    return this.state;
+  }
+
+  private reject({ by, note }: ApprovalRequest): TaskState {
+    this.state.approval = { decision: 'rejected', by, at: new Date().toISOString(), note: note ?? null };
+    this.fail('rejected', { message: `Rejected by ${by}${note ? `: ${note}` : ''}`, step: 'pending_approval' });
+    return this.state;
+  }
+
+  /** A task that ends while paused (aborted, or its work finished as it paused) stops pausing at its end. */
+  private stopPauseClock(): void {
+    if (!this.state.paused_at) return;
+    this.state.paused_ms += Math.max(0, Date.now() - Date.parse(this.state.paused_at));
+    this.state.paused_at = null;
+    upsertMemo({ paused_ms: this.state.paused_ms, paused_at: null } satisfies TaskMemo);
+  }
+
+  /** The Temporal Web UI shows this as the workflow's current details. */
+  private showInTemporalUi(): void {
+    const { state } = this;
+    const parts = [`**${STATUS_LABEL[state.status]}**`, `${state.progress}%`];
+    if (state.message) parts.push(state.message);
+    if (state.error) parts.push(`error in ${state.error.step}: ${state.error.message}`);
+    setCurrentDetails(parts.join(' · '));
+  }
 }
 
 /**
@@ -398,19 +420,18 @@ class Leases {
     await this.releaseGpu();
     const childId = uuid4();
     await this.releaseDataset({ task_id: this.taskId, indexed, handover_to: { task_id: childId, task_type: next.type } });
-    const meta: TaskMeta = { ...this.meta, name: undefined, retry_of: undefined, triggered_by: this.taskId };
+    // The follow-up is part of this task's work: it waits for nothing but this task, which was
+    // approved already if it had to be.
+    const meta: TaskMeta = { ...this.meta, name: undefined, retry_of: undefined, depends_on: undefined, needs_approval: undefined, triggered_by: this.taskId };
+    const start = newTaskStart(next.type, meta);
     await startChild(next.type, {
       workflowId: childId,
       args: [{ input: next.input, ...meta }],
       // The follow-up outlives this task; it is a task of its own in the table.
       parentClosePolicy: ParentClosePolicy.ABANDON,
-      typedSearchAttributes: [
-        { key: SA.type, value: next.type },
-        { key: SA.status, value: 'pending' },
-        { key: SA.updatedAt, value: new Date() },
-        ...metaSearchAttributes(meta),
-      ],
-      memo: { triggered_by: this.taskId } satisfies TaskMemo,
+      typedSearchAttributes: start.searchAttributes,
+      memo: start.memo,
+      staticSummary: start.summary,
     });
     return childId;
   }
@@ -427,25 +448,6 @@ class Leases {
     this.dataset = undefined;
     await getExternalWorkflowHandle(datasetEntityId(datasetId)).signal(releaseDatasetSignal, request);
   }
-}
-
-function finish(state: TaskState, status: TaskStatus): void {
-  state.finished_at = new Date().toISOString();
-  // A task that ends while paused (aborted, or its work finished as it paused) stops pausing at its end.
-  if (state.paused_at) {
-    state.paused_ms += Math.max(0, Date.now() - Date.parse(state.paused_at));
-    state.paused_at = null;
-    upsertMemo({ paused_ms: state.paused_ms, paused_at: null } satisfies TaskMemo);
-  }
-  if (status === 'completed') state.message = state.message ?? 'Done';
-}
-
-/** The Temporal Web UI shows this as the workflow's current details. */
-function showInTemporalUi(state: TaskState): void {
-  const parts = [`**${STATUS_LABEL[state.status]}**`, `${state.progress}%`];
-  if (state.message) parts.push(state.message);
-  if (state.error) parts.push(`error in ${state.error.step}: ${state.error.message}`);
-  setCurrentDetails(parts.join(' · '));
 }
 
 function exitCodeOf(result: unknown): number | null {

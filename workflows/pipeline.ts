@@ -11,7 +11,7 @@ import {
   workflowInfo,
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
-import { SA, metaSearchAttributes, type PipelineMemo, type PipelineRequest, type PipelineStatus, type PipelineTask, type TaskMemo, type TaskRequest } from '../core';
+import { SA, newTaskStart, type PipelineMemo, type PipelineRequest, type PipelineStatus, type PipelineTask, type TaskRequest } from '../core';
 
 /** What every task workflow is, whatever its type. */
 type TaskWorkflow = (request: TaskRequest) => Promise<unknown>;
@@ -85,21 +85,18 @@ export async function taskdeck_pipeline(request: PipelineRequest): Promise<Pipel
 }
 
 function startTask(task: PipelineTask, pipelineId: string): Promise<ChildWorkflowHandle<TaskWorkflow>> {
-  const meta = { ...task.request, pipeline_id: pipelineId };
+  const request = { ...task.request, pipeline_id: pipelineId };
+  const { input: _input, ...meta } = request;
+  // Listed as pending with its labels from the first moment, like a task started by the API.
+  const start = newTaskStart(task.type, meta);
   return startChild<TaskWorkflow>(task.type, {
     workflowId: task.id,
-    args: [meta],
+    args: [request],
     // A pipeline ended from outside (terminated) still lets its tasks end as aborted.
     parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-    // Listed as pending with its labels from the first moment, like a task started by the API.
-    typedSearchAttributes: [
-      { key: SA.type, value: task.type },
-      { key: SA.status, value: meta.needs_approval ? 'pending_approval' : 'pending' },
-      { key: SA.progress, value: 0 },
-      { key: SA.updatedAt, value: new Date() },
-      ...metaSearchAttributes(meta),
-    ],
-    memo: { ...(meta.name && { name: meta.name }), ...(meta.depends_on?.length && { depends_on: meta.depends_on }) } satisfies TaskMemo,
+    typedSearchAttributes: start.searchAttributes,
+    memo: start.memo,
+    staticSummary: start.summary,
   });
 }
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../runtime/config';
+import { nodeArgs } from '../../runtime/processEnv';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -77,6 +78,20 @@ describe('docker-compose.yml', () => {
       const config = loadConfig(env);
       expect(config.temporal.address, name).toBe('temporal:7233');
       expect(config.dataDir, name).toBe('/data');
+    }
+  });
+
+  it('starts each process with the flags runtime/processEnv.ts gives it, wherever it is launched', () => {
+    const dockerfile = readFileSync(resolve(ROOT, 'Dockerfile'), 'utf8');
+    const scripts = (JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    for (const [service, entry, script] of [
+      ['taskdeck-api', 'api/index.ts', 'api'],
+      ['taskdeck-worker', 'worker/index.ts', 'worker'],
+    ] as const) {
+      const args = nodeArgs(entry);
+      expect(services[service].command, service).toEqual(['node', ...args]);
+      expect(scripts[script], script).toBe(`node ${args.join(' ')}`);
+      if (service === 'taskdeck-api') expect(dockerfile).toContain(`CMD ${JSON.stringify(['node', ...args]).replace(/,/g, ', ')}`);
     }
   });
 

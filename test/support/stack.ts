@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startDevServer, type DevServer } from '../../scripts/devServer';
 import { findTemporalCli } from '../../scripts/temporalCli';
-import { PROCESS_ENV } from '../../runtime/processEnv';
+import { PROCESS_ENV, nodeArgs } from '../../runtime/processEnv';
 
 export const ROOT = resolve(__dirname, '../..');
 
@@ -45,7 +45,7 @@ export async function startTestServer(cli: string, dataDir: string, registerSear
 
 /** Runs one of Taskdeck's entry points (`worker/index.ts`, `api/index.ts`, ...) as a real process. */
 export function runEntry(entry: string, env: NodeJS.ProcessEnv, output: 'inherit' | 'ignore' | 'pipe' = 'ignore'): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', join(ROOT, entry)], { cwd: ROOT, env: { ...PROCESS_ENV, ...process.env, ...env }, stdio: ['ignore', output, output] });
+  return spawn(process.execPath, nodeArgs(entry, join(ROOT, entry)), { cwd: ROOT, env: { ...PROCESS_ENV, ...process.env, ...env }, stdio: ['ignore', output, output] });
 }
 
 export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGINT'): Promise<number | null> {

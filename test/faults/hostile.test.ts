@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contractProblem } from '../support/contract';
 import { startStack, type Stack } from '../support/stack';
 import { httpClient, type Http } from './client';
 
@@ -100,12 +101,13 @@ const requests = fc.oneof(
 );
 
 describe('5,000 generated requests over every route', () => {
-  it('never get a 5xx, and every 4xx is a JSON error; a 400 names its field', async () => {
+  it('never get a 5xx, and every 4xx is a JSON error; a 400 names its field; every answer is one the contract documents', async () => {
     await fc.assert(
       fc.asyncProperty(requests, async (req) => {
         const body = 'body' in req ? (req.body as string) : undefined;
         const answer = await send(req.method, req.path, body);
         expect(answer.status, `${req.method} ${req.path} ${body ?? ''}`).toBeLessThan(500);
+        expect(contractProblem({ method: req.method, url: req.path, status: answer.status, contentType: answer.type, body: answer.body })).toBeUndefined();
         if (answer.status >= 400) {
           expect(answer.type, `${req.method} ${req.path}`).toContain('application/json');
           const error = answer.body as { error?: unknown; field?: unknown };

@@ -3,7 +3,8 @@ import { SA, STATUS_CODE, taskStatusOf, type TaskMemo, type TaskStatus } from '.
 import type { TaskRecord } from '../core/contract';
 
 /** What the mapping reads of a workflow: a visibility row, a describe answer, or a start just made. */
-export type WorkflowFacts = Pick<WorkflowExecutionInfo, 'workflowId' | 'runId' | 'type' | 'status' | 'startTime' | 'closeTime' | 'memo' | 'typedSearchAttributes'>;
+export type WorkflowFacts = Pick<WorkflowExecutionInfo, 'workflowId' | 'runId' | 'type' | 'status' | 'startTime' | 'closeTime' | 'memo' | 'typedSearchAttributes'> &
+  Partial<Pick<WorkflowExecutionInfo, 'parentExecution'>>;
 
 /**
  * Maps what Temporal knows of a workflow (a visibility row or a describe answer) to a task row.
@@ -41,6 +42,7 @@ export function toTaskRecord(info: WorkflowFacts): TaskRecord {
     triggered_by: memo.triggered_by ?? null,
     depends_on: memo.depends_on ?? [],
     pipeline_id: sa.get(SA.pipeline) ?? null,
+    parent_id: info.parentExecution?.workflowId ?? null,
     run_id: info.runId,
   };
 }

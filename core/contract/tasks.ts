@@ -40,6 +40,7 @@ export const taskRecord = z.strictObject({
   triggered_by: z.string().nullable().describe('The task that started this one as its follow-up (a reindex after a media addition)'),
   depends_on: z.array(z.string()).describe('Tasks that must complete before this one starts'),
   pipeline_id: z.string().nullable().describe('The pipeline whose child this task is (POST /pipelines)'),
+  parent_id: z.string().nullable().describe('The workflow that started this one as its child: a pipeline, the task a follow-up came from'),
   run_id: z.string(),
 });
 export type TaskRecord = z.infer<typeof taskRecord>;

@@ -228,6 +228,8 @@ describe('pipelines', () => {
     const { body: rows } = await api<Linked[]>(`/tasks?pipeline=${id}`);
     expect(rows.map((r) => r.id).sort()).toEqual(tasks.map((t) => t.id).sort());
     expect(rows.every((r) => r.pipeline_id === id)).toBe(true);
+    // The table knows the parent too (parent_id), from visibility.
+    expect(rows.every((r) => r.parent_id === id)).toBe(true);
 
     // Temporal itself records the relationship: the Temporal UI shows the pipeline as the parent.
     const { client, close } = await temporalClient();

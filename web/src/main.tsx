@@ -1,10 +1,13 @@
 import * as Tooltip from '@radix-ui/react-tooltip';
+import { QueryClientProvider } from '@tanstack/react-query';
 import { lazy, StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Link, Route, Routes } from 'react-router';
+import { createQueryClient } from './api/queries';
 import { Layout } from './components/Layout';
 import { NoticeProvider } from './components/Notices';
 import { SignInPage } from './auth/SignInPage';
+import { connectTaskCache } from './live/taskCache';
 import { TaskTablePage } from './tasks/TaskTablePage';
 import './styles.css';
 
@@ -15,26 +18,32 @@ const BatchPage = lazy(() => import('./batches/BatchPage').then((m) => ({ defaul
 const SubmitPage = lazy(() => import('./submit/SubmitPage').then((m) => ({ default: m.SubmitPage })));
 const GraphPage = lazy(() => import('./graph/GraphPage').then((m) => ({ default: m.GraphPage })));
 
+// The app's one cache of server state, kept live by the event stream for the page's lifetime.
+const queryClient = createQueryClient();
+connectTaskCache(queryClient);
+
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <BrowserRouter basename="/ui">
-      <Tooltip.Provider>
-        <NoticeProvider>
-          <Routes>
-            <Route element={<Layout />}>
-              <Route index element={<TaskTablePage />} />
-              <Route path="tasks/:id" element={<TaskDetailPage />} />
-              <Route path="submit" element={<SubmitPage />} />
-              <Route path="sign-in" element={<SignInPage />} />
-              <Route path="approvals" element={<ApprovalQueuePage />} />
-              <Route path="batches/:id" element={<BatchPage />} />
-              <Route path="graph" element={<GraphPage />} />
-              <Route path="*" element={<NotFound />} />
-            </Route>
-          </Routes>
-        </NoticeProvider>
-      </Tooltip.Provider>
-    </BrowserRouter>
+    <QueryClientProvider client={queryClient}>
+      <BrowserRouter basename="/ui">
+        <Tooltip.Provider>
+          <NoticeProvider>
+            <Routes>
+              <Route element={<Layout />}>
+                <Route index element={<TaskTablePage />} />
+                <Route path="tasks/:id" element={<TaskDetailPage />} />
+                <Route path="submit" element={<SubmitPage />} />
+                <Route path="sign-in" element={<SignInPage />} />
+                <Route path="approvals" element={<ApprovalQueuePage />} />
+                <Route path="batches/:id" element={<BatchPage />} />
+                <Route path="graph" element={<GraphPage />} />
+                <Route path="*" element={<NotFound />} />
+              </Route>
+            </Routes>
+          </NoticeProvider>
+        </Tooltip.Provider>
+      </BrowserRouter>
+    </QueryClientProvider>
   </StrictMode>,
 );
 

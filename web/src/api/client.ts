@@ -70,9 +70,9 @@ export const api = {
     return { items, total: Number(headers.get('X-Total-Count') ?? items.length) };
   },
   task: (id: string, signal?: AbortSignal) => data('getTask', { ...task(id), signal }),
-  taskTypes: () => data('taskTypes'),
-  datasets: () => data('listDatasets'),
-  config: () => data('config'),
+  taskTypes: (signal?: AbortSignal) => data('taskTypes', { signal }),
+  datasets: (signal?: AbortSignal) => data('listDatasets', { signal }),
+  config: (signal?: AbortSignal) => data('config', { signal }),
   start: (body: RequestBodyOf<'startTask'>) => data('startTask', { body }),
   abort: (id: string) => data('abortTask', task(id)),
   pause: (id: string) => data('pauseTask', task(id)),
@@ -81,7 +81,7 @@ export const api = {
   reject: (id: string, note?: string) => data('rejectTask', { ...task(id), body: note ? { note } : {} }),
   approvals: (signal?: AbortSignal) => data('listApprovals', { signal }),
   /** Who a token signs in; `bearer` checks a token before it is stored. */
-  me: (bearer?: string) => data('me', { bearer }),
+  me: (bearer?: string, signal?: AbortSignal) => data('me', { bearer, signal }),
   batch: (id: string, signal?: AbortSignal) => data('getBatch', { ...task(id), signal }),
   abortBatch: (id: string) => data('abortBatch', task(id)),
   bulk: (action: 'abort' | 'retry', target: RequestBodyOf<'bulkAbort'>) => data(action === 'abort' ? 'bulkAbort' : 'bulkRetry', { body: target }),

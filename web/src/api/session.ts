@@ -1,5 +1,3 @@
-import { useSyncExternalStore } from 'react';
-
 /**
  * The API token of the signed-in user, when the API has authentication on. It lives in
  * sessionStorage: it survives reloads of the tab but not closing it, and other sites cannot read it.
@@ -21,15 +19,10 @@ export function signOut(): void {
   listeners.forEach((l) => l());
 }
 
-/** Re-renders when the token changes (sign-in, sign-out, or a 401 that dropped it). */
-export function useToken(): string | null {
-  return useSyncExternalStore(
-    (l) => {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    token,
-  );
+/** Hears every sign-in and sign-out (a 401 signs out too); answers how to stop hearing them. */
+export function subscribeToken(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
 }
 
 /**

@@ -1,5 +1,7 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api, errorMessage } from '../api/client';
+import { invalidateTask } from '../api/queries';
 import type { ApprovalItem } from '../api/types';
 import { useNotify } from '../components/Notices';
 import { reviews, useMe } from '../lib/me';
@@ -8,8 +10,9 @@ import { useApprovals } from './useApprovals';
 /** Operators review what users submitted to approval-gated task types: the input and resources, then a decision. */
 export function ApprovalQueuePage() {
   const me = useMe();
-  const { items, refresh } = useApprovals(reviews(me));
+  const items = useApprovals(reviews(me));
   const notify = useNotify();
+  const queryClient = useQueryClient();
 
   const decide = async (item: ApprovalItem, decision: 'approve' | 'reject') => {
     const label = item.name ?? item.id;
@@ -22,7 +25,8 @@ export function ApprovalQueuePage() {
     try {
       await (decision === 'approve' ? api.approve(item.id) : api.reject(item.id, note));
       notify({ kind: 'info', text: `${decision === 'approve' ? 'Approved' : 'Rejected'} ${label}` });
-      refresh();
+      // The queue (the item waited for approval), the lists and the task's detail.
+      void invalidateTask(queryClient, item);
     } catch (err) {
       notify({ kind: 'error', text: `${decision === 'approve' ? 'Approve' : 'Reject'} failed: ${errorMessage(err)}` });
     }

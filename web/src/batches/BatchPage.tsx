@@ -1,43 +1,33 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { TASK_STATUSES, STATUS_LABEL } from '../../../core/statuses';
 import { api, errorMessage } from '../api/client';
-import type { BatchSummary } from '../api/types';
+import { batchQuery, queryKeys, taskKeys } from '../api/queries';
 import { useNotify } from '../components/Notices';
 import { StatusBadge } from '../components/StatusBadge';
 import { graphLink } from '../graph/graphView';
-import { useRefreshOnTaskEvents } from '../live/taskEvents';
 
 /** One batch: overall progress, a count per status, its tasks, and one action that aborts them all. */
 export function BatchPage() {
   const { id = '' } = useParams();
-  const [batch, setBatch] = useState<BatchSummary | undefined>(undefined);
-  const [error, setError] = useState<string | null>(null);
+  // Kept fresh by the live events of the batch's tasks.
+  const { data: batch, error } = useQuery(batchQuery(id));
   const notify = useNotify();
-
-  const refresh = useCallback(() => {
-    api.batch(id).then(
-      (b) => {
-        setBatch(b);
-        setError(null);
-      },
-      (err: unknown) => setError(errorMessage(err)),
-    );
-  }, [id]);
-  useEffect(refresh, [refresh]);
-  useRefreshOnTaskEvents((task) => task.batch_id === id, refresh, 500);
+  const queryClient = useQueryClient();
 
   const abortAll = async () => {
     if (!window.confirm(`Abort every unfinished task of batch ${id}?`)) return;
     try {
       await api.abortBatch(id);
       notify({ kind: 'info', text: `Abort requested for batch ${id}` });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.batch(id) });
+      void queryClient.invalidateQueries({ queryKey: taskKeys.all });
     } catch (err) {
       notify({ kind: 'error', text: `Abort failed: ${errorMessage(err)}` });
     }
   };
 
-  if (error) return <p className="page banner-error">{error}</p>;
+  if (error && !batch) return <p className="page banner-error">{errorMessage(error)}</p>;
   if (!batch) return <p className="page loading">Loading batch…</p>;
   return (
     <section className="page batch" aria-labelledby="batch-title">

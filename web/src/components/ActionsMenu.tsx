@@ -6,8 +6,8 @@ import { useUiConfig } from '../lib/uiConfig';
 import { useTaskActions } from './useTaskActions';
 
 /** The row's three-dots menu: only the actions the task's state allows. */
-export function ActionsMenu({ task, onChange }: { task: TaskRecord; onChange: () => void }) {
-  const actions = useTaskActions(task, onChange);
+export function ActionsMenu({ task }: { task: TaskRecord }) {
+  const actions = useTaskActions(task);
   const navigate = useNavigate();
   const template = useUiConfig()?.temporal_ui_workflow_url;
   const detailPath = `/tasks/${encodeURIComponent(task.id)}`;

@@ -9,7 +9,7 @@ export function Layout() {
   const me = useMe();
   const navigate = useNavigate();
   const location = useLocation();
-  const { items: approvals } = useApprovals(reviews(me));
+  const approvals = useApprovals(reviews(me));
 
   // Any 401 (no token yet, or one that stopped working) leads to the sign-in page, then back.
   const here = useRef(location);

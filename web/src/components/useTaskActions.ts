@@ -1,6 +1,8 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import { isFinished } from '../../../core/statuses';
 import { api, errorMessage } from '../api/client';
+import { invalidateTask } from '../api/queries';
 import type { TaskRecord } from '../api/types';
 import { reviews, useMe } from '../lib/me';
 import { useNotify } from './Notices';
@@ -23,9 +25,14 @@ export interface TaskActions {
 
 const label = (task: TaskRecord) => task.name ?? task.id;
 
-/** The actions a task's state allows, shared by the table's row menu and the detail page. */
-export function useTaskActions(task: TaskRecord, onChange?: () => void): TaskActions {
+/**
+ * The actions a task's state allows, shared by the table's row menu and the detail page. After
+ * an action, what it changed is refetched at once (the live events would say so a moment later).
+ */
+export function useTaskActions(task: TaskRecord): TaskActions {
   const notify = useNotify();
+  const queryClient = useQueryClient();
+  const changed = useCallback(() => void invalidateTask(queryClient, task), [queryClient, task]);
   const me = useMe();
   const failed = useCallback((what: string, err: unknown) => notify({ kind: 'error', text: `${what} failed: ${errorMessage(err)}` }), [notify]);
 
@@ -43,35 +50,35 @@ export function useTaskActions(task: TaskRecord, onChange?: () => void): TaskAct
     try {
       await api.abort(task.id);
       notify({ kind: 'info', text: `Abort requested for ${label(task)}` });
-      onChange?.();
+      changed();
     } catch (err) {
       failed('Abort', err);
     }
-  }, [task, notify, failed, onChange]);
+  }, [task, notify, failed, changed]);
 
   const retry = useCallback(async () => {
     try {
       const created = await api.retry(task.id);
       notify({ kind: 'info', text: `Retry of ${label(task)} started`, link: { to: `/tasks/${encodeURIComponent(created.id)}`, label: 'Open' } });
-      onChange?.();
+      changed();
       return created;
     } catch (err) {
       failed('Retry', err);
       return undefined;
     }
-  }, [task, notify, failed, onChange]);
+  }, [task, notify, failed, changed]);
 
   const act = useCallback(
     async (what: string, done: string, call: () => Promise<unknown>) => {
       try {
         await call();
         notify({ kind: 'info', text: `${done} ${label(task)}` });
-        onChange?.();
+        changed();
       } catch (err) {
         failed(what, err);
       }
     },
-    [task, notify, failed, onChange],
+    [task, notify, failed, changed],
   );
   const pause = useCallback(() => act('Pause', 'Paused', () => api.pause(task.id)), [act, task.id]);
   const resume = useCallback(() => act('Resume', 'Resumed', () => api.resume(task.id)), [act, task.id]);

@@ -1,30 +1,20 @@
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
-import { api } from '../api/client';
-import { useTaskEvents } from '../live/taskEvents';
+import { useQuery } from '@tanstack/react-query';
+import { lazy, Suspense } from 'react';
+import { graphQuery } from '../api/queries';
 
 // React Flow and the layout worker load only for a task that has upstream or downstream tasks.
 const TaskNeighbourhood = lazy(() => import('../graph/TaskNeighbourhood').then((m) => ({ default: m.TaskNeighbourhood })));
 
-/** The task's small dependency graph, when it has any edge; nothing otherwise. */
+/**
+ * The task's small dependency graph, when it has any edge; nothing otherwise. A task started
+ * later that depends on this one gives it its first edge: the event bridge invalidates the
+ * neighbourhood of every task a changed task links to.
+ */
 export function TaskDependencies({ taskId }: { taskId: string }) {
-  const [linked, setLinked] = useState(false);
-  const [generation, setGeneration] = useState(0);
-  const check = useCallback(() => setGeneration((g) => g + 1), []);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    api.graph(new URLSearchParams({ task: taskId, depth: '1' }).toString(), controller.signal).then(
-      (graph) => setLinked(graph.edges.length > 0),
-      () => undefined,
-    );
-    return () => controller.abort();
-  }, [taskId, generation]);
-
-  // A task started later that depends on this one gives it its first edge.
-  useTaskEvents((event) => {
-    if (!linked && event.kind === 'task' && (event.task.depends_on.includes(taskId) || event.task.triggered_by === taskId)) check();
+  const { data: linked = false } = useQuery({
+    ...graphQuery(new URLSearchParams({ task: taskId, depth: '1' }).toString()),
+    select: (answer) => answer.graph.edges.length > 0,
   });
-
   if (!linked) return null;
   return (
     <Suspense fallback={<p className="loading">Loading the dependencies…</p>}>

@@ -17,7 +17,7 @@ import { useTaskDetail } from './useTaskDetail';
 
 export function TaskDetailPage() {
   const { id = '' } = useParams();
-  const { task, receivedAt, error, refresh } = useTaskDetail(id);
+  const { task, receivedAt, error } = useTaskDetail(id);
   if (error && !task) {
     const missing = error instanceof ApiError && error.status === 404;
     return (
@@ -30,12 +30,12 @@ export function TaskDetailPage() {
     );
   }
   if (!task) return <p className="page loading">Loading task…</p>;
-  return <TaskDetailView task={task} receivedAt={receivedAt} refresh={refresh} />;
+  return <TaskDetailView task={task} receivedAt={receivedAt} />;
 }
 
-function TaskDetailView({ task, receivedAt, refresh }: { task: TaskDetail; receivedAt: number; refresh: () => void }) {
+function TaskDetailView({ task, receivedAt }: { task: TaskDetail; receivedAt: number }) {
   const { types } = useTaskTypes();
-  const actions = useTaskActions(task, refresh);
+  const actions = useTaskActions(task);
   const navigate = useNavigate();
   const now = useNow(isCounting(task));
   const title = task.name ?? typeLabel(types, task.task_type);

@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useCallback, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { MAX_GRAPH_DEPTH } from '../../../core/graph';
-import type { PipelineSummary } from '../api/types';
 import { STATUS_LABEL } from '../../../core/statuses';
-import { ApiError, api, errorMessage } from '../api/client';
+import { ApiError, errorMessage } from '../api/client';
+import { pipelinesQuery } from '../api/queries';
 import { TextFilter } from '../components/TextFilter';
 import { formatDuration, formatWindow } from '../lib/format';
 import { TIME_WINDOWS } from '../tasks/filters';
@@ -27,9 +28,6 @@ export function GraphPage() {
   const complete = isComplete(shown);
   const query = complete ? graphViewToApiQuery(shown).toString() : null;
   const { state, refresh } = useTaskGraph(query, graphViewScope(shown));
-  // The picker names each pipeline's status: it asks again when the drawn pipeline's status changes.
-  const [pipelinesAsked, setPipelinesAsked] = useState(0);
-  const pipelineChanged = useCallback(() => setPipelinesAsked((n) => n + 1), []);
 
   const show = useCallback(
     (next: GraphView) => {
@@ -47,8 +45,8 @@ export function GraphPage() {
         <h1 id="graph-title">Dependency graph</h1>
         {state.phase === 'ready' && complete && state.model.nodes.length > 0 && <GraphSummary state={state} />}
       </header>
-      <GraphControls view={shown} onChange={show} pipelinesAsked={pipelinesAsked} />
-      {shown.mode === 'pipeline' && complete && <PipelineBar key={shown.target} id={shown.target} onStatusChange={pipelineChanged} />}
+      <GraphControls view={shown} onChange={show} />
+      {shown.mode === 'pipeline' && complete && <PipelineBar key={shown.target} id={shown.target} />}
       {!complete ? (
         <div className="empty">
           <p>{shown.mode === 'pipeline' ? 'Choose a pipeline to draw its tasks.' : `Enter a ${shown.mode} ID to draw ${shown.mode === 'task' ? 'its upstream and downstream tasks' : 'its tasks'}.`}</p>
@@ -96,7 +94,7 @@ function GraphSummary({ state }: { state: Extract<GraphState, { phase: 'ready' }
   );
 }
 
-function GraphControls({ view, onChange, pipelinesAsked }: { view: GraphView; onChange: (view: GraphView) => void; pipelinesAsked: number }) {
+function GraphControls({ view, onChange }: { view: GraphView; onChange: (view: GraphView) => void }) {
   const set = (patch: Partial<GraphView>) => onChange({ ...view, ...patch });
   const commitTarget = useCallback((target: string) => onChange({ ...view, target }), [onChange, view]);
   return (
@@ -111,7 +109,7 @@ function GraphControls({ view, onChange, pipelinesAsked }: { view: GraphView; on
           ))}
         </div>
       </fieldset>
-      {view.mode === 'pipeline' && <PipelinePicker value={view.target} onChange={commitTarget} asked={pipelinesAsked} />}
+      {view.mode === 'pipeline' && <PipelinePicker value={view.target} onChange={commitTarget} />}
       {view.mode === 'batch' && <TextFilter label="Batch ID" value={view.target} onCommit={commitTarget} placeholder="batch id" />}
       {view.mode === 'task' && (
         <>
@@ -142,16 +140,15 @@ function GraphControls({ view, onChange, pipelinesAsked }: { view: GraphView; on
   );
 }
 
-/** `GET /pipelines` as a choice, newest first, asked again when `asked` changes; a typed ID when the list cannot be had. */
-function PipelinePicker({ value, onChange, asked }: { value: string; onChange: (id: string) => void; asked: number }) {
-  const [pipelines, setPipelines] = useState<PipelineSummary[] | null>(null);
-  const [failed, setFailed] = useState(false);
-  useEffect(() => {
-    const controller = new AbortController();
-    api.pipelines(controller.signal).then(setPipelines, () => !controller.signal.aborted && setFailed(true));
-    return () => controller.abort();
-  }, [asked]);
-  if (failed) return <TextFilter label="Pipeline ID" value={value} onCommit={onChange} placeholder="pipeline id" />;
+/**
+ * `GET /pipelines` as a choice, newest first, kept fresh by the live events of pipeline tasks and
+ * by the pipeline bar (a pipeline's own status changes after its last task); a typed ID when the
+ * list cannot be had.
+ */
+function PipelinePicker({ value, onChange }: { value: string; onChange: (id: string) => void }) {
+  const { data, isError } = useQuery(pipelinesQuery);
+  const pipelines = data ?? null;
+  if (isError && !pipelines) return <TextFilter label="Pipeline ID" value={value} onCommit={onChange} placeholder="pipeline id" />;
   const known = pipelines?.some((p) => p.id === value) ?? false;
   return (
     <label className="field graph-pipeline">

@@ -1,6 +1,7 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { GraphScope, TaskGraph } from '../../../core/graph';
-import { api } from '../api/client';
+import type { GraphScope } from '../../../core/graph';
+import { graphQuery, queryKeys, type GraphAnswer } from '../api/queries';
 import type { TaskRecord } from '../api/types';
 import { useTaskEvents } from '../live/taskEvents';
 import type { LayoutResult } from './elkLayout';
@@ -12,105 +13,156 @@ const APPLY_EVERY_MS = 250;
 /** A change of structure refetches and lays out again, once the burst that caused it is over. */
 const REFETCH_AFTER_MS = 800;
 
-export type GraphState =
-  | { phase: 'loading'; requestedAt: number }
-  | { phase: 'error'; error: unknown; requestedAt: number }
-  | { phase: 'ready'; model: GraphModel; requestedAt: number };
+export type GraphState = { phase: 'loading' } | { phase: 'error'; error: unknown } | { phase: 'ready'; model: GraphModel; requestedAt: number };
+
+/** A graph as drawn: the answer it came from, its layout, and its model with the live rows applied. */
+interface Drawn {
+  query: string;
+  answer: GraphAnswer;
+  key: string;
+  layout: LayoutResult;
+  model: GraphModel;
+  /** When this scope was first asked for (performance.now()): its first paint is measured from here. */
+  requestedAt: number;
+}
 
 /**
- * A graph from `GET /graph?<query>`, laid out in the worker, then kept live: status, progress
- * and duration change in place (no layout), while a new task or edge in scope refetches and
- * lays out again. A refetch whose structure did not change keeps every position.
+ * A graph from `GET /graph?<query>` (the query cache's `['graph', query]`), laid out in the worker,
+ * then kept live: status, progress and duration change in place (no layout), while a new task
+ * or edge in scope invalidates the query, which refetches and lays out again. An answer whose
+ * structure did not change keeps every position. A resync of the event stream invalidates it too.
  */
 export function useTaskGraph(query: string | null, scope: GraphScope): { state: GraphState; refresh: () => void } {
-  const [state, setState] = useState<GraphState>(() => ({ phase: 'loading', requestedAt: performance.now() }));
-  const [generation, setGeneration] = useState(0);
-  const refresh = useCallback(() => setGeneration((g) => g + 1), []);
-  const current = useRef<{ model: GraphModel; key: string; layout: LayoutResult } | null>(null);
+  const queryClient = useQueryClient();
+  const { data: answer, dataUpdatedAt, error, refetch } = useQuery({ ...graphQuery(query ?? ''), enabled: query !== null });
+  const [drawn, setDrawn] = useState<Drawn | null>(null);
+  const [layoutError, setLayoutError] = useState<{ query: string; error: unknown } | null>(null);
+  // The graph drawn now, for the event listener (the state above is what React renders).
+  const current = useRef<Drawn | null>(null);
   const queued = useRef<TaskRecord[]>([]);
+  // Rows heard while an answer is awaited or laid out (which takes a while): the answer may
+  // predate them, so those heard after it was asked for are applied to it once it is built
+  // (applyTaskRows never takes a finished task back, should one of them be older than the graph).
+  const heard = useRef<{ row: TaskRecord; at: number }[]>([]);
+  const requested = useRef({ query, at: 0 });
   // The scope only sorts new rows into "part of the drawing" or not: the latest one, no refetch.
   const latestScope = useRef(scope);
   useEffect(() => {
     latestScope.current = scope;
   });
-  // Rows heard while a graph is asked for and laid out (which takes a while): the graph may
-  // predate them, so they are applied to it once it is built (applyTaskRows never takes a
-  // finished task back, should one of them be older than the graph).
-  const sinceAsked = useRef<TaskRecord[] | null>(null);
   const applyTimer = useRef<number | undefined>(undefined);
   const refetchTimer = useRef<number | undefined>(undefined);
+  /** When the first structural row not yet refetched for was heard. */
+  const structuralSince = useRef<number | undefined>(undefined);
 
-  const scheduleRefetch = useCallback(() => {
-    window.clearTimeout(refetchTimer.current);
-    refetchTimer.current = window.setTimeout(refresh, REFETCH_AFTER_MS);
-  }, [refresh]);
+  const scheduleRefetch = useCallback(
+    (heardAt: number) => {
+      if (query === null) return;
+      structuralSince.current = Math.min(structuralSince.current ?? heardAt, heardAt);
+      window.clearTimeout(refetchTimer.current);
+      refetchTimer.current = window.setTimeout(() => {
+        const since = structuralSince.current ?? 0;
+        structuralSince.current = undefined;
+        const key = queryKeys.graph(query);
+        // Asked for since (the event bridge refetches a task's neighbourhood when a task links to it).
+        if ((queryClient.getQueryData<GraphAnswer>(key)?.askedAt ?? -Infinity) > since) return;
+        // A fetch under way goes on: if it predates the change, its answer hears the row as late.
+        void queryClient.invalidateQueries({ queryKey: key, exact: true }, { cancelRefetch: false });
+      }, REFETCH_AFTER_MS);
+    },
+    [query, queryClient],
+  );
 
-  // A new scope starts from nothing; a refresh of the same scope keeps the drawing until the answer.
+  // A new scope starts from nothing; a refetch of the same scope keeps the drawing until the answer.
   useEffect(() => {
     current.current = null;
     queued.current = [];
+    heard.current = [];
+    requested.current = { query, at: performance.now() };
+    if (query !== null) prepareLayout();
+    return () => {
+      window.clearTimeout(applyTimer.current);
+      applyTimer.current = undefined;
+      window.clearTimeout(refetchTimer.current);
+      structuralSince.current = undefined;
+    };
   }, [query]);
 
+  // Each answer is laid out (or keeps the layout of the same structure) and built into a model.
   useEffect(() => {
-    if (query === null) return;
-    const controller = new AbortController();
-    const requestedAt = performance.now();
-    if (!current.current) setState({ phase: 'loading', requestedAt });
-    prepareLayout();
-    sinceAsked.current = [];
-    void (async () => {
-      try {
-        const graph: TaskGraph = await api.graph(query, controller.signal);
-        const receivedAt = Date.now();
-        const key = structureKey(graph);
-        const layout = current.current?.key === key ? current.current.layout : await layoutInWorker(layoutInput(graph));
-        if (controller.signal.aborted) return;
-        const late = sinceAsked.current ?? [];
-        sinceAsked.current = null;
-        const built = buildModel(graph, layout, receivedAt);
-        if (late.some((row) => isStructural(built, row, latestScope.current))) scheduleRefetch();
-        const model = applyTaskRows(built, late, Date.now());
-        current.current = { model, key, layout };
-        setState((previous) => ({ phase: 'ready', model, requestedAt: previous.phase === 'ready' ? previous.requestedAt : requestedAt }));
-      } catch (error) {
-        if (!controller.signal.aborted && !current.current) setState({ phase: 'error', error, requestedAt });
-      }
-    })();
+    if (query === null || !answer) return;
+    let cancelled = false;
+    const key = structureKey(answer.graph);
+    const previous = current.current?.query === query ? current.current : null;
+    const layoutOf = previous?.key === key ? Promise.resolve(previous.layout) : layoutInWorker(layoutInput(answer.graph));
+    layoutOf.then(
+      (layout) => {
+        if (cancelled) return;
+        heard.current = heard.current.filter((entry) => entry.at >= answer.askedAt);
+        const late = heard.current.map((entry) => entry.row);
+        const built = buildModel(answer.graph, layout, dataUpdatedAt);
+        if (late.some((row) => isStructural(built, row, latestScope.current))) scheduleRefetch(answer.askedAt);
+        // Rows queued before the answer are older than it; later ones are among the late rows.
+        queued.current = [];
+        const next: Drawn = {
+          query,
+          answer,
+          key,
+          layout,
+          model: applyTaskRows(built, late, Date.now()),
+          requestedAt: previous?.requestedAt ?? requested.current.at,
+        };
+        current.current = next;
+        setDrawn(next);
+      },
+      (err: unknown) => {
+        if (!cancelled) setLayoutError({ query, error: err });
+      },
+    );
     return () => {
-      controller.abort();
-      sinceAsked.current = null;
+      cancelled = true;
     };
-  }, [query, generation, scheduleRefetch]);
+  }, [query, answer, dataUpdatedAt, scheduleRefetch]);
 
-  useEffect(
-    () => () => {
-      window.clearTimeout(applyTimer.current);
-      window.clearTimeout(refetchTimer.current);
-    },
-    [],
-  );
+  // Whether the drawing may be older than a row heard now: an answer is on its way, or arrived
+  // and is not drawn yet.
+  const awaited = (): boolean => {
+    if (query === null) return false;
+    const asked = queryClient.getQueryState<GraphAnswer>(queryKeys.graph(query));
+    return asked?.fetchStatus === 'fetching' || asked?.data !== current.current?.answer;
+  };
 
   useTaskEvents((event) => {
-    if (event.kind === 'resync') {
-      scheduleRefetch();
-      return;
-    }
-    sinceAsked.current?.push(event.task);
+    // A resync invalidates the graph's query with every other one (live/taskCache.ts).
+    if (event.kind !== 'task') return;
+    const row = event.task;
+    const at = Date.now();
+    if (awaited()) heard.current.push({ row, at });
+    // Nothing is awaited: any later answer is asked for after this row.
+    else heard.current = [];
     if (!current.current) return;
-    queued.current.push(event.task);
+    queued.current.push(row);
     if (applyTimer.current !== undefined) return;
     applyTimer.current = window.setTimeout(() => {
       applyTimer.current = undefined;
       const rows = queued.current.splice(0);
       const now = current.current;
       if (!now || rows.length === 0) return;
-      if (rows.some((row) => isStructural(now.model, row, latestScope.current))) scheduleRefetch();
+      if (rows.some((r) => isStructural(now.model, r, latestScope.current))) scheduleRefetch(at);
       const model = applyTaskRows(now.model, rows, Date.now());
       if (model === now.model) return;
-      current.current = { ...now, model };
-      setState((previous) => (previous.phase === 'ready' ? { ...previous, model } : previous));
+      const next = { ...now, model };
+      current.current = next;
+      setDrawn(next);
     }, APPLY_EVERY_MS);
   });
 
+  const refresh = useCallback(() => void refetch(), [refetch]);
+
+  let state: GraphState;
+  if (query !== null && drawn?.query === query) state = { phase: 'ready', model: drawn.model, requestedAt: drawn.requestedAt };
+  else if (query !== null && error && !answer) state = { phase: 'error', error };
+  else if (query !== null && layoutError?.query === query) state = { phase: 'error', error: layoutError.error };
+  else state = { phase: 'loading' };
   return { state, refresh };
 }

@@ -1,30 +1,10 @@
-import { useEffect, useState } from 'react';
-import { api } from '../api/client';
-import { useToken } from '../api/session';
+import { useQuery } from '@tanstack/react-query';
+import { meQuery } from '../api/queries';
 import type { Me } from '../api/types';
 
-let cached: { token: string | null; me: Promise<Me> } | undefined;
-
-/** Who is signed in (refetched when the token changes); undefined while loading or signed out. */
+/** Who is signed in (asked again after every sign-in and sign-out); undefined while loading or signed out. */
 export function useMe(): Me | undefined {
-  const token = useToken();
-  const [me, setMe] = useState<Me | undefined>(undefined);
-  useEffect(() => {
-    let live = true;
-    if (!cached || cached.token !== token) cached = { token, me: api.me() };
-    const current = cached;
-    current.me.then(
-      (value) => live && setMe(value),
-      () => {
-        if (cached === current) cached = undefined;
-        if (live) setMe(undefined);
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [token]);
-  return me;
+  return useQuery(meQuery).data;
 }
 
 /** Operators and admins review approvals; with authentication off nobody needs to. */

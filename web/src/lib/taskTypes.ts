@@ -1,28 +1,11 @@
-import { useEffect, useState } from 'react';
-import { api } from '../api/client';
+import { useQuery } from '@tanstack/react-query';
+import { taskTypesQuery } from '../api/queries';
 import type { TaskType } from '../api/types';
 
-let loaded: Promise<TaskType[]> | undefined;
-
-/** The task-type catalog, fetched once per page load. */
+/** The task-type catalog, fetched once and kept (it changes only with a new deployment). */
 export function useTaskTypes(): { types: TaskType[] | undefined; error: string | undefined } {
-  const [types, setTypes] = useState<TaskType[]>();
-  const [error, setError] = useState<string>();
-  useEffect(() => {
-    let active = true;
-    loaded ??= api.taskTypes();
-    loaded.then(
-      (t) => active && setTypes(t),
-      (err: Error) => {
-        loaded = undefined;
-        if (active) setError(err.message);
-      },
-    );
-    return () => {
-      active = false;
-    };
-  }, []);
-  return { types, error };
+  const { data, error } = useQuery(taskTypesQuery);
+  return { types: data, error: error?.message };
 }
 
 export function typeLabel(types: TaskType[] | undefined, id: string): string {

@@ -1,19 +1,8 @@
-import { useEffect, useState } from 'react';
-import { api } from '../api/client';
+import { useQuery } from '@tanstack/react-query';
+import { configQuery } from '../api/queries';
 import type { UiConfig } from '../api/types';
 
-let loaded: Promise<UiConfig> | undefined;
-
-/** `GET /config`, fetched once per page load; undefined until it arrives. */
+/** `GET /config`, fetched once; undefined until it arrives (or when it cannot be had). */
 export function useUiConfig(): UiConfig | undefined {
-  const [config, setConfig] = useState<UiConfig>();
-  useEffect(() => {
-    let active = true;
-    loaded ??= api.config().catch((): UiConfig => ({ temporal_ui_workflow_url: null }));
-    void loaded.then((c) => active && setConfig(c));
-    return () => {
-      active = false;
-    };
-  }, []);
-  return config;
+  return useQuery(configQuery).data;
 }

@@ -12,8 +12,8 @@ const MAX_RETRY_MS = 10_000;
 /**
  * The app's one connection to `/events`, shared by every page. EventSource reconnects by itself
  * after a dropped stream (resuming from Last-Event-ID); when it gives up (the API answered an
- * error) this reconnects with backoff. Pages resync whenever the stream opens, because events may
- * have been missed.
+ * error) this reconnects with backoff. Whenever the stream opens it emits a resync, because
+ * events may have been missed.
  */
 class TaskEventStream {
   private source: EventSource | null = null;
@@ -39,7 +39,9 @@ class TaskEventStream {
 
   subscribe(listener: (event: TaskEvent) => void): () => void {
     this.eventListeners.add(listener);
-    return () => this.eventListeners.delete(listener);
+    return () => {
+      this.eventListeners.delete(listener);
+    };
   }
 
   /** Connects again now, e.g. with the token of a user who just signed in. */
@@ -57,9 +59,9 @@ class TaskEventStream {
     source.addEventListener('hello', () => {
       this.retryMs = 1000;
       this.setState('live');
-      // Pages refetch on every hello, the first one too: a reconnection may have skipped events,
-      // and a page's first fetch races the stream's opening, so a change between the two would
-      // otherwise never reach it.
+      // The cache is invalidated on every hello, the first one too: a reconnection may have
+      // skipped events, and a page's first fetch races the stream's opening, so a change between
+      // the two would otherwise never reach it.
       this.emit({ kind: 'resync' });
     });
     source.addEventListener('resync', () => this.emit({ kind: 'resync' }));
@@ -107,28 +109,22 @@ export function useConnectionState(): ConnectionState {
   return useSyncExternalStore(events.subscribeState, events.getState);
 }
 
-/** Calls `listener` for every task event while the component is mounted. */
+/**
+ * Hears every event of the shared stream until the answered function is called. The query cache
+ * hears them this way (live/taskCache.ts); pages read the cache, not the stream.
+ */
+export function subscribeTaskEvents(listener: (event: TaskEvent) => void): () => void {
+  return shared().subscribe(listener);
+}
+
+/**
+ * Calls `listener` for every task event while the component is mounted: for a view that keeps
+ * its own model of the rows (the graph's nodes, patched in place), not for server state.
+ */
 export function useTaskEvents(listener: (event: TaskEvent) => void): void {
   const latest = useRef(listener);
   useEffect(() => {
     latest.current = listener;
   });
-  useEffect(() => shared().subscribe((event) => latest.current(event)), []);
-}
-
-/**
- * Calls `refresh` once per burst of relevant task events, `delayMs` after the first of them:
- * for views that refetch a summary (a batch, a pipeline, the approval queue) rather than patch
- * rows in place. A resync is always relevant.
- */
-export function useRefreshOnTaskEvents(relevant: (task: TaskRecord) => boolean, refresh: () => void, delayMs: number): void {
-  const timer = useRef<number | undefined>(undefined);
-  useEffect(() => () => window.clearTimeout(timer.current), []);
-  useTaskEvents((event) => {
-    if (timer.current !== undefined || (event.kind === 'task' && !relevant(event.task))) return;
-    timer.current = window.setTimeout(() => {
-      timer.current = undefined;
-      refresh();
-    }, delayMs);
-  });
+  useEffect(() => subscribeTaskEvents((event) => latest.current(event)), []);
 }

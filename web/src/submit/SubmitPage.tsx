@@ -1,6 +1,8 @@
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMemo, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, ApiError, errorMessage, type StartTaskBody } from '../api/client';
+import { datasetsQuery, taskKeys } from '../api/queries';
 import type { DatasetSummary, TaskType } from '../api/types';
 import { useTaskTypes } from '../lib/taskTypes';
 import { fieldsOf, readInput, type Field } from './schemaFields';
@@ -47,6 +49,7 @@ export function SubmitPage() {
 
 function TaskForm({ type }: { type: TaskType }) {
   const navigate = useNavigate();
+  const queryClient = useQueryClient();
   const fields = useMemo(() => fieldsOf(type.input_schema), [type]);
   const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(fields.map((f) => [f.name, f.default])));
   const [meta, setMeta] = useState<Record<string, string>>({});
@@ -71,6 +74,7 @@ function TaskForm({ type }: { type: TaskType }) {
     setBusy(true);
     try {
       const task = await api.start(body);
+      void queryClient.invalidateQueries({ queryKey: taskKeys.lists() });
       await navigate(`/tasks/${encodeURIComponent(task.id)}`);
     } catch (err) {
       setBusy(false);
@@ -161,21 +165,12 @@ const DATASET_HINT: Record<TaskType['dataset'], string> = {
   none: '',
 };
 
+const NO_DATASETS: DatasetSummary[] = [];
+
 /** Datasets to pick from, for types that work on an existing one. */
 function useExistingDatasets(wanted: boolean): DatasetSummary[] {
-  const [datasets, setDatasets] = useState<DatasetSummary[]>([]);
-  useEffect(() => {
-    if (!wanted) return;
-    let active = true;
-    api.datasets().then(
-      (d) => active && setDatasets(d),
-      () => undefined,
-    );
-    return () => {
-      active = false;
-    };
-  }, [wanted]);
-  return wanted ? datasets : [];
+  const { data } = useQuery({ ...datasetsQuery, enabled: wanted });
+  return (wanted && data) || NO_DATASETS;
 }
 
 /** Picking a known dataset ID fills in its name, unless one was typed. */

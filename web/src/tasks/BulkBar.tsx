@@ -1,4 +1,6 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { api, errorMessage } from '../api/client';
+import { taskKeys } from '../api/queries';
 import { useNotify } from '../components/Notices';
 import { viewToBulkFilter, type TableView } from './filters';
 
@@ -6,12 +8,14 @@ interface Props {
   selected: string[];
   total: number;
   view: TableView;
+  /** After an action, or to clear the selection. */
   onDone: () => void;
 }
 
 /** Bulk abort and retry: on the rows selected in the table, or on every task matching the filter. */
 export function BulkBar({ selected, total, view, onDone }: Props) {
   const notify = useNotify();
+  const queryClient = useQueryClient();
 
   const run = async (action: 'abort' | 'retry', target: 'selected' | 'filter') => {
     const count = target === 'selected' ? selected.length : total;
@@ -21,6 +25,8 @@ export function BulkBar({ selected, total, view, onDone }: Props) {
       const outcome = await api.bulk(action, target === 'selected' ? { ids: selected } : { filter: viewToBulkFilter(view) });
       const refused = outcome.refused.length ? `; ${outcome.refused.length} refused: ${outcome.refused[0].error}` : '';
       notify({ kind: outcome.refused.length ? 'error' : 'info', text: `${action === 'abort' ? 'Abort requested for' : 'Retried'} ${outcome.accepted.length} task${outcome.accepted.length === 1 ? '' : 's'}${refused}` });
+      // Many tasks changed (and retries appeared): every cached list and detail is out of date.
+      void queryClient.invalidateQueries({ queryKey: taskKeys.all });
       onDone();
     } catch (err) {
       notify({ kind: 'error', text: `Bulk ${action} failed: ${errorMessage(err)}` });

@@ -16,7 +16,6 @@ interface Props {
   view: TableView;
   types: TaskType[] | undefined;
   onSort: (column: SortColumn) => void;
-  onChange: () => void;
   /** Ids of the rows selected for a bulk action. */
   selected: ReadonlySet<string>;
   onSelect: (ids: string[], on: boolean) => void;
@@ -35,7 +34,7 @@ const COLUMNS: { key: string; label: string; sort?: SortColumn }[] = [
   { key: 'actions', label: 'Actions' },
 ];
 
-export function TaskTable({ rows, view, types, onSort, onChange, selected, onSelect }: Props) {
+export function TaskTable({ rows, view, types, onSort, selected, onSelect }: Props) {
   const allSelected = rows.length > 0 && rows.every((r) => selected.has(r.task.id));
   // One clock for the whole table, ticking only while some row's duration grows.
   const now = useNow(rows.some((r) => isCounting(r.task)));
@@ -108,7 +107,7 @@ export function TaskTable({ rows, view, types, onSort, onChange, selected, onSel
                 <LifecycleChain status={task.status} failedStep={task.failed_step} />
               </td>
               <td className="col-actions">
-                <ActionsMenu task={task} onChange={onChange} />
+                <ActionsMenu task={task} />
               </td>
             </tr>
           ))}

@@ -13,7 +13,7 @@ export function TaskTablePage() {
   const [params, setParams] = useSearchParams();
   const view = useMemo(() => viewFromUrl(params), [params]);
   const { types } = useTaskTypes();
-  const { rows, total, loading, error, refresh } = useTaskList(view);
+  const { rows, total, loading, error } = useTaskList(view);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const select = useCallback((ids: string[], on: boolean) => {
     setSelected((current) => {
@@ -25,10 +25,7 @@ export function TaskTablePage() {
       return next;
     });
   }, []);
-  const afterBulk = useCallback(() => {
-    setSelected(new Set());
-    refresh();
-  }, [refresh]);
+  const clearSelection = useCallback(() => setSelected(new Set()), []);
 
   const show = useCallback((next: TableView) => setParams(viewToUrl(next)), [setParams]);
   const patch = useCallback((change: Partial<TableView>) => show({ ...view, ...change }), [show, view]);
@@ -64,13 +61,12 @@ export function TaskTablePage() {
         </div>
       ) : (
         <>
-          <BulkBar selected={[...selected]} total={total} view={view} onDone={afterBulk} />
+          <BulkBar selected={[...selected]} total={total} view={view} onDone={clearSelection} />
           <TaskTable
             rows={rows}
             view={view}
             types={types}
             onSort={(c: SortColumn) => show(toggleSort(view, c))}
-            onChange={refresh}
             selected={selected}
             onSelect={select}
           />

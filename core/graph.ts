@@ -215,16 +215,16 @@ function isLonger(a: { total: number; length: number }, b: { total: number; leng
 export function scopeIds(links: TaskLinks, scope: GraphScope, now: number): string[] {
   const since = scope.within_hours === undefined ? -Infinity : now - scope.within_hours * 3600_000;
   const recent = (task: GraphTask): boolean => Date.parse(task.created_at) >= since;
+  // Given together, the scopes narrow each other: a pipeline's tasks in a batch, a task's neighbours in a pipeline.
+  const inGroups = (task: GraphTask): boolean =>
+    (scope.pipeline === undefined || task.pipeline_id === scope.pipeline) && (scope.batch === undefined || task.batch_id === scope.batch);
   let chosen: GraphTask[];
   if (scope.task !== undefined) {
     chosen = [...links.neighbourhood(scope.task, scope.depth ?? DEFAULT_GRAPH_DEPTH)].map((id) => links.byId.get(id)!);
-    // The task asked for is always drawn, however old.
-    chosen = chosen.filter((task) => task.id === scope.task || recent(task));
+    // The task asked for is always drawn, however old and whatever its groups.
+    chosen = chosen.filter((task) => task.id === scope.task || (recent(task) && inGroups(task)));
   } else if (scope.pipeline !== undefined || scope.batch !== undefined) {
-    const members = [...links.byId.values()].filter(
-      (task) => recent(task) && (scope.pipeline === undefined || task.pipeline_id === scope.pipeline) && (scope.batch === undefined || task.batch_id === scope.batch),
-    );
-    chosen = withFollowUps(links, members);
+    chosen = withFollowUps(links, [...links.byId.values()].filter((task) => recent(task) && inGroups(task)));
   } else {
     chosen = [...links.byId.values()].filter((task) => recent(task) && links.isLinked(task));
   }

@@ -38,8 +38,13 @@ const mediaSource = {
 };
 const needsSource = (v: { folder?: string; urls?: string[] }): boolean => Boolean(v.folder || v.urls?.length);
 const sourceMessage = { message: 'give a folder or at least one URL', path: ['folder'] };
+/**
+ * Rules across fields, said in JSON Schema too: the refinements below are code, which the
+ * OpenAPI document and the form could not read otherwise.
+ */
+const folderOrUrls = { anyOf: [{ required: ['folder'] }, { required: ['urls'], properties: { urls: { minItems: 1 } } }] };
 
-export const ingestInput = z.object(mediaSource).strict().refine(needsSource, sourceMessage);
+export const ingestInput = z.object(mediaSource).strict().refine(needsSource, sourceMessage).meta(folderOrUrls);
 export type IngestInput = z.infer<typeof ingestInput>;
 
 export const mediaAdditionInput = z
@@ -51,7 +56,8 @@ export const mediaAdditionInput = z
       .describe('Start a reindex when the media is added; without it the dataset stays in Partial Index'),
   })
   .strict()
-  .refine(needsSource, sourceMessage);
+  .refine(needsSource, sourceMessage)
+  .meta(folderOrUrls);
 export type MediaAdditionInput = z.infer<typeof mediaAdditionInput>;
 
 export const emptyInput = z.object({}).strict();
@@ -78,7 +84,8 @@ export const customMetadataInput = z
     format: z.enum(['csv', 'json']).optional().describe('File format; by default from the file name, else csv'),
   })
   .strict()
-  .refine((v) => Boolean(v.file) !== Boolean(v.url), { message: 'give exactly one of file or url', path: ['file'] });
+  .refine((v) => Boolean(v.file) !== Boolean(v.url), { message: 'give exactly one of file or url', path: ['file'] })
+  .meta({ oneOf: [{ required: ['file'] }, { required: ['url'] }] });
 export type CustomMetadataInput = z.infer<typeof customMetadataInput>;
 
 export const snapshotCreateInput = z
@@ -142,7 +149,8 @@ export const modelUploadInput = z
     urls: z.array(httpUrl).max(100).optional().describe('http(s) URLs of the model files'),
   })
   .strict()
-  .refine((v) => Boolean(v.path || v.urls?.length), { message: 'give a path or at least one URL', path: ['path'] });
+  .refine((v) => Boolean(v.path || v.urls?.length), { message: 'give a path or at least one URL', path: ['path'] })
+  .meta({ anyOf: [{ required: ['path'] }, { required: ['urls'], properties: { urls: { minItems: 1 } } }] });
 export type ModelUploadInput = z.infer<typeof modelUploadInput>;
 
 export const commandInput = z

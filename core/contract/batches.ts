@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TASK_STATUSES } from '../statuses';
-import { startTaskBody, taskRecord } from './tasks';
+import { listTasksQuery, startTaskBody, taskRecord } from './tasks';
 
 /** A batch or a bulk action covers at most this many tasks. */
 export const MAX_BATCH = 1000;
@@ -41,11 +41,28 @@ export const batchAborted = z.strictObject({
   query: z.string().describe('Its visibility query'),
 });
 
+/** The parameters of GET /tasks that are whole numbers: a filter gives them as JSON numbers. */
+const NUMERIC = new Set(['limit', 'offset', 'within_hours']);
+
+/**
+ * The filter of a bulk action: the query parameters of GET /tasks, as an object, with the same
+ * rules; its numbers are JSON numbers (or, as in a URL, strings).
+ */
+const tasksFilter = z
+  .preprocess(
+    (value) =>
+      value && typeof value === 'object' && !Array.isArray(value)
+        ? Object.fromEntries(Object.entries(value).map(([key, v]) => [key, NUMERIC.has(key) && typeof v === 'number' ? String(v) : v]))
+        : value,
+    listTasksQuery,
+  )
+  .describe('The query parameters of GET /tasks (limit and offset are ignored: the action covers every match)');
+
 /** `POST /tasks/bulk/abort|retry`: the tasks selected in the table, or every task matching a filter. */
 export const bulkBody = z.union(
   [
     z.strictObject({ ids: z.array(z.string().min(1)).min(1, 'ids must list at least one task').max(MAX_BATCH, `ids must list at most ${MAX_BATCH} tasks`) }),
-    z.strictObject({ filter: z.record(z.string(), z.union([z.string(), z.array(z.string())])).describe('The query parameters of GET /tasks') }),
+    z.strictObject({ filter: tasksFilter }),
   ],
   { error: 'give ids (a list of task ids) or filter (the query of GET /tasks)' },
 );

@@ -4,26 +4,21 @@ import { queryInt } from './common';
 import { taskRecord, withinHours } from './tasks';
 
 /**
- * `GET /graph` parameters: at most one of pipeline, batch and task says what to draw; without
- * any, every task with an edge in the window is drawn.
+ * `GET /graph` parameters: a pipeline, a batch or a task's neighbourhood says what to draw, and
+ * given together they narrow each other; without any, every task with an edge in the window is
+ * drawn. Every combination is a graph, so a client can send any of them.
  */
-export const graphQuery = z
-  .strictObject({
-    pipeline: z.string().min(1).max(255).optional().describe('The tasks of one pipeline'),
-    batch: z.string().min(1).max(255).optional().describe('The tasks of one batch'),
-    task: z.string().min(1).max(255).optional().describe("One task's upstream and downstream neighbourhood"),
-    depth: queryInt('depth', {
-      min: 1,
-      max: MAX_GRAPH_DEPTH,
-      description: `With task: how many edges to follow each way (default ${DEFAULT_GRAPH_DEPTH})`,
-    }).optional(),
-    within_hours: withinHours,
-  })
-  .refine((q) => [q.pipeline, q.batch, q.task].filter((v) => v !== undefined).length <= 1, {
-    message: 'give at most one of pipeline, batch and task',
-    path: ['pipeline'],
-  })
-  .refine((q) => q.depth === undefined || q.task !== undefined, { message: 'depth needs task', path: ['depth'] });
+export const graphQuery = z.strictObject({
+  pipeline: z.string().min(1).max(255).optional().describe('The tasks of one pipeline'),
+  batch: z.string().min(1).max(255).optional().describe('The tasks of one batch'),
+  task: z.string().min(1).max(255).optional().describe("One task's upstream and downstream neighbourhood (within the pipeline or batch, when one is given too)"),
+  depth: queryInt('depth', {
+    min: 1,
+    max: MAX_GRAPH_DEPTH,
+    description: `How many edges to follow each way from task (default ${DEFAULT_GRAPH_DEPTH}; without task it changes nothing)`,
+  }).optional(),
+  within_hours: withinHours,
+});
 
 /** A task as the graph draws it: the row's status and timing, what blocks it, whether it is critical. */
 export const graphNode = taskRecord

@@ -7,11 +7,14 @@ const stream = z.enum(LOG_STREAMS, { error: 'stream must be stdout or stderr' })
 
 export const logStreamQuery = z.strictObject({ stream });
 
-export const logPageQuery = z.strictObject({ stream, page: queryInt('page', { min: 1, default: 1, description: 'Page of 500 lines, from 1' }) });
+export const logPageQuery = z.strictObject({
+  stream,
+  page: queryInt('page', { min: 1, max: 1_000_000, default: 1, description: 'Page of 500 lines, from 1', tooSmall: 'page must be 1 or more' }),
+});
 
 export const logFollowQuery = z.strictObject({
   stream,
-  from: queryInt('from', { min: 0, default: 0, description: 'Number of lines the client already has' }),
+  from: queryInt('from', { min: 0, max: 1_000_000_000, default: 0, description: 'Number of lines the client already has', tooSmall: 'from must be 0 or more' }),
 });
 
 export const logSearchQuery = z.strictObject({

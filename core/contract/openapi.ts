@@ -49,11 +49,25 @@ function components(entries: [string, z.ZodType][], io: 'input' | 'output'): Rec
   return Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _s, $id: _i, ...rest }]) => [id, rest]));
 }
 
+/**
+ * What zod cannot say in JSON Schema by itself: a query string's real type (an integer, a list),
+ * and that a trimmed string must not be blank (`.trim().min(1)` refuses "  ").
+ */
 function overrideQuery(ctx: { zodSchema: unknown; jsonSchema: JsonSchema }): void {
   const shown = QUERY_JSON_SCHEMA.get(ctx.zodSchema as z.ZodType);
-  if (!shown) return;
-  for (const key of Object.keys(ctx.jsonSchema)) delete ctx.jsonSchema[key];
-  Object.assign(ctx.jsonSchema, shown);
+  if (shown) {
+    for (const key of Object.keys(ctx.jsonSchema)) delete ctx.jsonSchema[key];
+    Object.assign(ctx.jsonSchema, shown);
+    return;
+  }
+  if (ctx.jsonSchema.type === 'string' && ctx.jsonSchema.pattern === undefined && Number(ctx.jsonSchema.minLength) >= 1 && isTrimmed(ctx.zodSchema)) {
+    ctx.jsonSchema.pattern = '\\S';
+  }
+}
+
+function isTrimmed(schema: unknown): boolean {
+  const checks = (schema as { _zod?: { def?: { checks?: { _zod?: { def?: { check?: string } } }[] } } })._zod?.def?.checks ?? [];
+  return checks.some((check) => check._zod?.def?.check === 'overwrite');
 }
 
 function inline(schema: z.ZodType): JsonSchema {
@@ -148,7 +162,7 @@ export function openApiDocument(options: OpenApiOptions): JsonSchema {
 function operation(r: Route, options: OpenApiOptions, names: Map<z.ZodType, string>, requestName: (s: z.ZodType) => string): JsonSchema {
   const responses: Record<string, JsonSchema> = {};
   for (const [status, reply] of Object.entries(r.replies)) responses[status] = successReply(reply, names);
-  if (r.params || r.query || r.body) responses[400] = errorReply('Bad input: `error` and `field` name what is wrong');
+  if (r.params || r.query || r.body) responses[400] = errorReply(r.errors?.[400] ?? 'Bad input: `error` and `field` name what is wrong');
   const secured = options.auth && r.auth !== 'public';
   if (secured) responses[401] = errorReply('Missing or unknown token');
   if (secured && r.errors?.[403]) responses[403] = errorReply(r.errors[403]);

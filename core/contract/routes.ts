@@ -16,7 +16,7 @@ export type Reply =
   | { description: string; file: 'text/plain' };
 
 /** Errors a route gives besides those every route of its kind gives (see openapi.ts). */
-export type RouteErrors = Partial<Record<403 | 404 | 409, string>>;
+export type RouteErrors = Partial<Record<400 | 403 | 404 | 409, string>>;
 
 export interface RouteSpec {
   summary: string;
@@ -63,17 +63,23 @@ export const ROUTE_SPECS = {
     description: "The body is a union keyed by `type`; `input` is that type's `Input_<type>` schema.",
     body: startTaskBody,
     replies: { 201: task('The started task') },
-    errors: { 403: 'A user may start tasks only as itself', 409: 'The dataset is blocked by the concurrency rules; `holder` names the task holding it' },
+    errors: {
+      400: 'Bad input, or a depends_on entry that names no task: `field` names it',
+      403: 'A user may start tasks only as itself',
+      409: 'The dataset is blocked by the concurrency rules; `holder` names the task holding it',
+    },
   }),
   bulkAbort: route({
     summary: 'Abort the listed tasks (`ids`) or every task matching `filter` (the GET /tasks query), in one Temporal batch operation',
     body: bulkBody,
     replies: { 202: { description: 'What was accepted and refused, each refusal with the status and reason it would have had alone', json: bulkOutcome } },
+    errors: { 400: 'Bad input, or a filter that matches more than 1,000 tasks' },
   }),
   bulkRetry: route({
     summary: 'Retry the listed tasks (`ids`) or every task matching `filter`',
     body: bulkBody,
     replies: { 201: { description: 'The retries started (`retry_id`) and the refusals', json: bulkOutcome } },
+    errors: { 400: 'Bad input, or a filter that matches more than 1,000 tasks' },
   }),
   getTask: route({
     summary: 'One task: input, lifecycle timeline, progress, error, result, retries',
@@ -161,7 +167,7 @@ export const ROUTE_SPECS = {
     summary: 'Start many tasks under one batch id, each as POST /tasks takes it; tasks that cannot start are listed in `failed`',
     body: batchBody,
     replies: { 201: { description: 'The batch id, its started tasks and its refused ones', json: batchStarted } },
-    errors: { 403: 'A user may start tasks only as itself' },
+    errors: { 400: 'Bad input in a task, or a depends_on entry that names no task: `field` names it', 403: 'A user may start tasks only as itself' },
   }),
   getBatch: route({
     summary: "A batch's overall progress, a count for each status, and its tasks",
@@ -185,7 +191,7 @@ export const ROUTE_SPECS = {
       'Each task as POST /tasks takes it, plus a `key`. It runs as a parent workflow of the task workflows; a task waits for its upstream tasks and ends upstream_failed when one does not complete. A bad task, an unknown or repeated key, or a cycle is a 400 naming it.',
     body: pipelineBody,
     replies: { 201: { description: "The pipeline with each key's task id and the edges", json: pipelineDetail } },
-    errors: { 403: 'A user may start tasks only as itself' },
+    errors: { 400: 'A bad task, an unknown or repeated key, or a cycle: `field` names it', 403: 'A user may start tasks only as itself' },
   }),
   getPipeline: route({
     summary: 'One pipeline: status, counts per status, progress, its tasks by key and its edges',

@@ -105,7 +105,7 @@ export const withinHours = queryInt('within_hours', {
  */
 export const listTasksQuery = z.strictObject({
   limit: queryInt('limit', { min: 1, max: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, description: 'Tasks per page' }),
-  offset: queryInt('offset', { min: 0, default: 0, description: 'Tasks to skip' }),
+  offset: queryInt('offset', { min: 0, max: 10_000_000, default: 0, description: 'Tasks to skip', tooSmall: 'offset must be 0 or more' }),
   within_hours: withinHours,
   task_type: queryList(z.enum(TASK_TYPE_IDS as [string, ...string[]], { error: (i) => knownType(i.input).replace('task type', 'task_type') }))
     .optional()

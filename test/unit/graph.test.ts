@@ -117,6 +117,13 @@ describe('buildTaskGraph scopes', () => {
     expect(buildTaskGraph(tasks, { within_hours: 24 }, NOW).edges.find((e) => e.target === 'new')).toBeUndefined();
   });
 
+  it('narrows one scope by another when they are given together', () => {
+    // The neighbourhood of p2 within pipeline P: the reindex it triggered is in no pipeline.
+    expect(buildTaskGraph(tasks, { task: 'p2', depth: 1, pipeline: 'P' }, NOW).nodes.map((n) => n.id).sort()).toEqual(['p1', 'p2']);
+    expect(buildTaskGraph(tasks, { pipeline: 'P', batch: 'B' }, NOW).nodes).toEqual([]);
+    expect(buildTaskGraph(tasks, { task: 'b2', batch: 'P' }, NOW).nodes.map((n) => n.id)).toEqual(['b2']);
+  });
+
   it('keeps the asked-for task even when it is older than the window', () => {
     expect(buildTaskGraph(tasks, { task: 'old', within_hours: 24 }, NOW).nodes.map((n) => n.id).sort()).toEqual(['new', 'old']);
   });

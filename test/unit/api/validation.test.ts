@@ -78,8 +78,7 @@ describe('bad input gets a 400 naming the field, before anything reaches Tempora
 
   it.each([
     ['/graph?depth=99&task=x', 'depth', 'depth must be between 1 and 20'],
-    ['/graph?task=a&batch=b', 'pipeline', 'give at most one of pipeline, batch and task'],
-    ['/graph?depth=2', 'depth', 'depth needs task'],
+    ['/graph?within_hours=400', 'within_hours', 'within_hours must be at most 336 (14 days)'],
   ])('GET %s names %s', async (path, field, message) => {
     const res = await request(base, 'GET', path);
     expect(res.status).toBe(400);

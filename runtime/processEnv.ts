@@ -1,8 +1,8 @@
 /**
  * How every Taskdeck process starts; the launchers (scripts/start.ts, the test stacks, the
  * Dockerfile and docker-compose.yml, the npm scripts) apply it, because glibc and V8 read these
- * settings only when a process starts. A compose test checks the files that cannot import this
- * one say the same.
+ * settings only when a process starts. A compose test checks that the files which cannot import
+ * this one (package.json, the Dockerfile, docker-compose.yml) say the same.
  *
  * MALLOC_ARENA_MAX: the Temporal SDK's Rust core (the workers, and every client, see
  * runtime/connection.ts) allocates on its own threads, and glibc gives threads their own malloc

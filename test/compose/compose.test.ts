@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../runtime/config';
-import { nodeArgs } from '../../runtime/processEnv';
+import { PROCESS_ENV, nodeArgs } from '../../runtime/processEnv';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -90,7 +90,8 @@ describe('docker-compose.yml', () => {
     ] as const) {
       const args = nodeArgs(entry);
       expect(services[service].command, service).toEqual(['node', ...args]);
-      expect(scripts[script], script).toBe(`node ${args.join(' ')}`);
+      const env = Object.entries(PROCESS_ENV).map(([name, value]) => `${name}=${value}`);
+      expect(scripts[script], script).toBe([...env, 'node', ...args].join(' '));
       if (service === 'taskdeck-api') expect(dockerfile).toContain(`CMD ${JSON.stringify(['node', ...args]).replace(/,/g, ', ')}`);
     }
   });

@@ -118,7 +118,7 @@ export class BatchService {
   /** The tasks a bulk body names: listed ids (unknown ones refused as 404) or every match of a filter. */
   private async targets(body: BulkBody): Promise<{ targets: TaskRecord[]; refused: BulkOutcome['refused'] }> {
     await this.index.whenReady();
-    if ('ids' in body) {
+    if (body.ids) {
       const refused: BulkOutcome['refused'] = [];
       const targets: TaskRecord[] = [];
       for (const id of new Set(body.ids)) {
@@ -128,7 +128,7 @@ export class BatchService {
       }
       return { targets, refused };
     }
-    const { total, items } = queryTasks(this.index.all(), { ...body.filter, offset: 0, limit: MAX_BATCH });
+    const { total, items } = queryTasks(this.index.all(), { ...body.filter!, offset: 0, limit: MAX_BATCH });
     if (total > MAX_BATCH) throw new HttpError(400, `filter: matches ${total} tasks; a bulk action covers at most ${MAX_BATCH}`, 'filter');
     return { targets: items, refused: [] };
   }

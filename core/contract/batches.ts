@@ -58,14 +58,18 @@ const tasksFilter = z
   )
   .describe('The query parameters of GET /tasks (limit and offset are ignored: the action covers every match)');
 
-/** `POST /tasks/bulk/abort|retry`: the tasks selected in the table, or every task matching a filter. */
-export const bulkBody = z.union(
-  [
-    z.strictObject({ ids: z.array(z.string().min(1)).min(1, 'ids must list at least one task').max(MAX_BATCH, `ids must list at most ${MAX_BATCH} tasks`) }),
-    z.strictObject({ filter: tasksFilter }),
-  ],
-  { error: 'give ids (a list of task ids) or filter (the query of GET /tasks)' },
-);
+/**
+ * `POST /tasks/bulk/abort|retry`: the tasks selected in the table, or every task matching a
+ * filter; one of the two. (An object with both optional rather than a union, so that an error
+ * inside the filter keeps its path, `filter.status.0`.)
+ */
+export const bulkBody = z
+  .strictObject({
+    ids: z.array(z.string().min(1)).min(1, 'ids must list at least one task').max(MAX_BATCH, `ids must list at most ${MAX_BATCH} tasks`).optional(),
+    filter: tasksFilter.optional(),
+  })
+  .refine((body) => (body.ids === undefined) !== (body.filter === undefined), { message: 'give ids (a list of task ids) or filter (the query of GET /tasks), not both' })
+  .meta({ oneOf: [{ required: ['ids'] }, { required: ['filter'] }] });
 export type BulkBody = z.infer<typeof bulkBody>;
 
 export const bulkOutcome = z.strictObject({

@@ -75,11 +75,13 @@ export const openApiPath = (path: string): string => path.replace(/:([A-Za-z_]+)
 /** Which endpoint a method and a concrete path are, or undefined. */
 export function matchEndpoint(method: string, pathname: string): EndpointName | undefined {
   const wanted = method.toLowerCase();
+  // As the router matches: one trailing slash makes no difference (`/tasks/` is `/tasks`).
+  const path = pathname.length > 1 && pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
   let best: { name: EndpointName; params: number } | undefined;
   for (const [name, endpoint] of Object.entries(ENDPOINTS) as [EndpointName, Endpoint][]) {
     if (endpoint.method !== wanted) continue;
     const pattern = new RegExp(`^${endpoint.path.replace(/:[A-Za-z_]+/g, '[^/]+')}$`);
-    if (!pattern.test(pathname)) continue;
+    if (!pattern.test(path)) continue;
     // A literal segment wins over a parameter (`/tasks/bulk/abort` over `/tasks/:id/abort`), as in the router.
     const params = (endpoint.path.match(/:/g) ?? []).length;
     if (!best || params < best.params) best = { name, params };

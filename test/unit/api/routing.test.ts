@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENDPOINTS, fillPath } from '../../../core/contract';
+import { ENDPOINTS, fillPath, matchEndpoint } from '../../../core/contract';
 import { inProcessApi, request } from './inProcess';
 
 const TOKENS = new Map([['t-ada', { user: 'ada', role: 'user' as const }]]);
@@ -98,5 +98,14 @@ describe('authentication comes first', () => {
   it('says who is signed in', async () => {
     const res = await request(base, 'GET', '/me', { headers: { authorization: 'Bearer t-ada' } });
     expect(res.body).toEqual({ auth: true, user: 'ada', role: 'user' });
+  });
+});
+
+describe('matchEndpoint', () => {
+  it('finds the route a request reaches, a literal segment before a parameter, a trailing slash as the router ignores it', () => {
+    expect(matchEndpoint('POST', '/tasks/bulk/abort')).toBe('bulkAbort');
+    expect(matchEndpoint('POST', '/tasks/abc/abort')).toBe('abortTask');
+    expect(matchEndpoint('GET', '/tasks/')).toBe('listTasks');
+    expect(matchEndpoint('DELETE', '/tasks')).toBeUndefined();
   });
 });

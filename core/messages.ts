@@ -1,13 +1,10 @@
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate, type QueryDefinition } from '@temporalio/workflow';
+import { taskStateQuery as protocolStateQuery } from '../plugin/src/messages';
 import type { AcquireDatasetRequest, DatasetLeaseState, ReleaseDatasetRequest } from './datasets';
-import type { TaskStatus } from './statuses';
-import type { ApprovalRequest, ProgressUpdate, TaskState } from './task';
+import type { ApprovalRequest, TaskState } from './task';
 
-/** Sent by a running activity; the workflow reflects it in search attributes and details. */
-export const progressSignal = defineSignal<[ProgressUpdate]>('taskdeck.progress');
-
-/** The task's live state for the detail view: cheaper and fresher than a visibility list. */
-export const taskStateQuery = defineQuery<TaskState>('taskdeck.state');
+// Progress, the state query and the upstream signals are the plugin's protocol (plugin/src/messages.ts).
+export { progressSignal, upstreamDoneSignal, upstreamWatchSignal, type UpstreamOutcome, type UpstreamTask } from '../plugin/src/messages';
 
 // ---- Dataset entity workflow (one per dataset; serializes data-modifying tasks) ----
 
@@ -33,6 +30,9 @@ export const gpuQueueId = (taskQueue: string): string => `taskdeck-gpu:${taskQue
 /** Heavy activities of GPU-bound types run here, on a worker that runs one at a time. */
 export const gpuTaskQueue = (taskQueue: string): string => `${taskQueue}-gpu`;
 
+/** The protocol's state query, as a catalog task answers it (its meta is Taskdeck's). */
+export const taskStateQuery = protocolStateQuery as QueryDefinition<TaskState>;
+
 // ---- Pause and resume (operator actions on a running task) ----
 
 /**
@@ -50,28 +50,6 @@ export const resumeUpdate = defineUpdate<TaskState>('taskdeck.resume');
 export const approveUpdate = defineUpdate<TaskState, [ApprovalRequest]>('taskdeck.approve');
 /** Ends a task waiting in pending_approval as rejected; the validator refuses any other state. */
 export const rejectUpdate = defineUpdate<TaskState, [ApprovalRequest]>('taskdeck.reject');
-
-// ---- Dependencies (a task waits for its upstream tasks) ----
-
-/** A task that ended, told to the tasks that wait for it. */
-export interface UpstreamOutcome {
-  task_id: string;
-  status: TaskStatus;
-}
-
-/** What a waiting task knows of one task it depends on. */
-export interface UpstreamTask {
-  id: string;
-  /** `missing` when no workflow has that ID: the dependency can never be met. */
-  status: TaskStatus | 'missing';
-  /** What to call it in the waiting task's message. */
-  label: string;
-}
-
-/** Sent by a waiting task to each task it depends on: "tell me when you end". */
-export const upstreamWatchSignal = defineSignal<[{ task_id: string }]>('taskdeck.upstream.watch');
-/** Sent by a task as it ends to every task that asked to be told. */
-export const upstreamDoneSignal = defineSignal<[UpstreamOutcome]>('taskdeck.upstream.done');
 
 // ---- Patches (workflow code changes that recorded histories must not see) ----
 

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { MAX_KEYWORD_LENGTH } from './searchAttributes';
-import type { TaskStatus } from './statuses';
+import type { TaskState as ProtocolTaskState } from '../plugin/src/types';
+
+// What every tracked workflow shares with Taskdeck is the plugin's protocol (plugin/src/types.ts).
+export type { ApprovalDecision, ProgressUpdate, TaskFailure, TaskMemo, TimelineEntry } from '../plugin/src/types';
 
 const label = z.string().trim().min(1).max(MAX_KEYWORD_LENGTH);
 
@@ -38,74 +41,11 @@ export interface TaskRequest<Input = unknown> extends TaskMeta {
   input: Input;
 }
 
-export interface ProgressUpdate {
-  /** 0–100; whole numbers are enough for the table, fractions are rounded. */
-  percent: number;
-  message?: string;
-  /** The phase the report belongs to; a late report of another phase is dropped. Unset: any. */
-  phase?: 'initializing' | 'running';
-}
-
-export interface TimelineEntry {
-  status: TaskStatus;
-  at: string;
-}
-
-export interface TaskFailure {
-  message: string;
-  /** The lifecycle step that was running when the task failed. */
-  step: TaskStatus;
-  exit_code?: number;
-}
-
-/** An operator's decision on a task that waited for approval. */
-export interface ApprovalDecision {
-  decision: 'approved' | 'rejected';
-  by: string;
-  at: string;
-  /** The reviewer's note: why it was rejected, or anything worth saying on approval. */
-  note: string | null;
-}
-
 /** The argument of the approve and reject Updates: who decides, and why. */
 export interface ApprovalRequest {
   by: string;
   note?: string;
 }
 
-/** What the detail query answers: the task's live state as its workflow sees it. */
-export interface TaskState {
-  task_type: string;
-  status: TaskStatus;
-  input: unknown;
-  meta: TaskMeta;
-  timeline: TimelineEntry[];
-  progress: number;
-  message: string | null;
-  started_at: string | null;
-  finished_at: string | null;
-  /** Time spent paused in earlier pauses; it does not count as duration. */
-  paused_ms: number;
-  /** When the current pause began; null while not paused. */
-  paused_at: string | null;
-  error: TaskFailure | null;
-  /** Set once an operator approved or rejected a task that needed approval. */
-  approval?: ApprovalDecision | null;
-  result: unknown;
-  exit_code: number | null;
-}
-
-/** Memo fields: shown in lists but never filtered by a visibility query. */
-export type TaskMemo = {
-  name?: string;
-  message?: string | null;
-  error?: string | null;
-  failed_step?: TaskStatus | null;
-  exit_code?: number | null;
-  triggered_by?: string | null;
-  /** The tasks this one waits for; in the memo, since a fan-in of many ids outgrows a search attribute. */
-  depends_on?: string[];
-  /** Pauses are left out of the duration: the time of finished pauses and the start of the current one. */
-  paused_ms?: number;
-  paused_at?: string | null;
-};
+/** The detail query's answer for a catalog task, whose meta is Taskdeck's. */
+export type TaskState = ProtocolTaskState<TaskMeta>;

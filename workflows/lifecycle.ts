@@ -7,7 +7,6 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   proxyActivities,
-  setCurrentDetails,
   setHandler,
   startChild,
   upsertMemo,
@@ -15,12 +14,11 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { SearchAttributePair } from '@temporalio/common';
 import type { TaskActivities } from '../activities';
-import { Dependants, upstreamFailureMessage, waitForUpstream } from './upstream';
+import { TaskTracker } from '../plugin/src/tracker';
+import { Dependants, upstreamFailureMessage, waitForUpstream } from '../plugin/src/upstream';
 import {
   SA,
-  STATUS_LABEL,
   TASK_TYPES,
   datasetEntityId,
   gpuPositionSignal,
@@ -32,13 +30,10 @@ import {
   newTaskStart,
   pauseUpdate,
   rejectUpdate,
-  progressSignal,
   resumeUpdate,
   releaseDatasetSignal,
   taskMeta,
-  taskStateQuery,
   type ApprovalRequest,
-  type ProgressUpdate,
   type ReleaseDatasetRequest,
   type TaskMeta,
   type TaskFailure,
@@ -74,6 +69,11 @@ const { acquireDatasetLease, requestGpu } = proxyActivities<TaskActivities>({
   retry: { maximumAttempts: 5 },
 });
 
+const { inspectUpstream } = proxyActivities<TaskActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { maximumAttempts: 10 },
+});
+
 /**
  * Runs a task through the one lifecycle shared by every type:
  * pending → initializing → running → completed | failed | aborted.
@@ -99,11 +99,11 @@ export async function runTask<Input, Prepared, Result>(
  * (test/replay). Change it only behind `patched()`.
  */
 class TaskLifecycle {
+  /** The plugin's record of the task: state, search attributes, memo, the Temporal UI's details. */
+  private readonly tracker: TaskTracker<TaskMeta>;
   private readonly state: TaskState;
   private readonly meta: TaskMeta;
   private readonly metaError: string | undefined;
-  /** The phase a pause interrupted, and goes back to on resume. */
-  private pausedFrom: 'initializing' | 'running' | undefined;
   private readonly dependants = new Dependants();
 
   constructor(
@@ -116,25 +116,8 @@ class TaskLifecycle {
     this.metaError = metaCheck.success ? undefined : metaCheck.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     // A task that needs approval lists as pending_approval from its first moment.
     const initial: TaskStatus = this.meta.needs_approval ? 'pending_approval' : 'pending';
-    this.state = {
-      task_type: typeId,
-      status: initial,
-      input: rawInput,
-      meta: this.meta,
-      timeline: [{ status: initial, at: workflowInfo().startTime.toISOString() }],
-      progress: 0,
-      message: null,
-      started_at: null,
-      finished_at: null,
-      paused_ms: 0,
-      paused_at: null,
-      error: null,
-      approval: null,
-      result: null,
-      exit_code: null,
-    };
-    setHandler(taskStateQuery, () => this.state);
-    setHandler(progressSignal, (update) => this.onProgress(update));
+    this.tracker = new TaskTracker(typeId, initial, rawInput, this.meta);
+    this.state = this.tracker.state;
     setHandler(pauseUpdate, () => this.pause(), { validator: () => this.mayPause() });
     setHandler(resumeUpdate, () => this.resume(), { validator: () => this.mayResume() });
     setHandler(approveUpdate, (request) => this.approve(request), { validator: (_request: ApprovalRequest) => this.mayDecide() });
@@ -158,7 +141,7 @@ class TaskLifecycle {
       if (initial === 'pending_approval') {
         // The decision may already be in (see above): then there is nothing to wait for.
         if (!state.approval) {
-          this.waitingFor('Waiting for approval');
+          this.tracker.waitingFor('Waiting for approval');
           await condition(() => state.approval !== null);
         }
         if (state.approval?.decision === 'rejected') {
@@ -166,7 +149,7 @@ class TaskLifecycle {
         }
       }
       if (meta.depends_on?.length) {
-        const failure = await waitForUpstream(meta.depends_on, (message) => this.waitingFor(message));
+        const failure = await waitForUpstream(meta.depends_on, (message) => this.tracker.waitingFor(message), inspectUpstream);
         if (failure) {
           const message = upstreamFailureMessage(failure);
           this.fail('upstream_failed', { message, step: 'pending' });
@@ -175,11 +158,11 @@ class TaskLifecycle {
       }
       if (this.metaError === undefined && inputCheck.success) {
         // Pending covers waiting for the dataset and the GPU: no duration accumulates meanwhile.
-        await leases.acquire(definition, (message) => this.waitingFor(message));
+        await leases.acquire(definition, (message) => this.tracker.waitingFor(message));
       }
       const startedAt = new Date();
       state.started_at = startedAt.toISOString();
-      this.record('initializing', {
+      this.tracker.record('initializing', {
         attributes: [
           { key: SA.startedAt, value: startedAt },
           { key: SA.progress, value: 0 },
@@ -200,7 +183,7 @@ class TaskLifecycle {
       await condition(() => state.status !== 'paused');
       // Running counts its own 0-100: the bar showed initialization until now.
       state.progress = 0;
-      this.record('running', { attributes: [{ key: SA.progress, value: 0 }] });
+      this.tracker.record('running', { attributes: [{ key: SA.progress, value: 0 }] });
       const result = await phases.run(prepared);
       state.result = result ?? null;
       state.progress = 100;
@@ -213,7 +196,7 @@ class TaskLifecycle {
         await leases.release(phases.indexedAfter?.(result));
       }
       state.message ??= 'Done';
-      this.record('completed', { attributes: [{ key: SA.progress, value: 100 }], memo: { message: state.message, exit_code: state.exit_code } });
+      this.tracker.record('completed', { attributes: [{ key: SA.progress, value: 100 }], memo: { message: state.message, exit_code: state.exit_code } });
       return result;
     } catch (err) {
       // Already recorded (by the reject Update, or the upstream check): the status says why.
@@ -222,7 +205,7 @@ class TaskLifecycle {
       // may retry at once, and must not find the dataset still held by this task.
       await CancellationScope.nonCancellable(() => leases.release(undefined));
       if (isCancellation(err)) {
-        this.record('aborted');
+        this.tracker.record('aborted');
         throw err;
       }
       const failure = describeFailure(err, state.status);
@@ -240,24 +223,6 @@ class TaskLifecycle {
     }
   }
 
-  /**
-   * The one place a status change is recorded: the state and its timeline, then the search
-   * attributes (the status, the time of the change, and `attributes`), then `memo`, and what the
-   * Temporal Web UI shows. An ending status first stops the pause clock.
-   */
-  private record(status: TaskStatus, change: { attributes?: SearchAttributePair[]; memo?: TaskMemo } = {}): void {
-    const now = new Date();
-    if (isFinished(status)) {
-      this.stopPauseClock();
-      this.state.finished_at = now.toISOString();
-    }
-    this.state.status = status;
-    this.state.timeline.push({ status, at: now.toISOString() });
-    upsertSearchAttributes([{ key: SA.status, value: status }, { key: SA.updatedAt, value: now }, ...(change.attributes ?? [])]);
-    if (change.memo) upsertMemo(change.memo);
-    this.showInTemporalUi();
-  }
-
   /** Ends the task without success, with the error its page and the table show. */
   private fail(status: 'failed' | 'upstream_failed' | 'rejected', failure: TaskFailure): void {
     this.state.error = failure;
@@ -266,41 +231,7 @@ class TaskLifecycle {
       status === 'failed'
         ? { error: failure.message, failed_step: failure.step, exit_code: this.state.exit_code }
         : { message: failure.message, error: failure.message, failed_step: failure.step };
-    this.record(status, { memo });
-  }
-
-  /** Says what a pending task waits for, in the table as in the Temporal Web UI. */
-  private waitingFor(message: string): void {
-    this.state.message = message;
-    upsertMemo({ message } satisfies TaskMemo);
-    upsertSearchAttributes([{ key: SA.updatedAt, value: new Date() }]);
-    this.showInTemporalUi();
-  }
-
-  private onProgress({ percent, message, phase }: ProgressUpdate): void {
-    const { state } = this;
-    // Output printed just before a pause still counts, so a paused task takes progress of its phase.
-    const active = state.status === 'paused' && this.pausedFrom ? this.pausedFrom : state.status;
-    if (active !== 'initializing' && active !== 'running') return;
-    // Each phase counts 0-100 on its own; a late report of the finished phase must not count.
-    if (phase && phase !== active) return;
-    const whole = Math.max(0, Math.min(100, Math.floor(percent)));
-    const text = message ?? null;
-    // Progress never goes back: a late signal from an earlier attempt must not rewind the bar.
-    const progressed = whole > state.progress;
-    const reworded = text !== state.message;
-    if (progressed) {
-      state.progress = whole;
-      upsertSearchAttributes([
-        { key: SA.progress, value: whole },
-        { key: SA.updatedAt, value: new Date() },
-      ]);
-    }
-    if (reworded) {
-      state.message = text;
-      upsertMemo({ message: text } satisfies TaskMemo);
-    }
-    if (progressed || reworded) this.showInTemporalUi();
+    this.tracker.record(status, { memo });
   }
 
   private mayPause(): void {
@@ -309,9 +240,9 @@ class TaskLifecycle {
   }
 
   private pause(): TaskState {
-    this.pausedFrom = this.state.status as 'initializing' | 'running';
+    this.tracker.pausedFrom = this.state.status as 'initializing' | 'running';
     this.state.paused_at = new Date().toISOString();
-    this.record('paused', { memo: { paused_ms: this.state.paused_ms, paused_at: this.state.paused_at } });
+    this.tracker.record('paused', { memo: { paused_ms: this.state.paused_ms, paused_at: this.state.paused_at } });
     return this.state;
   }
 
@@ -323,9 +254,9 @@ class TaskLifecycle {
     const pausedAt = this.state.paused_at ? Date.parse(this.state.paused_at) : Date.now();
     this.state.paused_ms += Math.max(0, Date.now() - pausedAt);
     this.state.paused_at = null;
-    const back = this.pausedFrom ?? 'running';
-    this.pausedFrom = undefined;
-    this.record(back, { memo: { paused_ms: this.state.paused_ms, paused_at: null } });
+    const back = this.tracker.pausedFrom ?? 'running';
+    this.tracker.pausedFrom = undefined;
+    this.tracker.record(back, { memo: { paused_ms: this.state.paused_ms, paused_at: null } });
     return this.state;
   }
 
@@ -338,9 +269,8 @@ class TaskLifecycle {
   private approve({ by, note }: ApprovalRequest): TaskState {
     this.state.approval = { decision: 'approved', by, at: new Date().toISOString(), note: note ?? null };
     // The note first, then the status: the order the histories of approved tasks hold.
-    this.state.message = `Approved by ${by}${note ? `: ${note}` : ''}`;
-    upsertMemo({ message: this.state.message } satisfies TaskMemo);
-    this.record('pending');
+    this.tracker.note(`Approved by ${by}${note ? `: ${note}` : ''}`);
+    this.tracker.record('pending');
     return this.state;
   }
 
@@ -348,23 +278,6 @@ class TaskLifecycle {
     this.state.approval = { decision: 'rejected', by, at: new Date().toISOString(), note: note ?? null };
     this.fail('rejected', { message: `Rejected by ${by}${note ? `: ${note}` : ''}`, step: 'pending_approval' });
     return this.state;
-  }
-
-  /** A task that ends while paused (aborted, or its work finished as it paused) stops pausing at its end. */
-  private stopPauseClock(): void {
-    if (!this.state.paused_at) return;
-    this.state.paused_ms += Math.max(0, Date.now() - Date.parse(this.state.paused_at));
-    this.state.paused_at = null;
-    upsertMemo({ paused_ms: this.state.paused_ms, paused_at: null } satisfies TaskMemo);
-  }
-
-  /** The Temporal Web UI shows this as the workflow's current details. */
-  private showInTemporalUi(): void {
-    const { state } = this;
-    const parts = [`**${STATUS_LABEL[state.status]}**`, `${state.progress}%`];
-    if (state.message) parts.push(state.message);
-    if (state.error) parts.push(`error in ${state.error.step}: ${state.error.message}`);
-    setCurrentDetails(parts.join(' · '));
   }
 }
 

@@ -1,19 +1,9 @@
-import {
-  CancellationScope,
-  allHandlersFinished,
-  condition,
-  getExternalWorkflowHandle,
-  proxyActivities,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { TaskActivities } from '../activities';
-import { isFinished, upstreamDoneSignal, upstreamWatchSignal, type TaskStatus, type UpstreamTask } from '../core';
+import { CancellationScope, allHandlersFinished, condition, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
+import { upstreamDoneSignal, upstreamWatchSignal, type UpstreamTask } from './messages';
+import { isFinished, type TaskStatus } from './statuses';
 
-const { inspectUpstream } = proxyActivities<TaskActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { maximumAttempts: 10 },
-});
+/** Describes upstream tasks (an activity: a workflow cannot describe other workflows itself). */
+export type InspectUpstream = (ids: string[]) => Promise<UpstreamTask[]>;
 
 /**
  * Upstream tasks say when they end (a signal), so a waiting task costs nothing while it waits.
@@ -37,7 +27,7 @@ export interface UpstreamFailure {
  * Waits until every task in `ids` completed, saying through `say` which ones it still waits for.
  * Returns the first upstream task found to have ended otherwise, or undefined when all completed.
  */
-export async function waitForUpstream(ids: readonly string[], say: (message: string) => void): Promise<UpstreamFailure | undefined> {
+export async function waitForUpstream(ids: readonly string[], say: (message: string) => void, inspectUpstream: InspectUpstream): Promise<UpstreamFailure | undefined> {
   const self = workflowInfo().workflowId;
   const wanted = new Set(ids);
   const ended = new Map<string, UpstreamTask['status']>();

@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'crypto', 'net', 'http', 'events', 'stream', 'timers', 'timers/*'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'web/dist/', '.taskdeck/', 'bench/results/', 'eslint.config.mjs'] },
+  { ignores: ['node_modules/', 'web/dist/', '.taskdeck/', 'bench/results/', 'eslint.config.mjs', 'plugin/lib/', 'examples/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -34,6 +34,28 @@ export default tseslint.config(
           patterns: [
             { group: nodeBuiltins, message: 'Workflows run in the workflow sandbox: no Node built-ins.' },
             { group: ['../activities/*', '../api/*', '../worker/*', '../runtime/*'], message: 'Workflows import core/ and activity types only.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The plugin is a package of its own: it knows @temporalio/* and nothing of Taskdeck.
+    files: ['plugin/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['../*', '!./*'], message: 'plugin/ depends on @temporalio/* only: no import from outside plugin/src.' }] }],
+    },
+  },
+  {
+    // The plugin's workflow side runs in the workflow sandbox.
+    files: ['plugin/src/{workflow,workflowInterceptors,tracker,upstream,messages,statuses,searchAttributes,types,labels,options,failures,protocol}.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: nodeBuiltins, message: 'This runs in the workflow sandbox: no Node built-ins.' },
+            { group: ['../*'], message: 'plugin/ depends on @temporalio/* only.' },
           ],
         },
       ],

@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import { TASK_TYPE_IDS } from '../core';
 import { bootstrapNamespace } from '../runtime/bootstrap';
 import { loadConfig, temporalAddress } from '../runtime/config';
 import { connectTemporal } from '../runtime/connection';
@@ -18,7 +17,7 @@ async function run(): Promise<void> {
   const { connection, client } = await connectTemporal(config);
   await bootstrapNamespace(connection, config.temporal.namespace);
 
-  const index = new TaskIndex(client, { pollMs: config.pollMs, taskTypes: TASK_TYPE_IDS, log: console.error });
+  const index = new TaskIndex(client, { pollMs: config.pollMs, log: console.error });
   index.start();
   const hub = new EventHub(index);
   const datasets = new DatasetStore(config.dataDir, client);

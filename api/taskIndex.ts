@@ -16,7 +16,6 @@ const PAGE_SIZE = 1000;
 
 export interface TaskIndexOptions {
   pollMs: number;
-  taskTypes: readonly string[];
   log?: (message: string) => void;
 }
 
@@ -35,7 +34,6 @@ export class TaskIndex extends EventEmitter<TaskIndexEvents> {
   private readonly records = new Map<string, TaskRecord>();
   /** Pipeline workflows come with the same polls: one more workflow type in the same queries. */
   private readonly pipelineRecords = new Map<string, PipelineRecord>();
-  private readonly workflowTypes: readonly string[];
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private lastPollStart = 0;
@@ -49,7 +47,6 @@ export class TaskIndex extends EventEmitter<TaskIndexEvents> {
     private readonly options: TaskIndexOptions,
   ) {
     super();
-    this.workflowTypes = [...options.taskTypes, PIPELINE_WORKFLOW];
     this.ready = new Promise((resolve) => (this.markReady = resolve));
   }
 
@@ -91,6 +88,13 @@ export class TaskIndex extends EventEmitter<TaskIndexEvents> {
 
   all(): IterableIterator<TaskRecord> {
     return this.records.values();
+  }
+
+  /** Every task type in the window (the catalog's and the plugin's). */
+  taskTypes(): Set<string> {
+    const types = new Set<string>();
+    for (const record of this.records.values()) types.add(record.task_type);
+    return types;
   }
 
   pipeline(id: string): PipelineRecord | undefined {
@@ -136,7 +140,7 @@ export class TaskIndex extends EventEmitter<TaskIndexEvents> {
 
   private async pollChanges(started: number): Promise<void> {
     const since = new Date(this.lastPollStart - OVERLAP_MS);
-    for await (const record of this.list(changedSinceQuery(this.workflowTypes, since))) {
+    for await (const record of this.list(changedSinceQuery(since))) {
       if ('task_type' in record) this.put(record);
       else this.putPipeline(record);
     }
@@ -145,7 +149,7 @@ export class TaskIndex extends EventEmitter<TaskIndexEvents> {
 
   private async resync(started: number): Promise<void> {
     const seen = new Set<string>();
-    for await (const record of this.list(windowQuery(this.workflowTypes, new Date(started - WINDOW_MS)))) {
+    for await (const record of this.list(windowQuery(new Date(started - WINDOW_MS)))) {
       seen.add(record.id);
       if ('task_type' in record) this.put(record);
       else this.putPipeline(record);

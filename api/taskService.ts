@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { TypedSearchAttributes, arrayFromPayloads, defaultPayloadConverter } from '@temporalio/common';
+import { TypedSearchAttributes, arrayFromPayloads, defaultPayloadConverter, mapToPayloads } from '@temporalio/common';
+import { encodeUnifiedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import {
   SA,
   STATUS_CODE,
@@ -34,7 +35,7 @@ import { authorize } from './auth';
 import { HttpError, conflict, notFound, parseOr400 } from './errors';
 import type { TaskIndex } from './taskIndex';
 import { present, toTaskRecord } from './taskRecord';
-import { readableId, workflowArgument } from './workflowArgs';
+import { readableId, startedEvent, workflowArgument } from './workflowArgs';
 
 /** The approval queue shows at most this many tasks, oldest first. */
 const MAX_APPROVALS = 100;
@@ -329,13 +330,58 @@ export class TaskService {
     const record = present(toTaskRecord(await this.describe(handle)));
     authorize(actor, 'retry', record);
     if (!isFinished(record.status)) throw conflict(`Task ${id} is still ${record.status}; abort it or wait for it to end before retrying`);
-    if (!(record.task_type in TASK_TYPES)) throw conflict(`Task ${id} has type ${record.task_type}, which this Taskdeck cannot start`);
+    if (!(record.task_type in TASK_TYPES)) return this.rerun(record, actor);
     const { input, ...meta } = await this.originalRequest(id);
     // A task that did not run because an upstream task failed waits, this time, for that task's
     // retry: retry the failed upstream task first, then this one.
     if (meta.depends_on) meta.depends_on = meta.depends_on.map((upstream) => this.latestRetry(upstream));
     // With authentication the retry is the retrier's task: the User column shows who started it.
     return this.submit({ type: record.task_type as TaskTypeId, input, meta: { ...meta, ...(actor && { user: actor.user }), retry_of: id } }, actor);
+  }
+
+  /**
+   * The retry of a workflow the plugin tracks (a type of someone's own worker): a new workflow of
+   * the same type on the same task queue with the very same input, as its payloads were (so a
+   * codec or converter of that application need not be known here), linked to the original.
+   */
+  private async rerun(record: TaskRecord, actor: Principal | undefined): Promise<TaskRecord> {
+    const started = await startedEvent(this.o.client, this.o.namespace, record.id);
+    if (!started?.workflowType?.name || !started.taskQueue?.name) throw conflict(`Task ${record.id}: how it was started is no longer in its history`);
+    const id = `${record.id}-retry-${randomUUID().slice(0, 8)}`;
+    const meta: TaskMeta = {
+      ...(record.tag && { tag: record.tag }),
+      ...((actor?.user ?? record.user) && { user: actor?.user ?? record.user! }),
+      ...(record.batch_id && { batch_id: record.batch_id }),
+      ...(record.name && { name: record.name }),
+      retry_of: record.id,
+    };
+    const start = newTaskStart(started.workflowType.name, meta);
+    const { runId } = await this.o.client.workflowService.startWorkflowExecution({
+      namespace: this.o.namespace,
+      workflowId: id,
+      workflowType: started.workflowType,
+      taskQueue: started.taskQueue,
+      input: started.input,
+      header: started.header,
+      workflowRunTimeout: started.workflowRunTimeout,
+      workflowTaskTimeout: started.workflowTaskTimeout,
+      identity: `taskdeck${actor ? ` (${actor.user})` : ''}`,
+      requestId: randomUUID(),
+      memo: { fields: { ...started.memo?.fields, ...encodeMemo(start.memo) } },
+      searchAttributes: { indexedFields: encodeUnifiedSearchAttributes(undefined, start.searchAttributes) },
+    });
+    const retry = toTaskRecord({
+      workflowId: id,
+      runId: runId ?? '',
+      type: started.workflowType.name,
+      status: { name: 'RUNNING', code: 1 },
+      startTime: new Date(),
+      closeTime: undefined,
+      memo: start.memo,
+      typedSearchAttributes: new TypedSearchAttributes(start.searchAttributes),
+    });
+    this.o.index.put(retry);
+    return retry;
   }
 
   /** The 404 of every task route: unknown ID, or a workflow that is not a Taskdeck task. */
@@ -391,4 +437,8 @@ function fallbackTimeline(record: TaskRecord): TimelineEntry[] {
   if (record.started_at) timeline.push({ status: 'initializing', at: record.started_at });
   if (record.end_date) timeline.push({ status: record.status, at: record.end_date });
   return timeline;
+}
+
+function encodeMemo(memo: Record<string, unknown>) {
+  return mapToPayloads(defaultPayloadConverter, memo);
 }

@@ -1,16 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { arrayFromPayloads, defaultPayloadConverter } from '@temporalio/common';
+import type { temporal } from '@temporalio/proto';
 
-/** A workflow's argument, read from the first event of its history (it never changes). */
-export async function workflowArgument<T>(client: Client, namespace: string, workflowId: string): Promise<T | undefined> {
+/** How a workflow was started: the first event of its history (it never changes). */
+export async function startedEvent(client: Client, namespace: string, workflowId: string): Promise<temporal.api.history.v1.IWorkflowExecutionStartedEventAttributes | undefined> {
   const { history } = await client.workflowService.getWorkflowExecutionHistory({
     namespace,
     execution: { workflowId },
     maximumPageSize: 1,
   });
-  const payloads = history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
-  const [argument] = arrayFromPayloads(defaultPayloadConverter, payloads) as [T | undefined];
+  return history?.events?.[0]?.workflowExecutionStartedEventAttributes ?? undefined;
+}
+
+/** A workflow's argument, read from the first event of its history. */
+export async function workflowArgument<T>(client: Client, namespace: string, workflowId: string): Promise<T | undefined> {
+  const started = await startedEvent(client, namespace, workflowId);
+  const [argument] = arrayFromPayloads(defaultPayloadConverter, started?.input?.payloads) as [T | undefined];
   return argument;
 }
 

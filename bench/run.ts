@@ -118,7 +118,7 @@ function report(results: object, file: string): void {
 /** #1: a filtered page of the 14-day window, Taskdeck's API against the same visibility query. */
 async function listFigures(client: Client, http: Http) {
   const since = new Date(Date.now() - WINDOW_MS);
-  const query = `${windowQuery(['command'], since)} AND ${SA.status.name} = 'pending'`;
+  const query = `${windowQuery(since)} AND ${SA.type.name} = 'command' AND ${SA.status.name} = 'pending'`;
   const raw = await sample(SAMPLES, () =>
     timed(async () => {
       let n = 0;

@@ -9,12 +9,15 @@ import { isFinished, type TaskStatus } from './statuses';
  * Edges point downstream, from the task that must finish first to the task that waits for it:
  * - `depends_on`: the target was started with the source in its `depends_on`;
  * - `triggered_by`: the system started the target as the source's follow-up (a reindex after a
- *   media addition).
+ *   media addition);
+ * - `child`: the source workflow started the target as its child (a workflow the plugin tracks
+ *   starting child workflows). A parent runs while its children do, so these edges carry no time
+ *   for the critical path.
  */
-export type EdgeKind = 'depends_on' | 'triggered_by';
+export type EdgeKind = 'depends_on' | 'triggered_by' | 'child';
 
 /** What the graph needs of a task: what a node shows of the task row, and its edges. */
-export type GraphTask = Omit<GraphNode, 'blocked_by' | 'critical'> & { depends_on: readonly string[]; triggered_by: string | null };
+export type GraphTask = Omit<GraphNode, 'blocked_by' | 'critical'> & { depends_on: readonly string[]; triggered_by: string | null; parent_id: string | null };
 
 export type GraphNode = z.infer<typeof graphNode>;
 export type GraphEdge = z.infer<typeof graphEdge>;
@@ -75,6 +78,7 @@ export function edgesAmong(tasks: Iterable<GraphTask>): Omit<GraphEdge, 'critica
       if (byId.has(upstream)) edges.push({ source: upstream, target: task.id, kind: 'depends_on' });
     }
     if (task.triggered_by && byId.has(task.triggered_by)) edges.push({ source: task.triggered_by, target: task.id, kind: 'triggered_by' });
+    if (task.parent_id && task.parent_id !== task.triggered_by && byId.has(task.parent_id)) edges.push({ source: task.parent_id, target: task.id, kind: 'child' });
   }
   return edges;
 }
@@ -98,6 +102,7 @@ export class TaskLinks {
   upstreamOf(task: GraphTask): string[] {
     const ids = new Set(task.depends_on);
     if (task.triggered_by) ids.add(task.triggered_by);
+    if (task.parent_id && this.byId.has(task.parent_id)) ids.add(task.parent_id);
     return [...ids];
   }
 
@@ -107,7 +112,9 @@ export class TaskLinks {
 
   /** Whether the task has any edge at all, to a task known here or not. */
   isLinked(task: GraphTask): boolean {
-    return task.depends_on.length > 0 || task.triggered_by !== null || this.downstreamOf(task.id).length > 0;
+    return (
+      task.depends_on.length > 0 || task.triggered_by !== null || (task.parent_id !== null && this.byId.has(task.parent_id)) || this.downstreamOf(task.id).length > 0
+    );
   }
 
   /**
@@ -159,6 +166,11 @@ export class TaskLinks {
     walk((taskId) => this.downstreamOf(taskId));
     return seen;
   }
+}
+
+/** The edges along which time adds up: a child runs inside its parent's time, not after it. */
+export function timedEdges<E extends { kind: EdgeKind }>(edges: readonly E[]): E[] {
+  return edges.filter((edge) => edge.kind !== 'child');
 }
 
 /**
@@ -263,7 +275,7 @@ export function buildTaskGraph(
   const truncated = ids.length > MAX_GRAPH_NODES;
   const members = ids.slice(0, MAX_GRAPH_NODES).map((id) => links.byId.get(id)!);
   const edges = edgesAmong(members);
-  const path = criticalPath(members, edges, (id) => durationOf(links.byId.get(id)!));
+  const path = criticalPath(members, timedEdges(edges), (id) => durationOf(links.byId.get(id)!));
   const onPath = new Set(path.task_ids);
   const pathEdges = new Set(path.task_ids.slice(1).map((id, i) => `${path.task_ids[i]}\u0000${id}`));
   const blocked = new Map<string, string[]>();

@@ -2,7 +2,8 @@ import type { SearchAttributePair } from '@temporalio/common';
 import { SA, metaSearchAttributes } from './searchAttributes';
 import type { TaskStatus } from './statuses';
 import type { TaskMemo, TaskMeta } from './task';
-import { TASK_TYPES, type TaskTypeId } from './taskTypes';
+import { typeLabel } from '../plugin/src/labels';
+import { TASK_TYPES, isTaskTypeId } from './taskTypes';
 
 /** What a new task's workflow starts with, wherever it is started (API, pipeline, follow-up). */
 export interface NewTaskStart {
@@ -21,7 +22,7 @@ export interface NewTaskStart {
  * and the task's workflow sets the same itself when it begins, which is what tasks started from
  * other clients rely on.
  */
-export function newTaskStart(type: TaskTypeId, meta: TaskMeta, now = new Date()): NewTaskStart {
+export function newTaskStart(type: string, meta: TaskMeta, now = new Date()): NewTaskStart {
   const status = meta.needs_approval ? 'pending_approval' : 'pending';
   const memo: TaskMemo = {
     ...(meta.name && { name: meta.name }),
@@ -38,6 +39,6 @@ export function newTaskStart(type: TaskTypeId, meta: TaskMeta, now = new Date())
       ...metaSearchAttributes(meta),
     ],
     memo,
-    summary: `Taskdeck ${TASK_TYPES[type].label}${meta.name ? `: ${meta.name}` : ''}`,
+    summary: `Taskdeck ${isTaskTypeId(type) ? TASK_TYPES[type].label : typeLabel(type)}${meta.name ? `: ${meta.name}` : ''}`,
   };
 }

@@ -1,5 +1,4 @@
 import {
-  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   ParentClosePolicy,
@@ -15,6 +14,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { TaskActivities } from '../activities';
+import { describeFailure } from '../plugin/src/failures';
 import { TaskTracker } from '../plugin/src/tracker';
 import { Dependants, upstreamFailureMessage, waitForUpstream } from '../plugin/src/upstream';
 import {
@@ -369,16 +369,4 @@ function exitCodeOf(result: unknown): number | null {
     if (typeof code === 'number') return code;
   }
   return null;
-}
-
-/** Unwraps an activity failure into the message a user can act on, keeping the failed step. */
-function describeFailure(err: unknown, step: TaskStatus): TaskFailure {
-  const cause = err instanceof ActivityFailure ? (err.cause ?? err) : err;
-  const message = cause instanceof Error ? cause.message : String(cause);
-  const failure: TaskFailure = { message: message || 'Task failed', step };
-  if (cause instanceof ApplicationFailure) {
-    const detail = cause.details?.[0] as { exit_code?: unknown } | undefined;
-    if (detail && typeof detail.exit_code === 'number') failure.exit_code = detail.exit_code;
-  }
-  return failure;
 }

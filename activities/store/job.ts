@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { taskExecution } from '../context';
 import type { ActivityDeps } from '../deps';
 import { startHeartbeat } from '../heartbeat';
-import { ProgressThrottle } from '../progress';
+import { ProgressThrottle } from '../../plugin/src/progressThrottle';
 
 /** One store activity's link to its task: progress, heartbeats, cancellation. */
 export interface Job {

@@ -13,10 +13,12 @@ export function metaHandlers(
   auth: boolean,
 ): Pick<Handlers, 'openapi' | 'taskTypes' | 'config' | 'me' | 'events' | 'health'> {
   const document = openApiDocument({ auth });
-  const catalog = taskTypeCatalog();
   return {
     openapi: () => ({ status: 200, body: document }),
-    taskTypes: () => ({ status: 200, body: catalog }),
+    taskTypes: async () => {
+      await index.whenReady();
+      return { status: 200, body: taskTypeCatalog(index.taskTypes()) };
+    },
     // What the web app needs to know of this deployment.
     config: () => ({ status: 200, body: { temporal_ui_workflow_url: service.temporalUiTemplate } }),
     // Who the token signs in; the web app shows it and decides which actions to offer.

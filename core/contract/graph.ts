@@ -47,7 +47,7 @@ export const graphNode = taskRecord
 export const graphEdge = z.strictObject({
   source: z.string().describe('The task that must finish first'),
   target: z.string().describe('The task that waits for it'),
-  kind: z.enum(['depends_on', 'triggered_by']),
+  kind: z.enum(['depends_on', 'triggered_by', 'child']).describe('depends_on: waits for the source; triggered_by: a follow-up the system started; child: a child workflow of the source'),
   critical: z.boolean(),
 });
 

@@ -1,20 +1,25 @@
 import { z } from 'zod';
 import { DATASET_ACCESS, isExclusive } from '../datasets';
+import { typeLabel } from '../../plugin/src/labels';
 import { TASK_TYPES } from '../taskTypes';
 import { ROLES } from '../roles';
 import { taskRecord } from './tasks';
 
-/** An entry of `GET /task-types`: the catalog entry with its input as JSON Schema, for forms. */
+/**
+ * An entry of `GET /task-types`: a catalog type with its input as JSON Schema, for forms, or a
+ * workflow type of someone's own worker that the plugin made a task (it cannot be started here).
+ */
 export const taskTypeInfo = z.strictObject({
   id: z.string(),
   label: z.string(),
   description: z.string(),
+  source: z.enum(['catalog', 'plugin']).describe('catalog: Taskdeck starts it; plugin: a workflow of your own worker, seen in the window'),
   modifies_data: z.boolean(),
   dataset_access: z.enum(DATASET_ACCESS),
   dataset: z.enum(['existing', 'new', 'none']).describe('Whether a start names an existing dataset, a new one, or none'),
-  resource: z.enum(['cpu', 'gpu']),
+  resource: z.enum(['cpu', 'gpu']).nullable().describe('null for a plugin type: its worker decides'),
   alias_of: z.string().nullable(),
-  input_schema: z.record(z.string(), z.unknown()).describe('JSON Schema of the input'),
+  input_schema: z.record(z.string(), z.unknown()).nullable().describe('JSON Schema of the input; null for a plugin type'),
 });
 export type TaskTypeInfo = z.infer<typeof taskTypeInfo>;
 
@@ -50,9 +55,9 @@ export const taskEvents = {
   resync: z.strictObject({}).describe('Events were missed: fetch again'),
 };
 
-/** The catalog as `GET /task-types` serves it. */
-export function taskTypeCatalog(): TaskTypeInfo[] {
-  return Object.values(TASK_TYPES).map((t) => {
+/** The catalog as `GET /task-types` serves it, and after it the plugin's types seen in the window. */
+export function taskTypeCatalog(pluginTypes: Iterable<string> = []): TaskTypeInfo[] {
+  const catalog = Object.values(TASK_TYPES).map((t): TaskTypeInfo => {
     const { $schema: _drop, ...inputSchema } = z.toJSONSchema(t.input, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
     return {
       id: t.id,
@@ -62,8 +67,28 @@ export function taskTypeCatalog(): TaskTypeInfo[] {
       dataset_access: t.access,
       dataset: t.dataset,
       resource: t.resource,
+      source: 'catalog',
       alias_of: 'aliasOf' in t ? t.aliasOf : null,
       input_schema: inputSchema,
     };
   });
+  const known = new Set<string>(catalog.map((t) => t.id));
+  const plugin = [...new Set(pluginTypes)]
+    .filter((id) => !known.has(id))
+    .sort()
+    .map(
+      (id): TaskTypeInfo => ({
+        id,
+        label: typeLabel(id),
+        description: 'A workflow of your own worker, tracked by the Taskdeck plugin',
+        source: 'plugin',
+        modifies_data: false,
+        dataset_access: 'none',
+        dataset: 'none',
+        resource: null,
+        alias_of: null,
+        input_schema: null,
+      }),
+    );
+  return [...catalog, ...plugin];
 }

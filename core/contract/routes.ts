@@ -235,9 +235,8 @@ export const ROUTE_SPECS = {
     replies: { 200: sse('Task changes', taskEvents) },
   }),
   taskTypes: route({
-    summary: 'The task-type catalog, each input as JSON Schema',
+    summary: 'The task-type catalog, each input as JSON Schema, and the workflow types the plugin tracks in the window',
     replies: { 200: { description: 'The task types', json: z.array(taskTypeInfo) } },
-    temporal: false,
   }),
   config: route({
     summary: 'Deployment facts the web app needs: the Temporal Web UI link template (`{id}`, `{run_id}`), or null',

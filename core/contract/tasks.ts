@@ -107,9 +107,9 @@ export const listTasksQuery = z.strictObject({
   limit: queryInt('limit', { min: 1, max: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, description: 'Tasks per page' }),
   offset: queryInt('offset', { min: 0, max: 10_000_000, default: 0, description: 'Tasks to skip', tooSmall: 'offset must be 0 or more' }),
   within_hours: withinHours,
-  task_type: queryList(z.enum(TASK_TYPE_IDS as [string, ...string[]], { error: (i) => knownType(i.input).replace('task type', 'task_type') }))
+  task_type: queryList(z.string().min(1).max(255))
     .optional()
-    .describe('Task types (repeatable)'),
+    .describe('Task types (repeatable): catalog types, and workflow types the plugin tracks (see GET /task-types)'),
   status: queryList(
     z.enum([...STATUS_CODES, ...TASK_STATUSES], {
       error: (i) => `unknown status '${String(i.input)}'; use a code (${STATUS_CODES.join(', ')}) or a name (${TASK_STATUSES.join(', ')})`,

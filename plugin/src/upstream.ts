@@ -95,19 +95,35 @@ export function upstreamFailureMessage(failure: UpstreamFailure): string {
 export class Dependants {
   private readonly waiting = new Set<string>();
   private outcome: TaskStatus | undefined;
+  /** Late requests being answered now. */
+  private answering = 0;
 
   constructor() {
     setHandler(upstreamWatchSignal, async ({ task_id }) => {
       this.waiting.add(task_id);
-      if (this.outcome) await tell(task_id, this.outcome);
+      if (!this.outcome) return;
+      this.answering += 1;
+      try {
+        await tell(task_id, this.outcome);
+      } finally {
+        this.answering -= 1;
+      }
     });
   }
 
-  /** Tells everyone waiting, then lets late requests be answered before the workflow closes. */
-  async ended(status: TaskStatus): Promise<void> {
+  /** No late request is being answered. */
+  get idle(): boolean {
+    return this.answering === 0;
+  }
+
+  /**
+   * Tells everyone waiting, then lets late requests be answered before the workflow closes:
+   * until `settled` (by default every handler of the workflow has finished).
+   */
+  async ended(status: TaskStatus, settled: () => boolean = allHandlersFinished): Promise<void> {
     this.outcome = status;
     await Promise.all([...this.waiting].map((id) => tell(id, status)));
-    await condition(allHandlersFinished);
+    await condition(settled);
   }
 }
 

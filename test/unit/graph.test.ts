@@ -22,6 +22,7 @@ function task(id: string, status: TaskStatus, extra: Partial<GraphTask> = {}): G
     error: null,
     depends_on: [],
     triggered_by: null,
+    parent_id: null,
     ...extra,
   };
 }
@@ -122,6 +123,20 @@ describe('buildTaskGraph scopes', () => {
     expect(buildTaskGraph(tasks, { task: 'p2', depth: 1, pipeline: 'P' }, NOW).nodes.map((n) => n.id).sort()).toEqual(['p1', 'p2']);
     expect(buildTaskGraph(tasks, { pipeline: 'P', batch: 'B' }, NOW).nodes).toEqual([]);
     expect(buildTaskGraph(tasks, { task: 'b2', batch: 'P' }, NOW).nodes.map((n) => n.id)).toEqual(['b2']);
+  });
+
+  it("draws a workflow's children under it, without counting their time twice on the critical path", () => {
+    const family = [
+      task('parent', 'completed', { duration_ms: 9000 }),
+      task('child-a', 'completed', { parent_id: 'parent', duration_ms: 4000 }),
+      task('child-b', 'completed', { parent_id: 'parent', duration_ms: 5000 }),
+      task('in-pipeline', 'completed', { parent_id: 'a-pipeline-not-a-task', pipeline_id: 'a-pipeline-not-a-task' }),
+    ];
+    const graph = buildTaskGraph(family, {}, NOW);
+    expect(graph.nodes.map((n) => n.id).sort()).toEqual(['child-a', 'child-b', 'parent']);
+    expect(graph.edges.map((e) => `${e.source}>${e.target}:${e.kind}`).sort()).toEqual(['parent>child-a:child', 'parent>child-b:child']);
+    expect(graph.critical_path).toEqual({ task_ids: ['parent'], duration_ms: 9000 });
+    expect(buildTaskGraph(family, { task: 'child-a', depth: 1 }, NOW).nodes.map((n) => n.id).sort()).toEqual(['child-a', 'parent']);
   });
 
   it('keeps the asked-for task even when it is older than the window', () => {

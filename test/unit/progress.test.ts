@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ProgressUpdate } from '../../core';
-import { LineSplitter, ProgressThrottle, parseProgressLine } from '../../activities/progress';
+import { LineSplitter, parseProgressLine } from '../../activities/progress';
+import { ProgressThrottle } from '../../plugin/src/progressThrottle';
 
 describe('parseProgressLine', () => {
   it('reads a PROGRESS line with a message', () => {

@@ -85,9 +85,10 @@ describe('the event bridge into the query cache', () => {
     const batch = (id: string): BatchSummary => ({ id, total: 1, progress: 0, counts: {}, finished: 0, tasks: [] });
     client.setQueryData(queryKeys.batch('b1'), batch('b1'));
     client.setQueryData(queryKeys.batch('b2'), batch('b2'));
-    for (const key of [queryKeys.pipeline('p1'), queryKeys.pipelines, queryKeys.datasets, queryKeys.taskTypes, queryKeys.graph('task=up&depth=1'), queryKeys.graph('task=other&depth=1'), queryKeys.graph('within_hours=336')]) {
+    for (const key of [queryKeys.pipeline('p1'), queryKeys.pipelines, queryKeys.datasets, queryKeys.graph('task=up&depth=1'), queryKeys.graph('task=other&depth=1'), queryKeys.graph('within_hours=336')]) {
       client.setQueryData(key, {});
     }
+    client.setQueryData(queryKeys.taskTypes, [{ id: 'command' }]);
 
     bridge.handle({ kind: 'task', task: running({ batch_id: 'b1', pipeline_id: 'p1', dataset_id: 'ds-1', depends_on: ['up'] }) });
 
@@ -100,6 +101,17 @@ describe('the event bridge into the query cache', () => {
     for (const key of [queryKeys.batch('b2'), queryKeys.taskTypes, queryKeys.graph('task=other&depth=1'), queryKeys.graph('within_hours=336')]) {
       expect(stale(key), JSON.stringify(key)).toBe(false);
     }
+  });
+
+  it("asks for the task types again when a task of a type it does not know arrives (a plugin's workflow type)", async () => {
+    const client = createQueryClient();
+    const bridge = new TaskCacheBridge(client, 50);
+    client.setQueryData(queryKeys.taskTypes, [{ id: 'command' }]);
+    bridge.handle({ kind: 'task', task: running({ task_type: 'command' }) });
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(client.getQueryState(queryKeys.taskTypes)?.isInvalidated).toBe(false);
+    bridge.handle({ kind: 'task', task: running({ task_type: 'processInvoices' }) });
+    await vi.waitFor(() => expect(client.getQueryState(queryKeys.taskTypes)?.isInvalidated).toBe(true));
   });
 
   it('refetches a shown list at most once per interval however many events arrive, and never a hidden one', async () => {

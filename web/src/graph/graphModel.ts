@@ -33,7 +33,7 @@ export interface GraphModel {
   /** Each drawn task's index in `nodes`. */
   index: ReadonlyMap<string, number>;
   /** Each drawn task's upstream edges, as core's GraphTask wants them. */
-  upstream: ReadonlyMap<string, { depends_on: string[]; triggered_by: string | null }>;
+  upstream: ReadonlyMap<string, { depends_on: string[]; triggered_by: string | null; parent_id: string | null }>;
   /** Blocking failures the server named that are not drawn (beyond a neighbourhood's depth). */
   blockersOutside: ReadonlyMap<string, string[]>;
 }
@@ -81,11 +81,12 @@ export function buildModel(graph: TaskGraph, layout: LayoutResult, receivedAt: n
       className: nodeClassName(task),
     }),
   );
-  const upstream = new Map(graph.nodes.map((node) => [node.id, { depends_on: [] as string[], triggered_by: null as string | null }]));
+  const upstream = new Map(graph.nodes.map((node) => [node.id, { depends_on: [] as string[], triggered_by: null as string | null, parent_id: null as string | null }]));
   for (const edge of graph.edges) {
     const entry = upstream.get(edge.target);
     if (!entry || !index.has(edge.source)) continue;
     if (edge.kind === 'depends_on') entry.depends_on.push(edge.source);
+    else if (edge.kind === 'child') entry.parent_id = edge.source;
     else entry.triggered_by = edge.source;
   }
   const blockersOutside = new Map<string, string[]>();
@@ -154,17 +155,22 @@ export function isStructural(model: GraphModel, row: TaskRecord, scope: GraphSco
   const known = model.upstream.get(row.id);
   if (known) {
     const triggeredBy = row.triggered_by && model.index.has(row.triggered_by) ? row.triggered_by : null;
+    const parent = row.parent_id && row.parent_id !== triggeredBy && model.index.has(row.parent_id) ? row.parent_id : null;
     const dependsOn = row.depends_on.filter((id) => model.index.has(id));
-    return triggeredBy !== known.triggered_by || !sameMembers(dependsOn, known.depends_on);
+    return triggeredBy !== known.triggered_by || parent !== known.parent_id || !sameMembers(dependsOn, known.depends_on);
   }
   if (scope.pipeline !== undefined) return row.pipeline_id === scope.pipeline || linksToDrawn(model, row);
   if (scope.batch !== undefined) return row.batch_id === scope.batch || linksToDrawn(model, row);
   if (scope.task !== undefined) return linksToDrawn(model, row);
-  return row.depends_on.length > 0 || row.triggered_by !== null;
+  return row.depends_on.length > 0 || row.triggered_by !== null || linksToDrawn(model, row);
 }
 
 function linksToDrawn(model: GraphModel, row: TaskRecord): boolean {
-  return (row.triggered_by !== null && model.index.has(row.triggered_by)) || row.depends_on.some((id) => model.index.has(id));
+  return (
+    (row.triggered_by !== null && model.index.has(row.triggered_by)) ||
+    (row.parent_id !== null && model.index.has(row.parent_id)) ||
+    row.depends_on.some((id) => model.index.has(id))
+  );
 }
 
 function sameMembers(a: readonly string[], b: readonly string[]): boolean {
@@ -199,11 +205,11 @@ export function withOverlays(model: GraphModel, nodes: TaskFlowNode[], now: numb
   const tasks: GraphTask[] = nodes.map((node) => {
     const { blocked_by: _blocked, critical: _critical, ...task } = node.data.task;
     const links = model.upstream.get(node.id)!;
-    return { ...task, depends_on: links.depends_on, triggered_by: links.triggered_by };
+    return { ...task, depends_on: links.depends_on, triggered_by: links.triggered_by, parent_id: links.parent_id };
   });
   const links = new TaskLinks(tasks);
   const memo = new Map<string, string[]>();
-  const path = criticalPath(nodes, model.edges, (id) => {
+  const path = criticalPath(nodes, model.edges.filter((edge) => edge.data!.kind !== 'child'), (id) => {
     const data = nodes[model.index.get(id)!].data;
     return durationAt(data.task, data.receivedAt, now) ?? 0;
   });

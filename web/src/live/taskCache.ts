@@ -2,7 +2,7 @@ import { hashKey, notifyManager, type Query, type QueryClient, type QueryKey } f
 import type { TaskStatus } from '../../../core/statuses';
 import { keysTouchedBy, queryKeys, taskKeys, type TaskPage } from '../api/queries';
 import { subscribeToken, token } from '../api/session';
-import type { ApprovalItem, TaskDetail, TaskRecord } from '../api/types';
+import type { ApprovalItem, TaskDetail, TaskRecord, TaskType } from '../api/types';
 import { subscribeTaskEvents, type TaskEvent } from './taskEvents';
 
 /** However many task events arrive, what they touch is invalidated at most this often. */
@@ -78,6 +78,9 @@ export class TaskCacheBridge {
     // A new status comes with more than the row says (timeline, result, error detail, worker);
     // a detail that could not be had (not found yet) is asked again.
     if (detail && detail.data?.status !== task.status) this.pending.set(hashKey(taskKeys.detail(task.id)), taskKeys.detail(task.id));
+    // A type no one has seen yet (a plugin's workflow type): the type filter should offer it.
+    const types = this.client.getQueryData<TaskType[]>(queryKeys.taskTypes);
+    if (Array.isArray(types) && !types.some((t) => t.id === task.task_type)) this.pending.set(hashKey(queryKeys.taskTypes), queryKeys.taskTypes);
     for (const id of [task.triggered_by, ...task.depends_on]) if (id) this.linked.add(id);
     this.schedule();
   };

@@ -18,7 +18,9 @@ const META_FIELDS = [
 
 /** Pick a type; its form is generated from the type's input schema. */
 export function SubmitPage() {
-  const { types, error } = useTaskTypes();
+  const { types: known, error } = useTaskTypes();
+  // Only the catalog's types start here; a plugin's workflows start from their own clients.
+  const types = known?.filter((t) => t.source === 'catalog');
   const [params, setParams] = useSearchParams();
   const typeId = params.get('type') ?? types?.[0]?.id ?? '';
   const type = types?.find((t) => t.id === typeId);
@@ -50,7 +52,7 @@ export function SubmitPage() {
 function TaskForm({ type }: { type: TaskType }) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const fields = useMemo(() => fieldsOf(type.input_schema), [type]);
+  const fields = useMemo(() => fieldsOf(type.input_schema ?? {}), [type]);
   const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(fields.map((f) => [f.name, f.default])));
   const [meta, setMeta] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});

@@ -7,6 +7,9 @@ import type { ProgressUpdate } from './types';
  * however long it runs. A message rides along with the next percentage change; the freshest one
  * travels in the activity's heartbeat details, which cost no history.
  */
+/** A progress report reaches its workflow at most this often. */
+export const PROGRESS_THROTTLE_MS = 1000;
+
 export class ProgressThrottle {
   private latest: ProgressUpdate | undefined;
   private sent: ProgressUpdate | undefined;
@@ -16,7 +19,7 @@ export class ProgressThrottle {
 
   constructor(
     private readonly send: (update: ProgressUpdate) => Promise<void>,
-    private readonly intervalMs = 1000,
+    private readonly intervalMs = PROGRESS_THROTTLE_MS,
     private readonly now: () => number = Date.now,
   ) {}
 

@@ -68,6 +68,7 @@ export function taskStatusOf(execution: string, attribute: string | undefined): 
     case 'FAILED':
       return own === 'upstream_failed' || own === 'rejected' ? own : 'failed';
     case 'CANCELLED':
+    case 'CANCELED':
       return own === 'rejected' ? own : 'aborted';
     case 'TERMINATED':
       return 'terminated';

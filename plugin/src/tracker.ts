@@ -2,7 +2,8 @@ import { setCurrentDetails, setHandler, upsertMemo, upsertSearchAttributes, work
 import type { SearchAttributePair } from '@temporalio/common';
 import { progressSignal, taskStateQuery } from './messages';
 import { SA } from './searchAttributes';
-import { STATUS_LABEL, isFinished, type TaskStatus } from './statuses';
+import { currentDetails } from './labels';
+import { isFinished, type TaskStatus } from './statuses';
 import type { ProgressUpdate, TaskMemo, TaskState } from './types';
 
 /**
@@ -125,11 +126,7 @@ export class TaskTracker<Meta = Record<string, unknown>> {
 
   /** The Temporal Web UI shows this as the workflow's current details. */
   showInTemporalUi(): void {
-    const { state } = this;
-    const parts = [`**${STATUS_LABEL[state.status]}**`, `${state.progress}%`];
-    if (state.message) parts.push(state.message);
-    if (state.error) parts.push(`error in ${state.error.step}: ${state.error.message}`);
-    setCurrentDetails(parts.join(' · '));
+    setCurrentDetails(currentDetails(this.state));
   }
 }
 

@@ -56,7 +56,10 @@ export interface TaskState<Meta = Record<string, unknown>> {
   exit_code: number | null;
 }
 
-/** Memo keys: shown in lists but never filtered by a visibility query. */
+/** The memo keys of the protocol. */
+export const MEMO_KEYS = ['name', 'message', 'error', 'failed_step', 'exit_code', 'triggered_by', 'depends_on', 'paused_ms', 'paused_at'] as const;
+
+/** Memo fields: shown in lists but never filtered by a visibility query. */
 export type TaskMemo = {
   name?: string;
   message?: string | null;
@@ -70,3 +73,7 @@ export type TaskMemo = {
   paused_ms?: number;
   paused_at?: string | null;
 };
+
+// The memo's type and its list of keys say the same (a compile-time check).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+export const memoKeysMatch: Same<keyof TaskMemo, (typeof MEMO_KEYS)[number]> = true;

@@ -11,7 +11,8 @@ async function run(): Promise<void> {
     const suffix = Date.now().toString(36);
     const invoices = await client.workflow.start('processInvoices', { taskQueue, workflowId: `invoices-${customer}-${suffix}`, args: [{ customer, invoices: 3 }] });
     const ledger = await client.workflow.start('syncLedger', { taskQueue, workflowId: `ledger-${customer}-${suffix}`, args: [{ customer }] });
-    const archive = await client.workflow.start('exportArchive', { taskQueue, workflowId: `archive-${customer}-${suffix}`, args: [{ customer, pages: 40, pageMs: 500 }] });
+    const pageMs = Number(process.env.PAGE_MS ?? 500);
+    const archive = await client.workflow.start('exportArchive', { taskQueue, workflowId: `archive-${customer}-${suffix}`, args: [{ customer, pages: 40, pageMs }] });
     console.log(JSON.stringify({ invoices: invoices.workflowId, ledger: ledger.workflowId, archive: archive.workflowId }));
   } finally {
     await connection.close();

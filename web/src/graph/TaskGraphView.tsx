@@ -180,6 +180,9 @@ function GraphLegend() {
       <li>
         <span className="legend-line legend-triggered" /> Follow-up started by the system
       </li>
+      <li>
+        <span className="legend-line legend-child" /> Child workflow
+      </li>
     </ul>
   );
 }

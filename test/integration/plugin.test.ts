@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import Long from 'long';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -134,6 +135,24 @@ describe('the plugin in a worker that has interceptors of its own', () => {
     await worker.runUntil(client.workflow.execute('greeting', { taskQueue, workflowId: uniqueTag('prebuilt'), args: [{ name: 'Grace' }] }));
     const row = await waitFor('the prebuilt bundle’s task', async () => (await api<Task[]>(`/tasks?tag=${taskQueue}`)).body.find((t) => t.status === 'completed'));
     expect(row).toMatchObject({ task_type: 'greeting', name: 'Grace', tag: taskQueue });
+  });
+
+  it('registers Taskdeck’s search attributes at worker start in a namespace that lacks them', async () => {
+    const namespace = uniqueTag('fresh');
+    await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: { seconds: Long.fromNumber(86_400) } });
+    const attributes = async () => Object.keys((await connection.operatorService.listSearchAttributes({ namespace })).customAttributes ?? {});
+    await waitFor('the new namespace', async () => (await attributes()) !== undefined);
+    expect(await attributes()).not.toContain('TaskdeckType');
+    const worker = await Worker.create({
+      connection,
+      namespace,
+      taskQueue: uniqueTag('fresh'),
+      workflowsPath: join(__dirname, 'fixtures/pluginWorkflows.ts'),
+      activities: { greet: async () => 'hi' },
+      plugins: [new TaskdeckPlugin()],
+    });
+    await worker.runUntil(waitFor('the attributes', async () => (await attributes()).includes('TaskdeckType')));
+    expect(await attributes()).toEqual(expect.arrayContaining(['TaskdeckType', 'TaskdeckStatus', 'TaskdeckProgress', 'TaskdeckUpdatedAt', 'TaskdeckStartedAt', 'TaskdeckTag']));
   });
 
   it('adds at most 10 history events to a workflow, besides its throttled progress', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { TypedSearchAttributes, arrayFromPayloads, defaultPayloadConverter, mapToPayloads } from '@temporalio/common';
 import { encodeUnifiedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import {
@@ -56,6 +56,9 @@ export interface PreparedTask {
 
 /** How long an abort waits for the workflow to close before leaving the news to the poll. */
 const END_WAIT_MS = 30_000;
+
+/** How long an Update that lost a race to the task's end waits to see how the task ended. */
+const SETTLE_MS = 2000;
 
 /** A query on a task whose worker is gone must not hang the detail page. */
 const QUERY_TIMEOUT_MS = 3000;
@@ -314,15 +317,34 @@ export class TaskService {
     const record = present(toTaskRecord(await this.describe(handle)));
     authorize(actor, action, record);
     if (isFinished(record.status)) throw conflict(`Task ${id} is already ${record.status}; it cannot be ${done}`);
-    try {
-      const state = await send(handle);
-      return present({ ...record, status: state.status, task_status: STATUS_CODE[state.status], progress: state.progress, paused_ms: state.paused_ms, paused_at: state.paused_at });
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) throw conflict(`Task ${id}: ${err.cause?.message ?? err.message}`);
-      if (err instanceof WorkflowNotFoundError) throw conflict(`Task ${id} has ended; it cannot be ${done}`);
-      throw err;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const state = await send(handle);
+        return present({ ...record, status: state.status, task_status: STATUS_CODE[state.status], progress: state.progress, paused_ms: state.paused_ms, paused_at: state.paused_at });
+      } catch (err) {
+        if (err instanceof WorkflowUpdateFailedError) throw conflict(`Task ${id}: ${err.cause?.message ?? err.message}`);
+        if (err instanceof WorkflowNotFoundError) throw conflict(`Task ${id} has ended; it cannot be ${done}`);
+        if (!lostToTheEnd(err)) throw err;
+        // The Update met the task's end (an abort sent at the same time, or its last step) in the
+        // same workflow task, and the server gave it up. Say what the task is now; if it is still
+        // going, the Update is asked once more.
+        const now = await this.settled(handle);
+        if (isFinished(now.status)) throw conflict(`Task ${id} is already ${now.status}; it cannot be ${done}`);
+        if (attempt > 1) throw conflict(`Task ${id} changed while it was asked (it is ${now.status}); try again`);
+      }
     }
   }
+
+  /** The task's row once it has ended, or after a short while if it has not. */
+  private async settled(handle: WorkflowHandle): Promise<TaskRecord> {
+    const deadline = Date.now() + SETTLE_MS;
+    for (;;) {
+      const now = toTaskRecord(await handle.describe());
+      if (isFinished(now.status) || Date.now() > deadline) return now;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
 
   /** A new task with the same type, input and labels, linked both ways to the original. */
   async retry(id: string, actor?: Principal): Promise<TaskRecord> {
@@ -441,4 +463,16 @@ function fallbackTimeline(record: TaskRecord): TimelineEntry[] {
 
 function encodeMemo(memo: Record<string, unknown>) {
   return mapToPayloads(defaultPayloadConverter, memo);
+}
+
+/**
+ * The server's answer to an Update whose workflow task failed or ended the workflow: it happens
+ * when the Update arrives together with the task's end (an abort at the same moment).
+ */
+function lostToTheEnd(err: unknown): boolean {
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+  for (let e: unknown = err; e instanceof Error; e = (e as { cause?: unknown }).cause) {
+    if (/unexpected workflow task failure|workflow execution already completed/i.test(e.message)) return true;
+  }
+  return false;
 }

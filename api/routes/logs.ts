@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isFinished } from '../../core';
+import { openEventStream } from '../eventStream';
 import type { LogStore } from '../logStore';
 import { STREAMED, type Handlers } from '../router';
 import type { TaskIndex } from '../taskIndex';
@@ -46,17 +47,10 @@ export function logHandlers(index: TaskIndex, service: TaskService, logs: LogSto
      */
     followLogs: async ({ params: { id }, query: { stream, from }, req, res }) => {
       let record = await taskRecord(id);
-      res.writeHead(200, {
-        'Content-Type': 'text/event-stream',
-        'Cache-Control': 'no-cache, no-transform',
-        Connection: 'keep-alive',
-        'X-Accel-Buffering': 'no',
-      });
-      let closed = false;
-      req.on('close', () => (closed = true));
+      const events = openEventStream(req, res);
       let next = from;
       let describedAt = Date.now();
-      while (!closed) {
+      while (!events.closed) {
         const indexed = index.get(id);
         if (indexed) record = indexed;
         else if (Date.now() - describedAt > DESCRIBE_EVERY_MS) {
@@ -67,16 +61,16 @@ export function logHandlers(index: TaskIndex, service: TaskService, logs: LogSto
         const done = isFinished(record.status);
         const lines = await logs.linesFrom(id, stream, next, done);
         if (lines.length > 0) {
-          res.write(`event: lines\ndata: ${JSON.stringify({ from: next, lines })}\n\n`);
+          events.send('lines', { from: next, lines });
           next += lines.length;
         }
         if (done) {
-          res.write(`event: end\ndata: ${JSON.stringify({ total_lines: next, status: record.status })}\n\n`);
+          events.send('end', { total_lines: next, status: record.status });
           break;
         }
         await sleep(FOLLOW_POLL_MS);
       }
-      res.end();
+      events.end();
       return STREAMED;
     },
   };

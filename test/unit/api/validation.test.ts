@@ -40,6 +40,10 @@ describe('bad input gets a 400 naming the field, before anything reaches Tempora
     ['a dataset type without dataset_id', { type: 'reindex', input: {} }, 'dataset_id'],
     ['a malformed dataset id', { type: 'reindex', dataset_id: 'Birds Of Prey', input: {} }, 'dataset_id'],
     ['a body that is not an object', ['command'], '(body)'],
+    ['a NUL byte in the command', { type: 'command', input: { command: 'echo a\u0000b' } }, 'input.command'],
+    ['a NUL byte in an env value', { type: 'command', input: { command: 'true', env: { MODE: 'fa\u0000st' } } }, 'input.env.MODE'],
+    ['an env name with =', { type: 'command', input: { command: 'true', env: { 'A=B': 'x' } } }, 'input.env.A=B'],
+    ['a URL whose host no resolver knows', { type: 'dataset_creation', dataset_id: 'birds', input: { urls: ['https://Ⱥµ7'] } }, 'input.urls.0'],
   ];
   it.each(startCases)('POST /tasks with %s names %s', async (_name, body, field) => {
     const res = await request(base, 'POST', '/tasks', { json: body });

@@ -26,6 +26,7 @@ const ROOT = resolve(__dirname, '../..');
 const APP = join(ROOT, 'examples/python-app');
 const PLUGIN = join(ROOT, 'plugin/python');
 const BASELINE_WORKER = join(__dirname, 'fixtures/python_baseline_worker.py');
+const REPLAY = join(__dirname, 'fixtures/python_replay.py');
 const PYTHON = process.env.TASKDECK_PYTHON ?? 'python3';
 /** What the test needs besides the example's requirements: pytest, and the plugin's build backend for reinstalls without network. */
 const TEST_REQUIREMENTS = ['pytest>=8', 'hatchling>=1.18'];
@@ -331,6 +332,21 @@ describe('the Python plugin (taskdeck-temporal)', () => {
     const retried = await waitForStatus(body.id, ['failed', 'completed']);
     expect(retried).toMatchObject({ status: 'failed', error: LEDGER_ERROR(customer), retry_of: ids.ledger });
     await waitFor('the original to list its retry', async () => (await detail(ids.ledger)).retries.includes(body.id));
+  });
+
+  it("replays the tasks' histories with the plugin: completed, failed, aborted, waited and blocked", async () => {
+    const histories = [
+      ids.invoices,
+      `${ids.invoices}-invoice-1`,
+      ids.ledger,
+      ids.archive,
+      `${customer}-after-invoices`,
+      `${customer}-after-ledger`,
+      `${customer}-after-archive`,
+    ];
+    const ran = await run(python, [REPLAY, ...histories], { cwd: APP, env: { TEMPORAL_ADDRESS: inject('temporalAddress') } });
+    expect(ran.stdout.trim().split('\n'), ran.stderr).toEqual(histories.map((id) => `${id} ok`));
+    expect(ran.code).toBe(0);
   });
 
   it('adds at most 10 history events to a workflow, plus its throttled progress updates', async () => {

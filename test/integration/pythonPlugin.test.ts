@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { ApplicationFailure, heartbeat, sleep } from '@temporalio/activity';
 import { Client, Connection } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
@@ -126,6 +126,7 @@ async function pythonEnv(): Promise<string> {
   const venvPython = join(dir, 'bin', 'python');
   const sources = pluginSources();
   const stamp = join(dir, `.plugin-${digest(...sources.flatMap((file) => [relative(PLUGIN, file), readFileSync(file)]))}`);
+  mkdirSync(dirname(dir), { recursive: true });
   return withLock(`${dir}.lock`, async () => {
     if (!existsSync(join(dir, '.ready'))) {
       rmSync(dir, { recursive: true, force: true });
@@ -219,8 +220,8 @@ describe('the Python plugin (taskdeck-temporal)', () => {
   });
 
   it('lists what the starter started as pending before any worker ran it: type, name and tag', async () => {
-    // The long export: 60 pages of half a second, aborted below.
-    ids = await startWorkflows(customer, queue, 60, 500);
+    // The long export: 120 pages of half a second, aborted below long before its end.
+    ids = await startWorkflows(customer, queue, 120, 500);
     const expected = { invoices: 'ProcessInvoices', ledger: 'SyncLedger', archive: 'ExportArchive' } as const;
     try {
       // In parallel: without a worker, each detail waits for its state query to time out.
@@ -240,7 +241,7 @@ describe('the Python plugin (taskdeck-temporal)', () => {
   it('runs them: running with progress and message moving, completed at 100 %, failed with its message', async () => {
     const first = await waitFor('the export to report progress', async () => {
       const task = await detail(ids.archive);
-      return task.status === 'running' && task.progress > 0 && task.message?.match(/^page \d+ of 60$/) ? task : undefined;
+      return task.status === 'running' && task.progress > 0 && task.message?.match(/^page \d+ of 120$/) ? task : undefined;
     });
     expect(first.started_at).not.toBeNull();
     const later = await waitFor('the export to progress further', async () => {

@@ -19,7 +19,7 @@ from temporalio.exceptions import ApplicationError, FailureError, is_cancelled_e
 from . import activity as _activity_module
 from ._failures import describe_failure
 from ._options import TaskdeckOptions, is_tracked, labels_of
-from ._protocol import PROGRESS_SIGNAL, SA, is_finished
+from ._protocol import PROGRESS_SIGNAL, SA
 from ._tracker import TaskTracker, iso, track, untrack
 from ._upstream import Dependants, upstream_failure_message, wait_for_upstream
 
@@ -61,6 +61,9 @@ async def run_as_task(
     memo = {key: labels[key] for key in ("name", "depends_on") if key in labels}
     if memo:
         workflow.upsert_memo(memo)
+    # The end this run recorded, once its upserts went through; the dependants hear of it last.
+    # (A run evicted from the worker's cache cannot record, and tells no one.)
+    ended: str | None = None
     try:
         if depends_on:
             tracker.record("pending", attributes=identity)
@@ -70,6 +73,7 @@ async def run_as_task(
                 state["error"] = {"message": message, "step": "pending"}
                 state["message"] = message
                 tracker.record("upstream_failed", memo={"message": message, "error": message, "failed_step": "pending"})
+                ended = "upstream_failed"
                 raise ApplicationError(message, type=UPSTREAM_FAILED, non_retryable=True)
         started_at = workflow.now()
         state["started_at"] = iso(started_at)
@@ -82,17 +86,19 @@ async def run_as_task(
             attributes=[SA.progress.value_set(100)],
             memo={"message": state["message"]} if state["message"] else None,
         )
+        ended = "completed"
         return result
     except workflow.ContinueAsNewError:
         raise
     except (Exception, asyncio.CancelledError) as err:
-        if state["status"] == "upstream_failed":
+        if ended == "upstream_failed":
             raise
         # Cancelled only when the server asked (an abort): the SDK then cancels the execution.
         # A cancellation without that request (an activity cancelled on its own) fails it, and
         # the worker evicting the run from its cache cancels it too, which records nothing.
         if workflow.cancellation_reason() is not None and is_cancelled_exception(err):
             tracker.record("aborted")
+            ended = "aborted"
             raise
         if not _fails_the_workflow(err):
             # A workflow task failure: Temporal retries the task, the workflow stays running.
@@ -104,12 +110,13 @@ async def run_as_task(
             "failed",
             memo={"error": failure["message"], "failed_step": failure["step"], "exit_code": state["exit_code"]},
         )
+        ended = "failed"
         raise
     finally:
         untrack(tracker)
         # Tasks waiting for this one learn how it ended.
-        if is_finished(state["status"]):
-            await dependants.ended(state["status"])
+        if ended is not None:
+            await dependants.ended(ended)
 
 
 class _TaskInbound(temporalio.worker.WorkflowInboundInterceptor):

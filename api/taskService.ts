@@ -217,7 +217,7 @@ export class TaskService {
     const description = await this.describe(handle);
     const record = present(toTaskRecord(description));
     const state = await this.queryState(handle);
-    const input = state ? state.input : (await this.originalRequest(id)).input;
+    const input = state ? state.input : await this.startInput(id, record.task_type);
     const activity = description.raw.pendingActivities?.find((a) => a.lastWorkerIdentity);
     const live = heartbeatProgress(activity?.heartbeatDetails?.payloads);
     const progress = state?.status === 'completed' ? 100 : (state?.progress ?? record.progress);
@@ -423,6 +423,23 @@ export class TaskService {
   /** The task's own state; undefined when no worker answers in time (the detail page must not hang). */
   private async queryState(handle: WorkflowHandle): Promise<TaskState | undefined> {
     return this.o.client.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => handle.query(taskStateQuery)).catch(() => undefined);
+  }
+
+  /**
+   * The input as the state query would answer it, for when no worker answers (a plugin's task
+   * started before its worker runs): a catalog task's request `input`; a plugin task's argument,
+   * or all of them when there are several, as the plugins' state has it. Null when it cannot be
+   * read here (a payload codec of that application).
+   */
+  private async startInput(id: string, taskType: string): Promise<unknown> {
+    if (taskType in TASK_TYPES) return (await this.originalRequest(id)).input ?? null;
+    try {
+      const started = await startedEvent(this.o.client, this.o.namespace, id);
+      const args = arrayFromPayloads(defaultPayloadConverter, started?.input?.payloads);
+      return (args.length === 1 ? args[0] : args) ?? null;
+    } catch {
+      return null;
+    }
   }
 
   /** The workflow's argument, read from the first event of its history. */

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ConnectionLike } from '@temporalio/client';
 import express, { type Express, type RequestHandler } from 'express';
-import type { Tokens } from './auth';
+import type { FailureLimit, Tokens } from './auth';
 import type { BatchService } from './batchService';
 import type { DatasetStore } from './datasetStore';
 import { errorHandler, HttpError } from './errors';
@@ -33,6 +33,10 @@ export interface AppDeps {
   webDir?: string;
   /** API tokens; undefined turns authentication off. */
   auth?: Tokens;
+  /** Failed authentications per client address and window before 429s (with authentication on). */
+  authFailures: FailureLimit;
+  /** Express's `trust proxy`, so the limit counts the client's address behind a reverse proxy. */
+  trustProxy?: boolean | number | string;
 }
 
 export const DEFAULT_WEB_DIR = resolve(__dirname, '../web/dist');
@@ -52,6 +56,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
 
   const webDir = deps.webDir ?? DEFAULT_WEB_DIR;
   const shell = resolve(webDir, 'index.html');
@@ -76,6 +81,7 @@ export function createApp(deps: AppDeps): Express {
         ...pipelineHandlers(deps.pipelines),
       },
       deps.auth,
+      deps.authFailures,
     ),
   );
 

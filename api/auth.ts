@@ -1,4 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
+import { ipKeyGenerator, rateLimit, type RateLimitRequestHandler } from 'express-rate-limit';
 import { mayAct, type Principal, type TaskAction } from '../core';
 import type { Endpoint } from '../core/contract';
 import { HttpError } from './errors';
@@ -6,24 +7,64 @@ import { HttpError } from './errors';
 /** API tokens and whom each signs in; undefined turns authentication off (the local default). */
 export type Tokens = ReadonlyMap<string, Principal>;
 
+/** How many failed authentications a client address may make in a window before it gets 429s. */
+export interface FailureLimit {
+  max: number;
+  windowMs: number;
+}
+
+/**
+ * The count of failed authentications per client address: express-rate-limit with its memory
+ * store, so each API process counts its own. `authenticate` adds a hit only for a request that
+ * fails, and asks the count before it looks at the token: once an address is over the limit, a
+ * right token gets the same 429 as a wrong one, so guessing on learns nothing until the window
+ * ends. A signed-in client is never slowed by its own traffic (open event streams, parallel calls).
+ */
+export function failureLimiter(limit: FailureLimit): FailureCount {
+  const { max, windowMs } = limit;
+  const count = rateLimit({
+    windowMs,
+    limit: max,
+    keyGenerator: clientKey,
+    standardHeaders: false,
+    legacyHeaders: false,
+    // Reached only by failures that raced past the check in `authenticate`.
+    handler: (req, _res, next) => next(tooManyFailures((req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime, windowMs)),
+  });
+  return { count, limit };
+}
+
+export interface FailureCount {
+  /** Adds one failure of the request's address; past the limit it answers 429 itself. */
+  count: RateLimitRequestHandler;
+  limit: FailureLimit;
+}
+
 /**
  * Authentication of one route: with tokens configured it needs `Authorization: Bearer <token>`;
- * a missing or unknown token is a 401 that says which. Routes a browser opens without being able
+ * a missing or unknown token is a 401 that says which, and an unknown one counts against the
+ * client's address in `failures` (429 with Retry-After past the limit). Routes a browser opens without being able
  * to set a header (EventSource, a download link) also take `?access_token=`; no other route does,
  * so tokens stay out of the URLs (and logs) of ordinary calls. The caller is
  * `res.locals.principal`. Without tokens every request passes as nobody in particular.
  */
-export function authenticate(tokens: Tokens | undefined, mode: Endpoint['auth']): RequestHandler {
-  return (req, res, next) => {
+export function authenticate(tokens: Tokens | undefined, mode: Endpoint['auth'], failures?: FailureCount): RequestHandler {
+  return async (req, res, next) => {
     // Taken out of the query either way: the route's own query schema is strict and must not see it.
     const fromQuery = mode === 'token-or-query' ? queryToken(req) : undefined;
     if (!tokens || mode === 'public') return next();
+    const seen = failures && (await failures.count.getKey(clientKey(req)));
+    if (failures && seen && seen.totalHits >= failures.limit.max) throw tooManyFailures(seen.resetTime, failures.limit.windowMs);
     const token = bearer(req) ?? fromQuery;
-    if (!token) throw unauthorized('missing bearer token');
-    const principal = tokens.get(token);
-    if (!principal) throw unauthorized('invalid token');
-    res.locals.principal = principal;
-    next();
+    const principal = token === undefined ? undefined : tokens.get(token);
+    if (principal) {
+      res.locals.principal = principal;
+      return next();
+    }
+    // Only a wrong token is a guess; a missing one (a page opened before signing in) is not counted.
+    if (token === undefined) throw unauthorized('missing bearer token');
+    if (!failures) throw unauthorized('invalid token');
+    await failures.count(req, res, (err?: unknown) => next(err ?? unauthorized('invalid token')));
   };
 }
 
@@ -62,6 +103,18 @@ function queryToken(req: Request): string | undefined {
     req.url = url.pathname + url.search;
   }
   return token;
+}
+
+/** The address a failure counts against: the client's IP (an IPv6 /56), or the proxy's unless `trust proxy` is set. */
+function clientKey(req: Request): string {
+  return ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown');
+}
+
+function tooManyFailures(resetTime: Date | undefined, windowMs: number): HttpError {
+  const seconds = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + windowMs) - Date.now()) / 1000));
+  return new HttpError(429, `Too many failed authentications from this address; try again in ${seconds} s`, undefined, undefined, {
+    hint: 'send a valid Authorization: Bearer <token> after Retry-After seconds',
+  }, { 'Retry-After': String(seconds) });
 }
 
 function unauthorized(message: string): HttpError {

@@ -16,6 +16,8 @@ export class HttpError extends Error {
     readonly issues?: ErrorIssue[],
     /** More fields of the body, e.g. the `holder` of a dataset in a 409. */
     readonly extra?: Record<string, unknown>,
+    /** Headers of the answer, e.g. the `Retry-After` of a 429. */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
   }
@@ -47,6 +49,7 @@ export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, prefi
 export const errorHandler: ErrorRequestHandler = (err, _req, res, next) => {
   if (res.headersSent) return next(err);
   if (err instanceof HttpError) {
+    if (err.headers) res.set(err.headers);
     res.status(err.status).json({ error: err.message, field: err.field, issues: err.issues, ...err.extra });
     return;
   }

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { bootstrapNamespace } from '../runtime/bootstrap';
 import { loadConfig, temporalAddress } from '../runtime/config';
-import { connectTemporal } from '../runtime/connection';
+import { connectTemporal, encryptionNotice } from '../runtime/connection';
 import { createApp } from './app';
 import { BatchService } from './batchService';
 import { DatasetStore } from './datasetStore';
@@ -33,13 +33,13 @@ async function run(): Promise<void> {
   });
   const batches = new BatchService(client, config.temporal.namespace, index, service);
   const pipelines = new PipelineService(client, config.temporal.namespace, config.taskQueue, index, service);
-  const app = createApp({ connection, index, service, batches, pipelines, hub, logs: new LogStore(config.logsRoot), datasets, auth: config.auth });
+  const app = createApp({ connection, index, service, batches, pipelines, hub, logs: new LogStore(config.logsRoot), datasets, auth: config.auth, authFailures: config.authFailures, trustProxy: config.trustProxy });
 
   const server: Server = app.listen(config.port, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const auth = config.auth ? `authentication on, ${config.auth.size} tokens` : 'authentication off';
-    console.log(`taskdeck api: http://localhost:${port} (Temporal ${temporalAddress(config)}, namespace ${config.temporal.namespace}, ${auth})`);
+    console.log(`taskdeck api: http://localhost:${port} (Temporal ${temporalAddress(config)}, namespace ${config.temporal.namespace}, ${auth}); ${encryptionNotice(config)}`);
   });
 
   const shutdown = (): void => {

@@ -1,7 +1,7 @@
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import { ROUTES, type BodyOf, type EndpointName, type JsonReplyOf, type ParamsOf, type QueryOf, type Route } from '../core/contract';
 import type { Principal } from '../core';
-import { authenticate, type Tokens } from './auth';
+import { authenticate, failureLimiter, type FailureLimit, type Tokens } from './auth';
 import { HttpError, invalid } from './errors';
 
 /** What a handler gets: the request's parts parsed by the route's schemas, and who calls. */
@@ -30,11 +30,13 @@ const JSON_LIMIT = '1mb';
  * one, validates path, query and body with one middleware (a 400 naming the field), then runs its
  * handler and sends what it returns. A known path asked with another method is a 405 with Allow.
  */
-export function contractRouter(handlers: Handlers, tokens: Tokens | undefined): Router {
+export function contractRouter(handlers: Handlers, tokens: Tokens | undefined, failureLimit: FailureLimit): Router {
   const router = Router();
+  // One count of failed authentications for every route of the process.
+  const failures = tokens && failureLimiter(failureLimit);
   const methods = new Map<string, Set<string>>();
   for (const route of ROUTES) {
-    const chain: RequestHandler[] = [authenticate(tokens, route.auth)];
+    const chain: RequestHandler[] = [authenticate(tokens, route.auth, failures)];
     if (route.body) chain.push(express.json({ limit: JSON_LIMIT }));
     chain.push(validated(route, handlers[route.name] as Handler<EndpointName>));
     router[route.method](route.path, ...chain);

@@ -9,6 +9,7 @@ import {
   datasetId,
   isExclusive,
   isFinished,
+  maskSecrets,
   approveUpdate,
   newTaskStart,
   pauseUpdate,
@@ -35,7 +36,7 @@ import { authorize } from './auth';
 import { HttpError, conflict, notFound, parseOr400 } from './errors';
 import type { TaskIndex } from './taskIndex';
 import { present, toTaskRecord } from './taskRecord';
-import { readableId, startedEvent, workflowArgument } from './workflowArgs';
+import { readableId, startedEvent, workflowArgument, workflowArguments } from './workflowArgs';
 
 /** The approval queue shows at most this many tasks, oldest first. */
 const MAX_APPROVALS = 100;
@@ -226,7 +227,7 @@ export class TaskService {
       progress: live ? Math.max(progress, Math.floor(live.percent)) : progress,
       message: live?.message ?? state?.message ?? record.message,
       exit_code: state?.exit_code ?? record.exit_code,
-      input,
+      input: maskSecrets(input),
       timeline: state ? withServerEnd(state.timeline, record) : fallbackTimeline(record),
       error_detail: state?.error ?? (record.error ? { message: record.error, step: record.failed_step ?? record.status } : null),
       result: state?.result ?? null,
@@ -299,7 +300,7 @@ export class TaskService {
         const definition = TASK_TYPES[record.task_type as TaskTypeId];
         return {
           ...present(record),
-          input: (await this.originalRequest(record.id).catch(() => ({ input: null }))).input,
+          input: maskSecrets((await this.originalRequest(record.id).catch(() => ({ input: null }))).input),
           resources: definition ? { resource: definition.resource, dataset_access: definition.access } : null,
         };
       }),
@@ -434,8 +435,7 @@ export class TaskService {
   private async startInput(id: string, taskType: string): Promise<unknown> {
     if (taskType in TASK_TYPES) return (await this.originalRequest(id)).input ?? null;
     try {
-      const started = await startedEvent(this.o.client, this.o.namespace, id);
-      const args = arrayFromPayloads(defaultPayloadConverter, started?.input?.payloads);
+      const args = await workflowArguments(this.o.client, this.o.namespace, id);
       return (args.length === 1 ? args[0] : args) ?? null;
     } catch {
       return null;

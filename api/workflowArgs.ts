@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { arrayFromPayloads, defaultPayloadConverter } from '@temporalio/common';
+import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import type { temporal } from '@temporalio/proto';
 
 /** How a workflow was started: the first event of its history (it never changes). */
@@ -13,10 +13,15 @@ export async function startedEvent(client: Client, namespace: string, workflowId
   return history?.events?.[0]?.workflowExecutionStartedEventAttributes ?? undefined;
 }
 
-/** A workflow's argument, read from the first event of its history. */
-export async function workflowArgument<T>(client: Client, namespace: string, workflowId: string): Promise<T | undefined> {
+/** A workflow's arguments, read from the first event of its history and decoded by the client's codec. */
+export async function workflowArguments(client: Client, namespace: string, workflowId: string): Promise<unknown[]> {
   const started = await startedEvent(client, namespace, workflowId);
-  const [argument] = arrayFromPayloads(defaultPayloadConverter, started?.input?.payloads) as [T | undefined];
+  return decodeArrayFromPayloads(client.options.loadedDataConverter, started?.input?.payloads);
+}
+
+/** A workflow's (first) argument. */
+export async function workflowArgument<T>(client: Client, namespace: string, workflowId: string): Promise<T | undefined> {
+  const [argument] = (await workflowArguments(client, namespace, workflowId)) as [T | undefined];
   return argument;
 }
 

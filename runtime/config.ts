@@ -3,6 +3,10 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ROLES, type Principal } from '../core/roles';
 import { TASK_TYPE_IDS, type TaskTypeId } from '../core/taskTypes';
+import { KEYS_SETTING, parseEncryptionKeys, readKeysFile, type EncryptionKey } from './encryption';
+
+/** The shortest API token accepted: a short one can be guessed, rate limit or not. */
+export const MIN_TOKEN_LENGTH = 16;
 
 /**
  * The process environment, parsed and validated once. Nothing else in Taskdeck reads
@@ -25,6 +29,23 @@ const envSchema = z.object({
   TASKDECK_AUTH_FILE: z.string().min(1).optional(),
   /** `token:user:role,...`; turns authentication on (with the file's tokens, if both are given). */
   TASKDECK_AUTH_TOKENS: z.string().min(1).optional(),
+  /** Wrong tokens one client address may send per window before it gets 429s. */
+  TASKDECK_AUTH_MAX_FAILURES: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  /** The window of TASKDECK_AUTH_MAX_FAILURES, in seconds. */
+  TASKDECK_AUTH_FAILURE_WINDOW_S: z.coerce.number().int().min(1).max(86_400).default(300),
+  /**
+   * Express's `trust proxy` (a hop count, `loopback`, addresses or subnets): behind a reverse proxy,
+   * which client address the failed-authentication limit counts (otherwise the proxy's).
+   */
+  TASKDECK_TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined ? undefined : /^\d+$/.test(v) ? Number(v) : v === 'true' ? true : v === 'false' ? false : v)),
+  /**
+   * `id:base64key,...`: AES-256 keys of the payload codec (runtime/encryption.ts); the first
+   * encrypts, all decrypt. Unset: the data folder's `encryption.keys`, which `npm start` creates.
+   */
+  TASKDECK_ENCRYPTION_KEYS: z.string().min(1).optional(),
   /** Task types whose tasks wait for an operator's approval when a `user` submits them (with authentication on). */
   TASKDECK_APPROVAL_TYPES: z
     .string()
@@ -68,8 +89,17 @@ export interface Config {
   pollMs: number;
   /** API tokens and whom they sign in; undefined when authentication is off (the default). */
   auth: ReadonlyMap<string, Principal> | undefined;
+  /** Failed authentications per client address and window before 429 (only with authentication on). */
+  authFailures: { max: number; windowMs: number };
+  /** Express's `trust proxy`: which address is the client's behind a reverse proxy. */
+  trustProxy: boolean | number | string | undefined;
   /** Types whose tasks a `user` submits into pending_approval; only with authentication on. */
   approvalTypes: readonly TaskTypeId[];
+  /**
+   * The payload codec's keys (the first encrypts) and where they came from; undefined when none is
+   * set, and then environment values are stored in plain text (each process warns at start).
+   */
+  encryption: { keys: readonly EncryptionKey[]; source: string } | undefined;
   temporal: {
     /** Undefined until an embedded server is started or TEMPORAL_ADDRESS is given. */
     address: string | undefined;
@@ -106,7 +136,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerActivities: e.TASKDECK_WORKER_ACTIVITIES,
     pollMs: e.TASKDECK_POLL_MS,
     auth: authTokens(e.TASKDECK_AUTH_FILE, e.TASKDECK_AUTH_TOKENS),
+    authFailures: { max: e.TASKDECK_AUTH_MAX_FAILURES, windowMs: e.TASKDECK_AUTH_FAILURE_WINDOW_S * 1000 },
+    trustProxy: e.TASKDECK_TRUST_PROXY,
     approvalTypes: e.TASKDECK_APPROVAL_TYPES,
+    encryption: encryptionKeys(e.TASKDECK_ENCRYPTION_KEYS, dataDir),
     temporal: {
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,
@@ -143,7 +176,10 @@ function authTokens(file: string | undefined, list: string | undefined): Readonl
       const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
       throw new Error(`Invalid environment:\n  TASKDECK_AUTH_FILE: ${file}: ${problems}`);
     }
-    for (const [token, who] of Object.entries(parsed.data.tokens)) tokens.set(token, who);
+    for (const [token, who] of Object.entries(parsed.data.tokens)) {
+      checkLength(token, who, 'TASKDECK_AUTH_FILE');
+      tokens.set(token, who);
+    }
   }
   for (const entry of (list ?? '').split(',').map((e) => e.trim()).filter(Boolean)) {
     const [token, user, role, ...rest] = entry.split(':');
@@ -151,10 +187,26 @@ function authTokens(file: string | undefined, list: string | undefined): Readonl
     if (!token || rest.length > 0 || !parsed.success) {
       throw new Error(`Invalid environment:\n  TASKDECK_AUTH_TOKENS: '${entry.split(':')[0]}:...' must be token:user:role with role one of ${ROLES.join(', ')}`);
     }
+    checkLength(token, parsed.data, 'TASKDECK_AUTH_TOKENS');
     tokens.set(token, parsed.data);
   }
   if (tokens.size === 0) throw new Error('Invalid environment:\n  TASKDECK_AUTH_TOKENS / TASKDECK_AUTH_FILE: no tokens; unset both to turn authentication off');
   return tokens;
+}
+
+/** A short token can be guessed; the error names the setting and the user, never the token. */
+function checkLength(token: string, who: Principal, setting: string): void {
+  if (token.length >= MIN_TOKEN_LENGTH) return;
+  throw new Error(
+    `Invalid environment:\n  ${setting}: the token of ${who.user} (${who.role}) has ${token.length} characters; a token needs at least ${MIN_TOKEN_LENGTH} (make one with: openssl rand -base64 24)`,
+  );
+}
+
+/** The keys from the setting, else from the data folder's keys file, else none. */
+function encryptionKeys(setting: string | undefined, dataDir: string): Config['encryption'] {
+  if (setting) return { keys: parseEncryptionKeys(setting, KEYS_SETTING), source: KEYS_SETTING };
+  const fromFile = readKeysFile(dataDir);
+  return fromFile && { keys: fromFile.keys, source: fromFile.path };
 }
 
 /** The address to connect to; only an embedded launcher may leave it unset beforehand. */

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../runtime/config';
+import { ensureKeysFile } from '../runtime/encryption';
 import { PROCESS_ENV, nodeArgs } from '../runtime/processEnv';
 import { startDevServer, type DevServer } from './devServer';
 import { findTemporalCli } from './temporalCli';
@@ -12,11 +13,16 @@ const ROOT = resolve(__dirname, '..');
 /**
  * `npm start`: everything on one machine. Without TEMPORAL_ADDRESS it runs the Temporal dev
  * server on a SQLite file in the data folder (tasks survive restarts), then the worker and the
- * API + web. Ctrl-C stops all of it.
+ * API + web. Ctrl-C stops all of it. Secrets are encrypted by default: without
+ * TASKDECK_ENCRYPTION_KEYS it keeps a key in the data folder, made on the first start.
  */
 async function run(): Promise<void> {
   const config = loadConfig();
   mkdirSync(config.dataDir, { recursive: true });
+  if (!config.encryption) {
+    const keys = ensureKeysFile(config.dataDir);
+    if (keys.created) console.log(`taskdeck: made an encryption key for task environment values in ${keys.path}; keep it with the data folder (docs/deployment.md#secrets)`);
+  }
   const env: NodeJS.ProcessEnv = { ...process.env, TASKDECK_DATA: config.dataDir };
 
   let server: DevServer | undefined;

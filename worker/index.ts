@@ -3,7 +3,7 @@ import { PauseWatch, createActivities } from '../activities';
 import { gpuTaskQueue, progressSignal } from '../core';
 import { bootstrapNamespace } from '../runtime/bootstrap';
 import { loadConfig, temporalAddress } from '../runtime/config';
-import { connectTemporal } from '../runtime/connection';
+import { connectTemporal, encryptionNotice } from '../runtime/connection';
 
 /**
  * The worker process: bootstraps the namespace, then runs every task type on the task queue,
@@ -11,7 +11,7 @@ import { connectTemporal } from '../runtime/connection';
  */
 async function run(): Promise<void> {
   const config = loadConfig();
-  const { connection, client } = await connectTemporal(config);
+  const { connection, client, dataConverter } = await connectTemporal(config);
   try {
     await bootstrapNamespace(connection, config.temporal.namespace);
     const activities = createActivities({
@@ -35,6 +35,7 @@ async function run(): Promise<void> {
       taskQueue: config.taskQueue,
       workflowsPath: require.resolve('../workflows'),
       activities,
+      dataConverter,
       maxConcurrentActivityTaskExecutions: config.workerActivities,
       ...heartbeats,
     });
@@ -43,12 +44,13 @@ async function run(): Promise<void> {
       namespace: config.temporal.namespace,
       taskQueue: gpuTaskQueue(config.taskQueue),
       activities,
+      dataConverter,
       // One GPU: the GPU queue workflow already hands it to one task at a time; this holds even
       // for activities scheduled there by other means.
       maxConcurrentActivityTaskExecutions: 1,
       ...heartbeats,
     });
-    console.log(`taskdeck worker: polling ${config.taskQueue} and ${gpuTaskQueue(config.taskQueue)} on ${temporalAddress(config)} (${config.temporal.namespace})`);
+    console.log(`taskdeck worker: polling ${config.taskQueue} and ${gpuTaskQueue(config.taskQueue)} on ${temporalAddress(config)} (${config.temporal.namespace}); ${encryptionNotice(config)}`);
     // Worker.run() handles SIGINT/SIGTERM itself: it stops polling and lets running activities wind down.
     await Promise.all([worker.run(), gpuWorker.run()]);
   } finally {

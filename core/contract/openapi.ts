@@ -97,6 +97,15 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query'): Jso
 
 const errorReply = (description: string) => ({ description, content: { 'application/json': { schema: ref('Error') } } });
 
+/** With authentication on, every secured route: a client address past its failed authentications. */
+const TOO_MANY_FAILURES = {
+  ...errorReply(
+    'Too many failed authentications from this client address (TASKDECK_AUTH_MAX_FAILURES in TASKDECK_AUTH_FAILURE_WINDOW_S): ' +
+      'every request from it, with a valid token or not, gets this until the window ends',
+  ),
+  headers: { 'Retry-After': { description: 'Seconds until the address may try again', schema: { type: 'integer', minimum: 1 } } },
+};
+
 /** The OpenAPI 3.1 document of the API, generated from the contract that also validates requests. */
 export function openApiDocument(options: OpenApiOptions): JsonSchema {
   const names = new Map<z.ZodType, string>();
@@ -167,6 +176,7 @@ function operation(r: Route, options: OpenApiOptions, names: Map<z.ZodType, stri
   if (r.params || r.query || r.body) responses[400] = errorReply(r.errors?.[400] ?? 'Bad input: `error` and `field` name what is wrong');
   const secured = options.auth && r.auth !== 'public';
   if (secured) responses[401] = errorReply('Missing or unknown token');
+  if (secured) responses[429] = TOO_MANY_FAILURES;
   if (secured && r.errors?.[403]) responses[403] = errorReply(r.errors[403]);
   if (r.errors?.[404]) responses[404] = errorReply(r.errors[404]);
   if (r.errors?.[409]) responses[409] = errorReply(r.errors[409]);

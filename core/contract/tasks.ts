@@ -57,7 +57,7 @@ export const approvalDecision = z.strictObject({
 
 /** `GET /tasks/:id`: the row and what only the task's own workflow knows. */
 export const taskDetail = taskRecord.extend({
-  input: z.unknown().describe("The task's input, as its type's Input_<type> schema describes it"),
+  input: z.unknown().describe("The task's input, as its type's Input_<type> schema describes it; every `env` value shows as `••••`"),
   timeline: z.array(timelineEntry).describe('Each status the task went through, with when'),
   error_detail: z
     .strictObject({ message: z.string(), step: z.enum(TASK_STATUSES), exit_code: z.number().int().optional() })
@@ -76,7 +76,7 @@ export const abortAnswer = taskRecord.extend({ abort_requested: z.literal(true) 
 
 /** An entry of `GET /approvals`: what a reviewer needs. */
 export const approvalItem = taskRecord.extend({
-  input: z.unknown(),
+  input: z.unknown().describe('The input; every `env` value shows as `••••`'),
   resources: z.strictObject({ resource: z.string(), dataset_access: z.string() }).nullable(),
 });
 export type ApprovalItem = z.infer<typeof approvalItem>;

@@ -7,7 +7,7 @@ import { openBrowser, type BrowserSession } from './browser';
  * Operating tasks in the browser, against a second API with authentication and approval on
  * (the suite's own API stays without, for the other browser tests).
  */
-const TOKENS = { ada: 'e2e-ada', olga: 'e2e-olga' } as const;
+const TOKENS = { ada: 'e2e-ada-0123456789', olga: 'e2e-olga-0123456789' } as const;
 let base: string;
 let stopApi: () => Promise<unknown>;
 let session: BrowserSession;

@@ -1,8 +1,8 @@
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { inject } from 'vitest';
 import type { RequestBodyOf, TaskRecord } from '../../core/contract';
 import { contractProblem } from '../support/contract';
-import { freePort, runEntry, stopProcess, waitForHttp } from '../support/stack';
+import { freePort, runEntry, stackClient, stopProcess, waitForHttp } from '../support/stack';
 
 export const apiUrl = (): string => inject('apiUrl');
 
@@ -76,9 +76,9 @@ export function uniqueTag(label: string): string {
   return `${label}-${Math.random().toString(36).slice(2, 10)}`;
 }
 
+/** A Temporal client as Taskdeck's own: it reads and writes the suite's encrypted payloads. */
 export async function temporalClient(): Promise<{ client: Client; close: () => Promise<void> }> {
-  const connection = await Connection.connect({ address: inject('temporalAddress') });
-  return { client: new Client({ connection }), close: () => connection.close() };
+  return stackClient(inject('temporalAddress'), inject('dataDir'));
 }
 
 /**

@@ -19,7 +19,7 @@ import { historyToJSON } from './historyJson';
 
 const TASK_QUEUE = 'taskdeck-replay';
 // Approval needs authentication; the operator's own tasks need none, so only ada's wait.
-const TOKENS = { user: 'u-token', operator: 'o-token' } as const;
+const TOKENS = { user: 'replay-user-token-0123', operator: 'replay-operator-token-0123' } as const;
 type Caller = keyof typeof TOKENS;
 const STACK_ENV = {
   TASKDECK_AUTH_TOKENS: `${TOKENS.user}:ada:user,${TOKENS.operator}:olga:operator`,
@@ -420,7 +420,9 @@ async function main(): Promise<void> {
   const began = Date.now();
   const version = codeVersion();
   if (version.dirty) console.warn('replay:record: workflows/, core/ or activities/ have uncommitted changes; index.json will say so');
-  const stack = await startStack('replay', TASK_QUEUE, STACK_ENV);
+  // Without an encryption key: the corpus stays readable, and replay.test.ts replays it through the
+  // codec of a worker that has one (unencrypted payloads pass through it).
+  const stack = await startStack('replay', TASK_QUEUE, STACK_ENV, { encrypt: false });
   const work = tempDir('replay-work');
   const staging = tempDir('replay-histories');
   const connection = await Connection.connect({ address: stack.temporalAddress });

@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type ReplayResult } from '@temporalio/worker';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TASK_TYPE_IDS } from '../../core';
+import { taskdeckDataConverter } from '../../runtime/encryption';
 import { HISTORIES_DIR, INDEX_FILE, loadCorpus } from './corpus';
 import { historyFromJSON } from './historyJson';
 
@@ -29,8 +31,11 @@ beforeAll(async () => {
   // Bundled once for all histories: webpack takes seconds, a replay milliseconds.
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS, logger: new DefaultLogger('WARN') });
   const histories = corpus.map((entry) => ({ workflowId: entry.workflow_id, history: historyFromJSON(entry.history) }));
+  // With the codec of a worker that encrypts: histories written without encryption (all of these)
+  // still replay, as tasks started before a key was set must.
+  const dataConverter = taskdeckDataConverter([{ id: 'replay', key: randomBytes(32) }]);
   try {
-    for await (const result of Worker.runReplayHistories({ workflowBundle, replayName: 'taskdeck-replay' }, histories)) {
+    for await (const result of Worker.runReplayHistories({ workflowBundle, replayName: 'taskdeck-replay', dataConverter }, histories)) {
       results.push(result);
     }
   } catch (err) {

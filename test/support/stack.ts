@@ -7,6 +7,8 @@ import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startDevServer, type DevServer } from '../../scripts/devServer';
 import { findTemporalCli } from '../../scripts/temporalCli';
+import { Client, Connection } from '@temporalio/client';
+import { ensureKeysFile, readKeysFile, taskdeckDataConverter } from '../../runtime/encryption';
 import { PROCESS_ENV, nodeArgs } from '../../runtime/processEnv';
 
 export const ROOT = resolve(__dirname, '../..');
@@ -91,11 +93,14 @@ export interface Stack {
 
 /**
  * The real stack a test project runs against: a Temporal dev server on free ports with a fresh
- * database, and Taskdeck's own worker and API processes started from their entry points.
+ * database, and Taskdeck's own worker and API processes started from their entry points. Like
+ * `npm start`, it keeps an encryption key in its data folder, which every process on that folder
+ * (and `stackClient`) uses; `encrypt: false` runs it without one.
  */
-export async function startStack(name: string, taskQueue: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Stack> {
+export async function startStack(name: string, taskQueue: string, extraEnv: NodeJS.ProcessEnv = {}, { encrypt = true } = {}): Promise<Stack> {
   const cli = testTemporalCli();
   const dataDir = tempDir(name);
+  if (encrypt) ensureKeysFile(dataDir);
   const server = await startTestServer(cli, dataDir);
   const port = await freePort();
   const env = {
@@ -125,6 +130,12 @@ export async function startStack(name: string, taskQueue: string, extraEnv: Node
       removeDir(dataDir);
     },
   };
+}
+
+/** A Temporal client with the data converter of Taskdeck's processes on that data folder (its keys, if any). */
+export async function stackClient(address: string, dataDir: string): Promise<{ client: Client; close: () => Promise<void> }> {
+  const connection = await Connection.connect({ address });
+  return { client: new Client({ connection, dataConverter: taskdeckDataConverter(readKeysFile(dataDir)?.keys) }), close: () => connection.close() };
 }
 
 declare module 'vitest' {

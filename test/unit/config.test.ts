@@ -1,12 +1,14 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, temporalAddress } from '../../runtime/config';
+import { ensureKeysFile } from '../../runtime/encryption';
 
 describe('loadConfig', () => {
   it('applies the defaults to an empty environment', () => {
-    const config = loadConfig({});
+    // The encryption keys default to a file of the data folder, which `npm start` may have made here: tested below.
+    const { encryption: _fromDataFolder, ...config } = loadConfig({});
     expect(config).toEqual({
       port: 8080,
       dataDir: resolve('.taskdeck'),
@@ -16,6 +18,8 @@ describe('loadConfig', () => {
       workerActivities: 100,
       pollMs: 1000,
       auth: undefined,
+      authFailures: { max: 20, windowMs: 300_000 },
+      trustProxy: undefined,
       approvalTypes: [],
       temporal: {
         address: undefined,
@@ -32,7 +36,7 @@ describe('loadConfig', () => {
         embeddedUiPort: 8233,
       },
     });
-    expect(temporalAddress(config)).toBe('localhost:7233');
+    expect(temporalAddress(loadConfig({}))).toBe('localhost:7233');
   });
 
   it('reads the values it is given', () => {
@@ -73,18 +77,68 @@ describe('loadConfig', () => {
   it('turns authentication on from TASKDECK_AUTH_TOKENS and TASKDECK_AUTH_FILE, and names a bad entry', () => {
     const dir = mkdtempSync(join(tmpdir(), 'auth-'));
     const file = join(dir, 'auth.json');
-    writeFileSync(file, JSON.stringify({ tokens: { 't-admin': { user: 'root', role: 'admin' } } }));
-    const auth = loadConfig({ TASKDECK_AUTH_TOKENS: 't-ada:ada:user, t-op:olga:operator', TASKDECK_AUTH_FILE: file }).auth;
+    writeFileSync(file, JSON.stringify({ tokens: { 'admin-0123456789ab': { user: 'root', role: 'admin' } } }));
+    const auth = loadConfig({ TASKDECK_AUTH_TOKENS: 'ada-0123456789abcd:ada:user, op-0123456789abcde:olga:operator', TASKDECK_AUTH_FILE: file }).auth;
     expect(auth && Object.fromEntries(auth)).toEqual({
-      't-ada': { user: 'ada', role: 'user' },
-      't-op': { user: 'olga', role: 'operator' },
-      't-admin': { user: 'root', role: 'admin' },
+      'ada-0123456789abcd': { user: 'ada', role: 'user' },
+      'op-0123456789abcde': { user: 'olga', role: 'operator' },
+      'admin-0123456789ab': { user: 'root', role: 'admin' },
     });
     expect(() => loadConfig({ TASKDECK_AUTH_TOKENS: 't:ada:boss' })).toThrow(/TASKDECK_AUTH_TOKENS: 't:\.\.\.' must be token:user:role/);
     writeFileSync(file, JSON.stringify({ tokens: { t: { user: 'x', role: 'king' } } }));
     expect(() => loadConfig({ TASKDECK_AUTH_FILE: file })).toThrow(/TASKDECK_AUTH_FILE: .*tokens\.t\.role/);
     expect(() => loadConfig({ TASKDECK_AUTH_FILE: join(dir, 'missing.json') })).toThrow(/TASKDECK_AUTH_FILE: cannot read/);
     rmSync(dir, { recursive: true });
+  });
+
+  it('refuses a token shorter than 16 characters, naming the setting and the user but not the token', () => {
+    const short = () => loadConfig({ TASKDECK_AUTH_TOKENS: 'long-enough-token-1:ada:user,s3cret-olga:olga:operator' });
+    expect(short).toThrow(/TASKDECK_AUTH_TOKENS: the token of olga \(operator\) has 11 characters; a token needs at least 16/);
+    expect(short).not.toThrow(/s3cret/);
+    const dir = mkdtempSync(join(tmpdir(), 'auth-'));
+    const file = join(dir, 'auth.json');
+    writeFileSync(file, JSON.stringify({ tokens: { 'root-15-chars-x': { user: 'root', role: 'admin' } } }));
+    expect(() => loadConfig({ TASKDECK_AUTH_FILE: file })).toThrow(/TASKDECK_AUTH_FILE: the token of root \(admin\) has 15 characters/);
+    rmSync(dir, { recursive: true });
+    expect(loadConfig({ TASKDECK_AUTH_TOKENS: '0123456789abcdef:ada:user' }).auth?.size).toBe(1);
+  });
+
+  it('reads the failed-authentication limit and which proxy to trust for the address', () => {
+    expect(loadConfig({ TASKDECK_AUTH_MAX_FAILURES: '5', TASKDECK_AUTH_FAILURE_WINDOW_S: '60' }).authFailures).toEqual({ max: 5, windowMs: 60_000 });
+    expect(() => loadConfig({ TASKDECK_AUTH_MAX_FAILURES: '0' })).toThrow(/TASKDECK_AUTH_MAX_FAILURES: /);
+    expect(loadConfig({ TASKDECK_TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TASKDECK_TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
+  });
+
+  it('takes the encryption keys from TASKDECK_ENCRYPTION_KEYS, else from the data folder, else none', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keys-'));
+    expect(loadConfig({ TASKDECK_DATA: dir }).encryption).toBeUndefined();
+    const made = ensureKeysFile(dir);
+    expect(made.created).toBe(true);
+    expect(statSync(made.path).mode & 0o777).toBe(0o600);
+    const fromFile = loadConfig({ TASKDECK_DATA: dir }).encryption;
+    expect(fromFile?.source).toBe(made.path);
+    expect(fromFile?.keys).toHaveLength(1);
+    expect(fromFile?.keys[0].key).toHaveLength(32);
+    // Made once: a second start keeps the key the data was encrypted with.
+    expect(ensureKeysFile(dir).created).toBe(false);
+    expect(loadConfig({ TASKDECK_DATA: dir }).encryption?.keys[0].key).toEqual(fromFile?.keys[0].key);
+
+    const a = Buffer.alloc(32, 1).toString('base64');
+    const b = Buffer.alloc(32, 2).toString('base64');
+    const given = loadConfig({ TASKDECK_DATA: dir, TASKDECK_ENCRYPTION_KEYS: `new:${a}, old:${b}` }).encryption;
+    expect(given?.source).toBe('TASKDECK_ENCRYPTION_KEYS');
+    expect(given?.keys.map((k) => k.id)).toEqual(['new', 'old']);
+    rmSync(dir, { recursive: true });
+  });
+
+  it.each([
+    ['k1', /TASKDECK_ENCRYPTION_KEYS: each key is id:base64key/],
+    ['k1:c2hvcnQ=', /TASKDECK_ENCRYPTION_KEYS: key 'k1' must be 32 bytes in base64/],
+    [`bad id:${Buffer.alloc(32).toString('base64')}`, /TASKDECK_ENCRYPTION_KEYS: each key is id:base64key/],
+    [`k1:${Buffer.alloc(32).toString('base64')},k1:${Buffer.alloc(32, 1).toString('base64')}`, /key id 'k1' is given twice/],
+  ])('names TASKDECK_ENCRYPTION_KEYS when it is %j', (value, error) => {
+    expect(() => loadConfig({ TASKDECK_ENCRYPTION_KEYS: value })).toThrow(error);
   });
 
   it('reads TASKDECK_APPROVAL_TYPES and names an unknown type', () => {

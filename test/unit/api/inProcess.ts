@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { ConnectionLike } from '@temporalio/client';
 import { createApp, type AppDeps } from '../../../api/app';
-import type { Tokens } from '../../../api/auth';
+import type { FailureLimit, Tokens } from '../../../api/auth';
 import { contractProblem } from '../../support/contract';
 
 const notStubbed = (what: string) => () => {
@@ -14,7 +14,7 @@ const notStubbed = (what: string) => () => {
  * OpenAPI document run for real, in-process, with no Temporal behind them. A handler that reaches
  * a dependency fails the test, so these tests prove a request was decided before that.
  */
-export async function inProcessApi(options: { auth?: Tokens; webDir?: string } = {}): Promise<{ url: string; close: () => Promise<void> }> {
+export async function inProcessApi(options: { auth?: Tokens; authFailures?: FailureLimit; trustProxy?: boolean | number | string; webDir?: string } = {}): Promise<{ url: string; close: () => Promise<void> }> {
   const deps = {
     connection: { workflowService: { getSystemInfo: async () => ({}) } } as unknown as ConnectionLike,
     index: { whenReady: async () => undefined, all: () => [][Symbol.iterator](), get: () => undefined, size: 0, stats: { visibilityCalls: 0, polls: 1, lastPollAt: null, lastError: null } },
@@ -26,6 +26,9 @@ export async function inProcessApi(options: { auth?: Tokens; webDir?: string } =
     datasets: new Proxy({}, { get: (_t, key) => notStubbed(`DatasetStore.${String(key)}`) }),
     webDir: options.webDir ?? '/nonexistent',
     auth: options.auth,
+    // Generous unless a test is about the limit: the other tests send many 401s from one address.
+    authFailures: options.authFailures ?? { max: 10_000, windowMs: 60_000 },
+    trustProxy: options.trustProxy,
   } as unknown as AppDeps;
   const server: Server = createApp(deps).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));

@@ -26,6 +26,16 @@ describe('GET /openapi.json', () => {
     expect((await new Validator().validate(broken)).valid).toBe(false);
   });
 
+  it('documents 429 with Retry-After where a token is checked, and nowhere without authentication', () => {
+    const secured = operations(withAuth).filter(({ op }) => op.security.length > 0);
+    expect(secured.length).toBeGreaterThan(20);
+    for (const { name, op } of operations(withAuth)) {
+      if (op.security.length > 0) expect(op.responses['429']?.headers, name).toHaveProperty('Retry-After');
+      else expect(op.responses['429'], name).toBeUndefined();
+    }
+    for (const { op } of operations(withoutAuth)) expect(op.responses['429']).toBeUndefined();
+  });
+
   it('has every route of the contract, each answer with a schema, each $ref resolving', () => {
     const schemas = Object.keys(withAuth.components.schemas);
     for (const { name, op } of operations(withAuth)) {

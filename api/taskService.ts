@@ -121,8 +121,7 @@ export class TaskService {
    * its entity workflow (one Update at a time, so concurrent starts cannot race): a blocked start
    * is a 409 naming the task that holds the dataset, and no workflow is started.
    */
-  async start(prepared: PreparedTask): Promise<TaskRecord> {
-    const id = randomUUID();
+  async start(prepared: PreparedTask, id: string = randomUUID()): Promise<TaskRecord> {
     const { type, request } = prepared;
     const definition: TaskTypeDefinition = TASK_TYPES[type];
     if (request.depends_on) request.depends_on = await this.checkUpstream(request.depends_on);
@@ -141,20 +140,21 @@ export class TaskService {
       if (!outcome.ok) throw conflict(`Dataset ${leased}: ${outcome.message}`, { holder: outcome.holder, dataset_id: leased });
     }
     try {
-      return await this.startWorkflow(id, { ...prepared, start: newTaskStart(type, request) });
+      return await this.startWorkflow(id, type, [request], newTaskStart(type, request));
     } catch (err) {
       if (leased) await releaseDatasetLease(this.o.client, leased, id).catch(() => undefined);
       throw err;
     }
   }
 
-  private async startWorkflow(id: string, { type, request, start }: PreparedTask): Promise<TaskRecord> {
+  /** Starts a workflow that lists as a task at once: its attributes and memo set at start, its row in the index. */
+  async startWorkflow(id: string, type: string, args: unknown[], start: NewTaskStart): Promise<TaskRecord> {
     // Set at start so the task lists as pending before any worker has picked it up; the workflow
     // sets the same attributes itself, which is what tasks started from other clients rely on.
     const handle = await this.o.client.workflow.start(type, {
       taskQueue: this.o.taskQueue,
       workflowId: id,
-      args: [request],
+      args,
       typedSearchAttributes: start.searchAttributes,
       memo: start.memo,
       staticSummary: start.summary,
@@ -348,18 +348,20 @@ export class TaskService {
 
 
   /** A new task with the same type, input and labels, linked both ways to the original. */
-  async retry(id: string, actor?: Principal): Promise<TaskRecord> {
+  /** Retries a finished task; `retryId` fixes the new task's id (a bulk retry's activity sets it). */
+  async retry(id: string, actor?: Principal, retryId?: string): Promise<TaskRecord> {
     const handle = this.o.client.workflow.getHandle(id);
     const record = present(toTaskRecord(await this.describe(handle)));
     authorize(actor, 'retry', record);
     if (!isFinished(record.status)) throw conflict(`Task ${id} is still ${record.status}; abort it or wait for it to end before retrying`);
-    if (!(record.task_type in TASK_TYPES)) return this.rerun(record, actor);
+    if (!(record.task_type in TASK_TYPES)) return this.rerun(record, actor, retryId);
     const { input, ...meta } = await this.originalRequest(id);
     // A task that did not run because an upstream task failed waits, this time, for that task's
     // retry: retry the failed upstream task first, then this one.
     if (meta.depends_on) meta.depends_on = meta.depends_on.map((upstream) => this.latestRetry(upstream));
     // With authentication the retry is the retrier's task: the User column shows who started it.
-    return this.submit({ type: record.task_type as TaskTypeId, input, meta: { ...meta, ...(actor && { user: actor.user }), retry_of: id } }, actor);
+    const ask = { type: record.task_type as TaskTypeId, input, meta: { ...meta, ...(actor && { user: actor.user }), retry_of: id } };
+    return this.start(this.prepare(ask, actor), retryId);
   }
 
   /**
@@ -367,10 +369,10 @@ export class TaskService {
    * the same type on the same task queue with the very same input, as its payloads were (so a
    * codec or converter of that application need not be known here), linked to the original.
    */
-  private async rerun(record: TaskRecord, actor: Principal | undefined): Promise<TaskRecord> {
+  private async rerun(record: TaskRecord, actor: Principal | undefined, retryId?: string): Promise<TaskRecord> {
     const started = await startedEvent(this.o.client, this.o.namespace, record.id);
     if (!started?.workflowType?.name || !started.taskQueue?.name) throw conflict(`Task ${record.id}: how it was started is no longer in its history`);
-    const id = `${record.id}-retry-${randomUUID().slice(0, 8)}`;
+    const id = retryId ?? `${record.id}-retry-${randomUUID().slice(0, 8)}`;
     const meta: TaskMeta = {
       ...(record.tag && { tag: record.tag }),
       ...((actor?.user ?? record.user) && { user: actor?.user ?? record.user! }),

@@ -10,4 +10,5 @@ export * from './roles';
 export * from './graph';
 export * from './pipelines';
 export * from './newTask';
+export * from './bulk';
 export * from './secrets';

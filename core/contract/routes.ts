@@ -73,13 +73,15 @@ export const ROUTE_SPECS = {
     summary: 'Abort the listed tasks (`ids`) or every task matching `filter` (the GET /tasks query), in one Temporal batch operation',
     body: bulkBody,
     replies: { 202: { description: 'What was accepted and refused, each refusal with the status and reason it would have had alone', json: bulkOutcome } },
-    errors: { 400: 'Bad input, or a filter that matches more than 1,000 tasks' },
+    errors: { 400: 'Bad input, a filter that narrows nothing without `all: true`, or one that matches more than 1,000 tasks' },
   }),
   bulkRetry: route({
-    summary: 'Retry the listed tasks (`ids`) or every task matching `filter`',
+    summary: 'Retry the listed tasks (`ids`) or every task matching `filter`, in a background task',
+    description:
+      'Answers at once: the tasks that may be retried are `accepted` and retried by a background task (`job_id`, a task of type `taskdeck_bulk_retry` listed like any other, with its progress; its result lists each `retry_id`); the others are `refused` with their reason.',
     body: bulkBody,
-    replies: { 201: { description: 'The retries started (`retry_id`) and the refusals', json: bulkOutcome } },
-    errors: { 400: 'Bad input, or a filter that matches more than 1,000 tasks' },
+    replies: { 202: { description: 'The background task retrying the accepted tasks (`job_id`) and the refusals', json: bulkOutcome } },
+    errors: { 400: 'Bad input, a filter that narrows nothing without `all: true`, or one that matches more than 1,000 tasks' },
   }),
   getTask: route({
     summary: 'One task: input, lifecycle timeline, progress, error, result, retries',

@@ -38,7 +38,9 @@ async function taskFor(pair: readonly Action[], tag: string, justStarted: boolea
   const { body: task } = await api<Task>('/tasks', { method: 'POST', json: { type: 'command', tag, input: { command: 'sleep 30' } }, ...as('ada') });
   if (pair.includes('approve') || pair.includes('reject')) return task;
   expect((await api(`/tasks/${task.id}/approve`, { method: 'POST', json: {}, ...as('olga') })).status).toBe(200);
-  await waitFor(`${task.id} running`, async () => (await api<Task>(`/tasks/${task.id}`, as('olga'))).body.status === 'running');
+  // Generous: on the cluster suite's cold start (PostgreSQL, four processes on two cores) 56 tasks
+  // at once once took longer than the default 30 s to reach their first activity.
+  await waitFor(`${task.id} running`, async () => (await api<Task>(`/tasks/${task.id}`, as('olga'))).body.status === 'running', 90_000);
   return task;
 }
 
@@ -78,5 +80,5 @@ describe('two actions at once on one task', () => {
       await close();
     }
     expect(problems).toEqual([]);
-  });
+  }, 400_000);
 });

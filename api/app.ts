@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ConnectionLike } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import express, { type Express, type RequestHandler } from 'express';
 import type { FailureLimit, Tokens } from './auth';
 import type { BatchService } from './batchService';
@@ -11,6 +12,7 @@ import type { LogStore } from './logStore';
 import type { PipelineService } from './pipelineService';
 import { contractRouter } from './router';
 import { batchHandlers } from './routes/batches';
+import { codecHandlers } from './routes/codec';
 import { datasetHandlers } from './routes/datasets';
 import { graphHandlers } from './routes/graph';
 import { logHandlers } from './routes/logs';
@@ -37,6 +39,8 @@ export interface AppDeps {
   authFailures: FailureLimit;
   /** Express's `trust proxy`, so the limit counts the client's address behind a reverse proxy. */
   trustProxy?: boolean | number | string;
+  /** The codec of the API's client, for the remote codec endpoint. */
+  codec: PayloadCodec;
 }
 
 export const DEFAULT_WEB_DIR = resolve(__dirname, '../web/dist');
@@ -79,6 +83,7 @@ export function createApp(deps: AppDeps): Express {
         ...datasetHandlers(deps.index, deps.service, deps.datasets),
         ...graphHandlers(deps.index),
         ...pipelineHandlers(deps.pipelines),
+        ...codecHandlers(deps.codec),
       },
       deps.auth,
       deps.authFailures,

@@ -89,12 +89,14 @@ export function authorize(
 }
 
 /** A 403 naming the role and what it may not read, unless `mayRead` allows it. */
-export function authorizeRead(principal: Principal | undefined, what: 'logs' | 'approvals', target?: { id: string; user: string | null }): void {
+export function authorizeRead(principal: Principal | undefined, what: 'logs' | 'approvals' | 'secrets', target?: { id: string; user: string | null }): void {
   if (mayRead(principal, what, target?.user ?? null)) return;
   const message =
     what === 'logs'
       ? `Forbidden: role user (${principal!.user}) may not read the logs of task ${target!.id}: a user reads only its own tasks' logs; an operator or admin reads any`
-      : `Forbidden: role user (${principal!.user}) may not read the approval queue: it is for operators and admins`;
+      : what === 'secrets'
+        ? `Forbidden: role user (${principal!.user}) may not decode payloads: task secrets are for operators and admins`
+        : `Forbidden: role user (${principal!.user}) may not read the approval queue: it is for operators and admins`;
   throw new HttpError(403, message, undefined, undefined, { role: principal!.role, action: `read ${what}` });
 }
 

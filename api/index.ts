@@ -4,6 +4,7 @@ import { apiTaskQueue } from '../core';
 import { bootstrapNamespace } from '../runtime/bootstrap';
 import { loadConfig, temporalAddress } from '../runtime/config';
 import { connectTemporal, encryptionNotice } from '../runtime/connection';
+import { EncryptionCodec } from '../runtime/encryption';
 import { createApp } from './app';
 import { BatchService } from './batchService';
 import { bulkActivities } from './bulkActivities';
@@ -51,7 +52,7 @@ async function run(): Promise<void> {
     console.error('taskdeck api: its worker stopped', err);
     process.exit(1);
   });
-  const app = createApp({ connection, index, service, batches, pipelines, hub, logs: new LogStore(config.logsRoot), datasets, auth: config.auth, authFailures: config.authFailures, trustProxy: config.trustProxy });
+  const app = createApp({ connection, index, service, batches, pipelines, hub, logs: new LogStore(config.logsRoot), datasets, auth: config.auth, authFailures: config.authFailures, trustProxy: config.trustProxy, codec: new EncryptionCodec(config.encryption?.keys ?? []) });
 
   const server: Server = app.listen(config.port, () => {
     const address = server.address();

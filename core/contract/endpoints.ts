@@ -43,6 +43,7 @@ export const ENDPOINTS = {
   me: { method: 'get', path: '/me', auth: 'token' },
   openapi: { method: 'get', path: '/openapi.json', auth: 'token' },
   health: { method: 'get', path: '/healthz', auth: 'public' },
+  codecDecode: { method: 'post', path: '/codec/decode', auth: 'token' },
 } as const satisfies Record<string, Endpoint>;
 
 export interface Endpoint {

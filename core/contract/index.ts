@@ -10,5 +10,6 @@ export * from './logs';
 export * from './graph';
 export * from './datasets';
 export * from './meta';
+export * from './codec';
 export * from './routes';
 export * from './openapi';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { batchAborted, batchBody, batchStarted, batchSummary, bulkBody, bulkOutcome } from './batches';
+import { codecPayloads } from './codec';
 import { idParams } from './common';
 import { datasetDetail, datasetParams, datasetSummary } from './datasets';
 import { ENDPOINTS, type Endpoint, type EndpointName } from './endpoints';
@@ -259,6 +260,17 @@ export const ROUTE_SPECS = {
   health: route({
     summary: 'Liveness and Temporal reachability',
     replies: { 200: { description: 'Healthy', json: health }, 503: { description: 'Temporal does not answer: `temporal` says why', json: health } },
+    temporal: false,
+  }),
+  codecDecode: route({
+    summary: "Temporal's remote codec: decrypt payloads, for an operator or admin",
+    description:
+      'The `/decode` of the remote codec protocol, for `temporal --codec-endpoint <api>/codec --codec-auth "Bearer <token>"` or ' +
+      'a Temporal Web UI that can send the token: payloads encrypted by Taskdeck come back decrypted (task environment values ' +
+      'in plain text), others as they were. With authentication on, only operators and admins; off, anyone.',
+    body: codecPayloads,
+    replies: { 200: { description: 'The payloads, decoded', json: codecPayloads } },
+    errors: { 400: 'Bad input, or a payload encrypted with a key this API does not have', 403: 'A user may not read task secrets' },
     temporal: false,
   }),
 } satisfies Record<EndpointName, RouteSpec>;

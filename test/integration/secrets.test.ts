@@ -76,6 +76,31 @@ describe('an environment value given to a task', () => {
   });
 });
 
+describe('the codec endpoint', () => {
+  it('lets an operator read a task\'s secret with the Temporal CLI, and refuses a user', async () => {
+    const tokens = { ada: 'codec-ada-0123456789', olga: 'codec-olga-0123456789' };
+    const extra = await startExtraApi({ TASKDECK_AUTH_TOKENS: `${tokens.ada}:ada:user,${tokens.olga}:olga:operator` });
+    try {
+      const secret = unique('s3cret');
+      const task = await startTask({ tag: uniqueTag('codec'), input: { command: 'true', env: { API_TOKEN: secret } } });
+      await waitForStatus(task.id, ['completed']);
+      const show = (token: string) =>
+        execFileSync(
+          inject('temporalCli'),
+          ['workflow', 'show', '--workflow-id', task.id, '--address', inject('temporalAddress'), '-o', 'json', '--codec-endpoint', `${extra.base}/codec`, '--codec-auth', `Bearer ${token}`],
+          { encoding: 'utf8', stdio: 'pipe' },
+        );
+      const history = JSON.parse(show(tokens.olga)) as { events: { workflowExecutionStartedEventAttributes?: { input: { payloads: { metadata: Record<string, string>; data: string }[] } } }[] };
+      const [input] = history.events[0].workflowExecutionStartedEventAttributes!.input.payloads;
+      expect(Buffer.from(input.metadata.encoding, 'base64').toString()).toBe('json/plain');
+      expect(Buffer.from(input.data, 'base64').toString()).toContain(`"API_TOKEN":"${secret}"`);
+      expect(() => show(tokens.ada)).toThrow(/403/);
+    } finally {
+      await extra.stop();
+    }
+  });
+});
+
 describe('a key rotation', () => {
   const stops: (() => Promise<unknown>)[] = [];
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { ConnectionLike } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import { createApp, type AppDeps } from '../../../api/app';
 import type { FailureLimit, Tokens } from '../../../api/auth';
 import { contractProblem } from '../../support/contract';
@@ -14,7 +15,7 @@ const notStubbed = (what: string) => () => {
  * OpenAPI document run for real, in-process, with no Temporal behind them. A handler that reaches
  * a dependency fails the test, so these tests prove a request was decided before that.
  */
-export async function inProcessApi(options: { auth?: Tokens; authFailures?: FailureLimit; trustProxy?: boolean | number | string; webDir?: string } = {}): Promise<{ url: string; close: () => Promise<void> }> {
+export async function inProcessApi(options: { auth?: Tokens; authFailures?: FailureLimit; trustProxy?: boolean | number | string; codec?: PayloadCodec; webDir?: string } = {}): Promise<{ url: string; close: () => Promise<void> }> {
   const deps = {
     connection: { workflowService: { getSystemInfo: async () => ({}) } } as unknown as ConnectionLike,
     index: { whenReady: async () => undefined, all: () => [][Symbol.iterator](), get: () => undefined, size: 0, stats: { visibilityCalls: 0, polls: 1, lastPollAt: null, lastError: null } },
@@ -29,6 +30,7 @@ export async function inProcessApi(options: { auth?: Tokens; authFailures?: Fail
     // Generous unless a test is about the limit: the other tests send many 401s from one address.
     authFailures: options.authFailures ?? { max: 10_000, windowMs: 60_000 },
     trustProxy: options.trustProxy,
+    codec: options.codec ?? new Proxy({}, { get: (_t, key) => notStubbed(`PayloadCodec.${String(key)}`) }),
   } as unknown as AppDeps;
   const server: Server = createApp(deps).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));

@@ -9,6 +9,7 @@ import type { ProvidedContext } from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { waitForFrontend } from '../../scripts/devServer';
 import { isExecutable } from '../../scripts/temporalCli';
+import { ensureKeysFile } from '../../runtime/encryption';
 import { freePort, provideStack, removeDir, runEntry, stopProcess, tempDir, testTemporalCli, waitForHttp } from './stack';
 
 /**
@@ -257,6 +258,8 @@ export async function startCluster(): Promise<Cluster> {
   const dir = tempDir('cluster');
   const dataDir = join(dir, 'shared-data');
   mkdirSync(dataDir);
+  // One key for every worker and API, in the folder they share, as a deployment would give them.
+  ensureKeysFile(dataDir);
   const stops: (() => Promise<void> | void)[] = [() => removeDir(dir)];
   const stop = async (): Promise<void> => {
     for (const step of stops.reverse()) await step();

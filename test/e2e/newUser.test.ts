@@ -130,10 +130,20 @@ describe('batches and pipelines', () => {
     await session.screenshot('new-user-batches');
 
     // Its tasks in the table, with the filter shown as a chip that takes it away.
+    const lists: URL[] = [];
+    const onRequest = (request: { url: () => string }) => {
+      const url = new URL(request.url());
+      if (url.pathname === '/tasks') lists.push(url);
+    };
+    page.on('request', onRequest);
     await listed.getByRole('link', { name: 'In the table' }).click();
     const chip = page.getByRole('list', { name: 'Active filters' }).getByRole('listitem').filter({ hasText: `Batch: ${batch}` });
     await chip.waitFor();
     await expect.poll(() => page.locator('tbody tr').count()).toBe(5);
+    page.off('request', onRequest);
+    // GET /tasks lists the last hour by default (the Vectorize contract): the table asks for its 14 days.
+    expect(lists.length).toBeGreaterThan(0);
+    expect(lists.map((url) => [url.searchParams.get('batch'), url.searchParams.get('within_hours')])).toEqual(lists.map(() => [batch, '336']));
     expect(await page.locator('tbody tr .badge', { hasText: 'Aborted' }).first().textContent()).toBe('Aborted20%');
     await session.screenshot('new-user-table-batch-chip');
     await chip.getByRole('button', { name: `Remove filter Batch: ${batch}` }).click();

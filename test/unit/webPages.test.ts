@@ -51,6 +51,10 @@ describe('how a batch or pipeline ended, told apart from its progress', () => {
     expect(outcomeSummary({ running: 2, completed: 1 }, 4)).toBe('1 completed of 4 · 2 running, 1 not started');
     expect(outcomeSummary({ pending: 3 }, 3)).toBe('none of 3 finished · 3 pending');
   });
+
+  it('counts every task it was told of, when a total lags behind them', () => {
+    expect(outcomeSummary({ completed: 2, running: 1 }, 2)).toBe('2 completed of 3 · 1 running');
+  });
 });
 
 describe("the graph's depth in the URL", () => {

@@ -1,8 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import type { TaskStatus } from '../../../core/statuses';
-import { errorMessage } from '../api/client';
 import { batchesQuery } from '../api/queries';
+import { ListPage } from '../components/ListPage';
 import { StatusBadge } from '../components/StatusBadge';
 import { formatTime } from '../lib/format';
 import { outcomeSummary } from '../lib/outcomes';
@@ -14,55 +14,34 @@ import { outcomeSummary } from '../lib/outcomes';
 export function BatchesPage() {
   const { data: batches, error } = useQuery(batchesQuery);
   return (
-    <section className="page" aria-labelledby="batches-title">
-      <header className="page-header">
-        <h1 id="batches-title">Batches</h1>
-      </header>
-      {error && !batches && <p className="banner banner-error">Could not load the batches: {errorMessage(error)}</p>}
-      {!batches && !error && <p className="loading">Loading batches…</p>}
-      {batches?.length === 0 && (
-        <div className="empty">
-          <p>
-            No batch in the past 14 days. A batch starts many tasks under one id (<code>POST /batches</code>).
-          </p>
-        </div>
+    <ListPage
+      title="Batches"
+      items={batches}
+      error={error}
+      empty={
+        <p>
+          No batch in the past 14 days. A batch starts many tasks under one id (<code>POST /batches</code>).
+        </p>
+      }
+      headers={['Started', 'Batch', 'User', 'Status', 'Tasks', 'Show']}
+      row={(b) => (
+        <tr key={b.id} data-batch-id={b.id}>
+          <td>{formatTime(b.created_at)}</td>
+          <td>
+            <Link to={`/batches/${encodeURIComponent(b.id)}`} className="mono">
+              {b.id}
+            </Link>
+          </td>
+          <td>{b.user ?? '—'}</td>
+          <td>
+            <StatusBadge status={b.status as TaskStatus} progress={b.progress} />
+          </td>
+          <td data-testid="batch-outcome">{outcomeSummary(b.counts, b.total)}</td>
+          <td>
+            <Link to={`/?batch=${encodeURIComponent(b.id)}`}>In the table</Link>
+          </td>
+        </tr>
       )}
-      {batches && batches.length > 0 && (
-        <div className="table-scroll">
-          <table className="tasks">
-            <thead>
-              <tr>
-                <th scope="col">Started</th>
-                <th scope="col">Batch</th>
-                <th scope="col">User</th>
-                <th scope="col">Status</th>
-                <th scope="col">Tasks</th>
-                <th scope="col">Show</th>
-              </tr>
-            </thead>
-            <tbody>
-              {batches.map((b) => (
-                <tr key={b.id} data-batch-id={b.id}>
-                  <td>{formatTime(b.created_at)}</td>
-                  <td>
-                    <Link to={`/batches/${encodeURIComponent(b.id)}`} className="mono">
-                      {b.id}
-                    </Link>
-                  </td>
-                  <td>{b.user ?? '—'}</td>
-                  <td>
-                    <StatusBadge status={b.status as TaskStatus} progress={b.progress} />
-                  </td>
-                  <td data-testid="batch-outcome">{outcomeSummary(b.counts, b.total)}</td>
-                  <td>
-                    <Link to={`/?batch=${encodeURIComponent(b.id)}`}>In the table</Link>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </section>
+    />
   );
 }

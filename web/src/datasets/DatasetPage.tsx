@@ -3,41 +3,13 @@ import { Link, useParams } from 'react-router';
 import { ApiError, errorMessage } from '../api/client';
 import { datasetQuery } from '../api/queries';
 import type { DatasetDetail } from '../api/types';
+import { DataTable } from '../components/ListPage';
 import { StatusBadge } from '../components/StatusBadge';
-import { formatDuration, formatTime } from '../lib/format';
+import { formatBytes, formatDuration, formatTime } from '../lib/format';
 import { typeLabel, useTaskTypes } from '../lib/taskTypes';
 import { DATASET_STATUS_HELP, DatasetStatusBadge } from './DatasetStatus';
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
-
 const taskLink = (id: string) => `/tasks/${encodeURIComponent(id)}`;
-
-/** The tasks modifying a dataset now, each a link to its page. */
-export function HolderLinks({ holders }: { holders: DatasetDetail['holders'] }) {
-  const { types } = useTaskTypes();
-  return (
-    <span className="holders">
-      {holders.map((h, i) => (
-        <span key={h.task_id}>
-          {i > 0 && ', '}
-          <Link to={taskLink(h.task_id)} title={`Since ${formatTime(h.since)}`}>
-            {typeLabel(types, h.task_type)} <span className="mono">{h.task_id.slice(0, 8)}</span>
-          </Link>
-        </span>
-      ))}
-    </span>
-  );
-}
 
 /**
  * `/datasets/<id>`: where the Dataset column leads. The dataset's status under the concurrency
@@ -138,39 +110,25 @@ function DatasetView({ dataset }: { dataset: DatasetDetail }) {
         {d.snapshots.length === 0 ? (
           <p className="muted">No snapshot yet: a Snapshot Create task keeps the dataset as it is.</p>
         ) : (
-          <div className="table-scroll">
-            <table className="tasks">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Snapshot ID</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Items</th>
-                  <th scope="col">Index</th>
-                  <th scope="col">By task</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.snapshots.map((s) => (
-                  <tr key={s.id}>
-                    <td>
-                      {s.name}
-                      {s.description && <div className="muted">{s.description}</div>}
-                    </td>
-                    <td className="mono">{s.id}</td>
-                    <td>{formatTime(s.created_at)}</td>
-                    <td>{s.media_count.toLocaleString()}</td>
-                    <td>{s.indexed ? 'Complete' : 'Partial'}</td>
-                    <td>
-                      <Link to={taskLink(s.task_id)} className="mono">
-                        {s.task_id.slice(0, 8)}
-                      </Link>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable headers={['Name', 'Snapshot ID', 'Created', 'Items', 'Index', 'By task']}>
+            {d.snapshots.map((s) => (
+              <tr key={s.id}>
+                <td>
+                  {s.name}
+                  {s.description && <div className="muted">{s.description}</div>}
+                </td>
+                <td className="mono">{s.id}</td>
+                <td>{formatTime(s.created_at)}</td>
+                <td>{s.media_count.toLocaleString()}</td>
+                <td>{s.indexed ? 'Complete' : 'Partial'}</td>
+                <td>
+                  <Link to={taskLink(s.task_id)} className="mono">
+                    {s.task_id.slice(0, 8)}
+                  </Link>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
 
@@ -193,37 +151,24 @@ function DatasetView({ dataset }: { dataset: DatasetDetail }) {
         {d.tasks.length === 0 ? (
           <p className="muted">No task of the last 14 days.</p>
         ) : (
-          <div className="table-scroll">
-            <table className="tasks">
-              <thead>
-                <tr>
-                  <th scope="col">Time</th>
-                  <th scope="col">Task</th>
-                  <th scope="col">Duration</th>
-                  <th scope="col">User</th>
-                  <th scope="col">Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.tasks.map((t) => (
-                  <tr key={t.id} data-task-id={t.id}>
-                    <td>{formatTime(t.created_at)}</td>
-                    <td className="col-task">
-                      <Link to={taskLink(t.id)} className="task-link">
-                        <span className="task-type">{typeLabel(types, t.task_type)}</span>
-                        {t.name && <span className="task-name">{t.name}</span>}
-                      </Link>
-                    </td>
-                    <td className="mono">{formatDuration(t.duration_ms)}</td>
-                    <td>{t.user ?? '—'}</td>
-                    <td>
-                      <StatusBadge status={t.status} progress={t.progress} error={t.error} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable headers={['Time', 'Task', 'Duration', 'User', 'Status']}>
+            {d.tasks.map((t) => (
+              <tr key={t.id} data-task-id={t.id}>
+                <td>{formatTime(t.created_at)}</td>
+                <td className="col-task">
+                  <Link to={taskLink(t.id)} className="task-link">
+                    <span className="task-type">{typeLabel(types, t.task_type)}</span>
+                    {t.name && <span className="task-name">{t.name}</span>}
+                  </Link>
+                </td>
+                <td className="mono">{formatDuration(t.duration_ms)}</td>
+                <td>{t.user ?? '—'}</td>
+                <td>
+                  <StatusBadge status={t.status} progress={t.progress} error={t.error} />
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
     </section>

@@ -1,4 +1,7 @@
+import { Link } from 'react-router';
 import type { DatasetSummary } from '../api/types';
+import { formatTime } from '../lib/format';
+import { typeLabel, useTaskTypes } from '../lib/taskTypes';
 
 type Status = DatasetSummary['status'];
 
@@ -15,6 +18,23 @@ export function DatasetStatusBadge({ status, label }: { status: Status; label: s
   return (
     <span className={`badge badge-dataset-${status}`} data-dataset-status={status} title={DATASET_STATUS_HELP[status]}>
       {label}
+    </span>
+  );
+}
+
+/** The tasks modifying a dataset now, each a link to its page. */
+export function HolderLinks({ holders }: { holders: DatasetSummary['holders'] }) {
+  const { types } = useTaskTypes();
+  return (
+    <span className="holders">
+      {holders.map((h, i) => (
+        <span key={h.task_id}>
+          {i > 0 && ', '}
+          <Link to={`/tasks/${encodeURIComponent(h.task_id)}`} title={`Since ${formatTime(h.since)}`}>
+            {typeLabel(types, h.task_type)} <span className="mono">{h.task_id.slice(0, 8)}</span>
+          </Link>
+        </span>
+      ))}
     </span>
   );
 }

@@ -29,7 +29,6 @@ export function PipelineBar({ id }: { id: string }) {
 
   if (!pipeline) return null;
   const running = status === 'running';
-  const counted = Object.values(pipeline.counts).reduce<number>((sum, n) => sum + (n ?? 0), 0);
 
   const abort = async () => {
     if (!window.confirm(`Abort pipeline ${pipeline.name}? Its running tasks are aborted and those still waiting never run.`)) return;
@@ -51,7 +50,7 @@ export function PipelineBar({ id }: { id: string }) {
       <StatusBadge status={pipeline.status} progress={pipeline.progress} />
       {/* How its tasks ended, apart from the progress (work done): "1 completed, 1 failed, 6 upstream failed of 8". */}
       <span className="pipeline-bar-count" data-testid="pipeline-finished">
-        {outcomeSummary(pipeline.counts, Math.max(pipeline.task_count, counted))}
+        {outcomeSummary(pipeline.counts, pipeline.task_count)}
       </span>
       {running && (
         <button type="button" className="button button-danger" disabled={aborting} onClick={() => void abort()}>

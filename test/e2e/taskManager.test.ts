@@ -120,7 +120,7 @@ describe('task table', () => {
       finished({ tag, name: 'sort-f', dataset: 'delta', input: { command: 'exit 1' } }),
     ]);
     await page.goto('/ui/');
-    await page.getByLabel('Tag').fill(tag);
+    await page.getByLabel('Tag', { exact: true }).fill(tag);
     await page.waitForURL((url) => url.searchParams.get('tag') === tag);
     await expect.poll(() => rowNames()).toHaveLength(4);
 
@@ -133,7 +133,7 @@ describe('task table', () => {
     // A shared or reloaded link shows the same view.
     await page.reload();
     await expect.poll(() => rowNames()).toEqual(['sort-f']);
-    expect(await page.getByLabel('Tag').inputValue()).toBe(tag);
+    expect(await page.getByLabel('Tag', { exact: true }).inputValue()).toBe(tag);
 
     await page.getByRole('button', { name: /^Status \w/ }).click();
     await page.getByRole('menuitemcheckbox', { name: 'Failed', exact: true }).click();
@@ -150,13 +150,13 @@ describe('task table', () => {
     await page.getByRole('button', { name: /^Dataset/ }).click();
     await expect.poll(() => rowNames()).toEqual(['sort-a', 'sort-b', 'sort-c']);
 
-    await page.getByLabel('Name').fill('sort-c');
+    await page.getByLabel('Name', { exact: true }).fill('sort-c');
     await expect.poll(() => rowNames()).toEqual(['sort-c']);
     await session.screenshot('table-filtered');
 
     await page.getByRole('button', { name: 'Reset' }).click();
     await page.waitForURL((url) => url.search === '');
-    expect(await page.getByLabel('Tag').inputValue()).toBe('');
+    expect(await page.getByLabel('Tag', { exact: true }).inputValue()).toBe('');
     await expect.poll(async () => (await rowNames()).length).toBeGreaterThan(4);
   });
 

@@ -136,6 +136,22 @@ describe('the logs of dataset tasks', () => {
   });
 });
 
+describe('a Custom Metadata task whose file is refused', () => {
+  it('fails without saying its work was done, and its log names the line', async () => {
+    const tag = uniqueTag('metadata');
+    const id = `meta-${Math.random().toString(36).slice(2, 8)}`;
+    await createDataset(id, 'Metadata', tag);
+    const csv = folderWith(join(work, `${id}-csv`), { 'bad.csv': 'file,label\nred-1.png,red\nred-2.png,red,extra\n' });
+    const task = await startTask({ type: 'custom_metadata', dataset_id: id, tag, input: { file: join(csv, 'bad.csv') } });
+    const failed = await waitForStatus(task.id, ['failed', 'completed'], 60_000);
+    expect(failed.status).toBe('failed');
+    expect(failed.progress).toBeLessThan(100);
+    const row = await waitFor('the row', async () => (await api<Task[]>(`/tasks?tag=${tag}&status=failed`)).body.find((t) => t.id === task.id));
+    expect(row.progress).toBeLessThan(100);
+    expect((await logLines(task.id, 'stderr')).join('\n')).toMatch(/line 3/);
+  });
+});
+
 describe('the worker of a finished task', () => {
   it('is still named once the task has ended', async () => {
     const task = await startTask({ tag: uniqueTag('worker'), input: { command: 'echo hi' } });

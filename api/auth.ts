@@ -1,5 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { mayAct, type Principal, type TaskAction } from '../core';
+import { mayAct, mayRead, type Principal, type TaskAction } from '../core';
 import type { Endpoint } from '../core/contract';
 import { HttpError } from './errors';
 
@@ -45,6 +45,16 @@ export function authorize(
     role: principal!.role,
     action,
   });
+}
+
+/** A 403 naming the role and what it may not read, unless `mayRead` allows it. */
+export function authorizeRead(principal: Principal | undefined, what: 'logs' | 'approvals', target?: { id: string; user: string | null }): void {
+  if (mayRead(principal, what, target?.user ?? null)) return;
+  const message =
+    what === 'logs'
+      ? `Forbidden: role user (${principal!.user}) may not read the logs of task ${target!.id}: a user reads only its own tasks' logs; an operator or admin reads any`
+      : `Forbidden: role user (${principal!.user}) may not read the approval queue: it is for operators and admins`;
+  throw new HttpError(403, message, undefined, undefined, { role: principal!.role, action: `read ${what}` });
 }
 
 function bearer(req: Request): string | undefined {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { SA, TASK_STATUSES, isFinished, mayAct, type Principal, type TaskStatus, type TaskTypeId } from '../core';
+import { BULK_RETRY_WORKFLOW, SA, TASK_STATUSES, isFinished, mayAct, newTaskStart, type BulkRetryRequest, type Principal, type TaskStatus, type TaskTypeId } from '../core';
 import { MAX_BATCH, type BatchBody, type BatchListItem, type BatchStatus, type BatchSummary, type BulkBody, type BulkOutcome, type TaskRecord } from '../core/contract';
 import { HttpError, notFound } from './errors';
 import type { TaskIndex } from './taskIndex';
@@ -121,19 +121,25 @@ export class BatchService {
     return { accepted: accepted.map(({ id }) => ({ id })), refused, job_id: jobId };
   }
 
-  /** Retries the chosen tasks; Temporal has no batch retry, so this starts them a few at a time. */
+  /**
+   * Retries the chosen tasks in the background: each is checked at once as a single retry would be
+   * (known, finished, the caller's role), and a bulk-retry task (workflows/bulkRetry.ts) retries
+   * those that passed, through an API process's activity, with its progress in the table. Temporal
+   * has no batch retry; a request that started a thousand tasks itself would outlive its client.
+   */
   async bulkRetry(body: BulkBody, actor: Principal | undefined): Promise<BulkOutcome> {
     const { targets, refused } = await this.targets(body);
-    const accepted: { id: string; retry_id: string }[] = [];
-    await eachLimited(targets, async (record) => {
-      try {
-        accepted.push({ id: record.id, retry_id: (await this.tasks.retry(record.id, actor)).id });
-      } catch (err) {
-        if (!(err instanceof HttpError)) throw err;
-        refused.push({ id: record.id, status: err.status, error: err.message });
-      }
-    });
-    return { accepted, refused };
+    const accepted: string[] = [];
+    for (const record of targets) {
+      if (!mayAct(actor, 'retry', record.user)) refused.push({ id: record.id, status: 403, error: `Forbidden: role user (${actor!.user}) may not retry task ${record.id}` });
+      else if (!isFinished(record.status)) refused.push({ id: record.id, status: 409, error: `Task ${record.id} is still ${record.status}; abort it or wait for it to end before retrying` });
+      else accepted.push(record.id);
+    }
+    if (accepted.length === 0) return { accepted: [], refused };
+    const request: BulkRetryRequest = { targets: accepted, ...(actor && { actor }) };
+    const meta = { name: `Retry of ${accepted.length} task${accepted.length === 1 ? '' : 's'}`, ...(actor && { user: actor.user }) };
+    const job = await this.tasks.startWorkflow(`bulk-retry-${randomUUID()}`, BULK_RETRY_WORKFLOW, [request], newTaskStart(BULK_RETRY_WORKFLOW, meta));
+    return { accepted: accepted.map((id) => ({ id })), refused, job_id: job.id };
   }
 
   /** The tasks a bulk body names: listed ids (unknown ones refused as 404) or every match of a filter. */

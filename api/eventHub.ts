@@ -1,11 +1,11 @@
 import type { Request, Response } from 'express';
+import { openEventStream, type EventStream } from './eventStream';
 import type { TaskIndex } from './taskIndex';
 import { present } from './taskRecord';
 import type { TaskRecord } from '../core/contract';
 
 /** Events kept for clients that reconnect with Last-Event-ID. */
 const REPLAY_EVENTS = 2000;
-const KEEPALIVE_MS = 15_000;
 
 interface HubEvent {
   id: number;
@@ -20,16 +20,12 @@ interface HubEvent {
  * ids are `<process epoch>-<sequence>`, so one process never misreads another's numbers.
  */
 export class EventHub {
-  private readonly clients = new Set<Response>();
+  private readonly clients = new Set<EventStream>();
   private readonly recent: HubEvent[] = [];
   private sequence = 0;
   private readonly epoch = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  private readonly keepalive: NodeJS.Timeout;
-
   constructor(index: TaskIndex) {
     index.on('change', (record) => this.publish(record));
-    this.keepalive = setInterval(() => this.broadcast(': keepalive\n\n'), KEEPALIVE_MS);
-    this.keepalive.unref();
   }
 
   get clientCount(): number {
@@ -37,28 +33,23 @@ export class EventHub {
   }
 
   connect(req: Request, res: Response): void {
-    res.writeHead(200, {
-      'Content-Type': 'text/event-stream',
-      'Cache-Control': 'no-cache, no-transform',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
-    });
-    res.write(`retry: 2000\nevent: hello\ndata: ${JSON.stringify({ last_event_id: this.eventId(this.sequence) })}\n\n`);
+    const stream = openEventStream(req, res);
+    stream.write('retry: 2000\n');
+    stream.send('hello', { last_event_id: this.eventId(this.sequence) });
     const header = req.get('Last-Event-ID');
     if (header) {
       const [epoch, seq] = header.split('-');
       const lastSeen = Number(seq);
       const oldest = this.recent[0]?.id ?? this.sequence + 1;
-      if (epoch !== this.epoch || !Number.isInteger(lastSeen) || lastSeen > this.sequence || lastSeen + 1 < oldest) res.write('event: resync\ndata: {}\n\n');
-      else for (const event of this.recent) if (event.id > lastSeen) res.write(this.format(event));
+      if (epoch !== this.epoch || !Number.isInteger(lastSeen) || lastSeen > this.sequence || lastSeen + 1 < oldest) stream.send('resync', {});
+      else for (const event of this.recent) if (event.id > lastSeen) stream.write(this.format(event));
     }
-    this.clients.add(res);
-    req.on('close', () => this.clients.delete(res));
+    this.clients.add(stream);
+    req.on('close', () => this.clients.delete(stream));
   }
 
   close(): void {
-    clearInterval(this.keepalive);
-    for (const res of this.clients) res.end();
+    for (const stream of this.clients) stream.end();
     this.clients.clear();
   }
 
@@ -78,6 +69,6 @@ export class EventHub {
   }
 
   private broadcast(chunk: string): void {
-    for (const res of this.clients) res.write(chunk);
+    for (const stream of this.clients) stream.write(chunk);
   }
 }

@@ -1,9 +1,12 @@
 import type { Server } from 'node:http';
+import { Worker } from '@temporalio/worker';
+import { apiTaskQueue } from '../core';
 import { bootstrapNamespace } from '../runtime/bootstrap';
 import { loadConfig, temporalAddress } from '../runtime/config';
 import { connectTemporal } from '../runtime/connection';
 import { createApp } from './app';
 import { BatchService } from './batchService';
+import { bulkActivities } from './bulkActivities';
 import { DatasetStore } from './datasetStore';
 import { EventHub } from './eventHub';
 import { LogStore } from './logStore';
@@ -33,6 +36,20 @@ async function run(): Promise<void> {
   });
   const batches = new BatchService(client, config.temporal.namespace, index, service);
   const pipelines = new PipelineService(client, config.temporal.namespace, config.taskQueue, index, service);
+  // Activities that need the task service, for workflows that run in the background on the
+  // API's behalf (a bulk retry): any API process takes them, so one that dies leaves none behind.
+  const apiWorker = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: apiTaskQueue(config.taskQueue),
+    activities: bulkActivities(service),
+    maxConcurrentActivityTaskExecutions: 8,
+  });
+  const apiWorkerDone = apiWorker.run().catch((err: unknown) => {
+    // Without it bulk retries would wait for another API: end so the supervisor restarts this one.
+    console.error('taskdeck api: its worker stopped', err);
+    process.exit(1);
+  });
   const app = createApp({ connection, index, service, batches, pipelines, hub, logs: new LogStore(config.logsRoot), datasets, auth: config.auth });
 
   const server: Server = app.listen(config.port, () => {
@@ -45,7 +62,9 @@ async function run(): Promise<void> {
   const shutdown = (): void => {
     index.stop();
     hub.close();
-    server.close(() => void connection.close().then(() => process.exit(0)));
+    // The SDK's own signal handlers may already be shutting it down.
+    if (apiWorker.getState() === 'RUNNING') apiWorker.shutdown();
+    server.close(() => void apiWorkerDone.then(() => connection.close()).then(() => process.exit(0)));
     server.closeAllConnections();
   };
   process.once('SIGINT', shutdown);

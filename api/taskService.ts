@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { TypedSearchAttributes, arrayFromPayloads, defaultPayloadConverter, mapToPayloads } from '@temporalio/common';
 import { encodeUnifiedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import {
@@ -59,6 +59,9 @@ const MAX_KNOWN_WORKERS = 10_000;
 
 /** How long an abort waits for the workflow to close before leaving the news to the poll. */
 const END_WAIT_MS = 30_000;
+
+/** How long an Update that lost a race to the task's end waits to see how the task ended. */
+const SETTLE_MS = 2000;
 
 /** A query on a task whose worker is gone must not hang the detail page. */
 const QUERY_TIMEOUT_MS = 3000;
@@ -151,8 +154,7 @@ export class TaskService {
    * its entity workflow (one Update at a time, so concurrent starts cannot race): a blocked start
    * is a 409 naming the task that holds the dataset, and no workflow is started.
    */
-  async start(prepared: PreparedTask): Promise<TaskRecord> {
-    const id = randomUUID();
+  async start(prepared: PreparedTask, id: string = randomUUID()): Promise<TaskRecord> {
     const { type, request } = prepared;
     const definition: TaskTypeDefinition = TASK_TYPES[type];
     await this.checkNewDataset(prepared);
@@ -172,20 +174,21 @@ export class TaskService {
       if (!outcome.ok) throw conflict(`Dataset ${leased}: ${outcome.message}`, { holder: outcome.holder, dataset_id: leased });
     }
     try {
-      return await this.startWorkflow(id, { ...prepared, start: newTaskStart(type, request) });
+      return await this.startWorkflow(id, type, [request], newTaskStart(type, request));
     } catch (err) {
       if (leased) await releaseDatasetLease(this.o.client, leased, id).catch(() => undefined);
       throw err;
     }
   }
 
-  private async startWorkflow(id: string, { type, request, start }: PreparedTask): Promise<TaskRecord> {
+  /** Starts a workflow that lists as a task at once: its attributes and memo set at start, its row in the index. */
+  async startWorkflow(id: string, type: string, args: unknown[], start: NewTaskStart): Promise<TaskRecord> {
     // Set at start so the task lists as pending before any worker has picked it up; the workflow
     // sets the same attributes itself, which is what tasks started from other clients rely on.
     const handle = await this.o.client.workflow.start(type, {
       taskQueue: this.o.taskQueue,
       workflowId: id,
-      args: [request],
+      args,
       typedSearchAttributes: start.searchAttributes,
       memo: start.memo,
       staticSummary: start.summary,
@@ -249,7 +252,7 @@ export class TaskService {
     const description = await this.describe(handle);
     const record = present(toTaskRecord(description));
     const state = await this.queryState(handle);
-    const input = state ? state.input : (await this.originalRequest(id)).input;
+    const input = state ? state.input : await this.startInput(id, record.task_type);
     const activity = description.raw.pendingActivities?.find((a) => a.lastWorkerIdentity);
     const live = heartbeatProgress(activity?.heartbeatDetails?.payloads);
     // The same rule as the row's (work done): the state's progress is the current phase's.
@@ -373,29 +376,50 @@ export class TaskService {
     const record = present(toTaskRecord(await this.describe(handle)));
     authorize(actor, action, record);
     if (isFinished(record.status)) throw conflict(`Task ${id} is already ${record.status}; it cannot be ${done}`);
-    try {
-      const state = await send(handle);
-      return present({ ...record, status: state.status, task_status: STATUS_CODE[state.status], progress: state.progress, paused_ms: state.paused_ms, paused_at: state.paused_at });
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) throw conflict(`Task ${id}: ${err.cause?.message ?? err.message}`);
-      if (err instanceof WorkflowNotFoundError) throw conflict(`Task ${id} has ended; it cannot be ${done}`);
-      throw err;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const state = await send(handle);
+        return present({ ...record, status: state.status, task_status: STATUS_CODE[state.status], progress: state.progress, paused_ms: state.paused_ms, paused_at: state.paused_at });
+      } catch (err) {
+        if (err instanceof WorkflowUpdateFailedError) throw conflict(`Task ${id}: ${err.cause?.message ?? err.message}`);
+        if (err instanceof WorkflowNotFoundError) throw conflict(`Task ${id} has ended; it cannot be ${done}`);
+        if (!lostToTheEnd(err)) throw err;
+        // The Update met the task's end (an abort sent at the same time, or its last step) in the
+        // same workflow task, and the server gave it up. Say what the task is now; if it is still
+        // going, the Update is asked once more.
+        const now = await this.settled(handle);
+        if (isFinished(now.status)) throw conflict(`Task ${id} is already ${now.status}; it cannot be ${done}`);
+        if (attempt > 1) throw conflict(`Task ${id} changed while it was asked (it is ${now.status}); try again`);
+      }
     }
   }
 
+  /** The task's row once it has ended, or after a short while if it has not. */
+  private async settled(handle: WorkflowHandle): Promise<TaskRecord> {
+    const deadline = Date.now() + SETTLE_MS;
+    for (;;) {
+      const now = toTaskRecord(await handle.describe());
+      if (isFinished(now.status) || Date.now() > deadline) return now;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+
   /** A new task with the same type, input and labels, linked both ways to the original. */
-  async retry(id: string, actor?: Principal): Promise<TaskRecord> {
+  /** Retries a finished task; `retryId` fixes the new task's id (a bulk retry's activity sets it). */
+  async retry(id: string, actor?: Principal, retryId?: string): Promise<TaskRecord> {
     const handle = this.o.client.workflow.getHandle(id);
     const record = present(toTaskRecord(await this.describe(handle)));
     authorize(actor, 'retry', record);
     if (!isFinished(record.status)) throw conflict(`Task ${id} is still ${record.status}; abort it or wait for it to end before retrying`);
-    if (!(record.task_type in TASK_TYPES)) return this.rerun(record, actor);
+    if (!(record.task_type in TASK_TYPES)) return this.rerun(record, actor, retryId);
     const { input, ...meta } = await this.originalRequest(id);
     // A task that did not run because an upstream task failed waits, this time, for that task's
     // retry: retry the failed upstream task first, then this one.
     if (meta.depends_on) meta.depends_on = meta.depends_on.map((upstream) => this.latestRetry(upstream));
     // With authentication the retry is the retrier's task: the User column shows who started it.
-    return this.submit({ type: record.task_type as TaskTypeId, input, meta: { ...meta, ...(actor && { user: actor.user }), retry_of: id } }, actor);
+    const ask = { type: record.task_type as TaskTypeId, input, meta: { ...meta, ...(actor && { user: actor.user }), retry_of: id } };
+    return this.start(await this.prepare(ask, actor), retryId);
   }
 
   /**
@@ -403,10 +427,10 @@ export class TaskService {
    * the same type on the same task queue with the very same input, as its payloads were (so a
    * codec or converter of that application need not be known here), linked to the original.
    */
-  private async rerun(record: TaskRecord, actor: Principal | undefined): Promise<TaskRecord> {
+  private async rerun(record: TaskRecord, actor: Principal | undefined, retryId?: string): Promise<TaskRecord> {
     const started = await startedEvent(this.o.client, this.o.namespace, record.id);
     if (!started?.workflowType?.name || !started.taskQueue?.name) throw conflict(`Task ${record.id}: how it was started is no longer in its history`);
-    const id = `${record.id}-retry-${randomUUID().slice(0, 8)}`;
+    const id = retryId ?? `${record.id}-retry-${randomUUID().slice(0, 8)}`;
     const meta: TaskMeta = {
       ...(record.tag && { tag: record.tag }),
       ...((actor?.user ?? record.user) && { user: actor?.user ?? record.user! }),
@@ -462,6 +486,23 @@ export class TaskService {
     return this.o.client.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => handle.query(taskStateQuery)).catch(() => undefined);
   }
 
+  /**
+   * The input as the state query would answer it, for when no worker answers (a plugin's task
+   * started before its worker runs): a catalog task's request `input`; a plugin task's argument,
+   * or all of them when there are several, as the plugins' state has it. Null when it cannot be
+   * read here (a payload codec of that application).
+   */
+  private async startInput(id: string, taskType: string): Promise<unknown> {
+    if (taskType in TASK_TYPES) return (await this.originalRequest(id)).input ?? null;
+    try {
+      const started = await startedEvent(this.o.client, this.o.namespace, id);
+      const args = arrayFromPayloads(defaultPayloadConverter, started?.input?.payloads);
+      return (args.length === 1 ? args[0] : args) ?? null;
+    } catch {
+      return null;
+    }
+  }
+
   /** The workflow's argument, read from the first event of its history. */
   private async originalRequest(id: string): Promise<TaskRequest> {
     const request = await workflowArgument<TaskRequest>(this.o.client, this.o.namespace, id);
@@ -512,4 +553,16 @@ function fallbackTimeline(record: TaskRecord): TimelineEntry[] {
 
 function encodeMemo(memo: Record<string, unknown>) {
   return mapToPayloads(defaultPayloadConverter, memo);
+}
+
+/**
+ * The server's answer to an Update whose workflow task failed or ended the workflow: it happens
+ * when the Update arrives together with the task's end (an abort at the same moment).
+ */
+function lostToTheEnd(err: unknown): boolean {
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+  for (let e: unknown = err; e instanceof Error; e = (e as { cause?: unknown }).cause) {
+    if (/unexpected workflow task failure|workflow execution already completed/i.test(e.message)) return true;
+  }
+  return false;
 }

@@ -24,3 +24,14 @@ export function mayAct(principal: Principal | undefined, action: TaskAction, own
   if (!principal || principal.role !== 'user') return true;
   return !OPERATOR_ONLY.has(action) && owner === principal.user;
 }
+
+/**
+ * Who may read what, with authentication on: everyone signed in sees every task's row, page and
+ * place in the graph (a team sees its operations); a task's logs, which may print what its input
+ * kept secret, only its owner, an operator or an admin; the approval queue only operators and
+ * admins, whose work it is. Without authentication everything is readable.
+ */
+export function mayRead(principal: Principal | undefined, what: 'logs' | 'approvals', owner: string | null = null): boolean {
+  if (!principal || principal.role !== 'user') return true;
+  return what === 'logs' && owner === principal.user;
+}

@@ -29,7 +29,34 @@ const path = z.string().trim().min(1);
 const httpUrl = z
   .string()
   .trim()
-  .regex(/^https?:\/\/\S+$/i, 'must be an http(s) URL');
+  .regex(/^https?:\/\/\S+$/i, 'must be an http(s) URL')
+  .refine(hasHostName, 'must be an http(s) URL with a host: a domain name, an IP address, or a plain ASCII name like minio');
+
+/**
+ * A host a download can reach: an IP address, a domain name (an internationalised one too, but
+ * then with its top-level domain), or a single ASCII label (a service on the local network).
+ * `https://Ⱥµ7` parses, but names nothing any resolver knows: refused at submit, not after three
+ * failed downloads.
+ */
+function hasHostName(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  const host = url.hostname;
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.startsWith('[')) return true;
+  const labels = host.split('.');
+  if (!labels.every((label) => /^[a-z0-9_]([a-z0-9_-]*[a-z0-9])?$/.test(label))) return false;
+  const typed = value.slice(value.indexOf('//') + 2).split(/[/:?#]/)[0];
+  if (labels.length === 1) return /^[\x21-\x7e]+$/.test(typed);
+  return /^([a-z]{2,}|xn--[a-z0-9-]+)$/.test(labels.at(-1)!);
+}
+
+/** Text a process receives: the operating system ends a C string at a NUL, so none may be in it. */
+const NO_NUL = /^[^\0]*$/;
+const noNul = (what: string) => `${what} must not contain a NUL character`;
 
 /** Where media comes from: a local folder, URLs, or both. */
 const mediaSource = {
@@ -155,9 +182,15 @@ export type ModelUploadInput = z.infer<typeof modelUploadInput>;
 
 export const commandInput = z
   .object({
-    command: z.string().trim().min(1, 'command must not be empty').describe('Shell command, run with /bin/sh -c'),
-    cwd: z.string().min(1).optional().describe('Working directory; it must exist'),
-    env: z.record(z.string(), z.string()).optional().describe('Extra environment variables'),
+    command: z.string().trim().min(1, 'command must not be empty').regex(NO_NUL, noNul('command')).describe('Shell command, run with /bin/sh -c'),
+    cwd: z.string().min(1).regex(NO_NUL, noNul('cwd')).optional().describe('Working directory; it must exist'),
+    env: z
+      .record(
+        z.string().regex(/^[^=\0]+$/, 'an environment variable name is not empty and has no = or NUL character'),
+        z.string().regex(NO_NUL, noNul('an environment variable')),
+      )
+      .optional()
+      .describe('Extra environment variables'),
     timeout_seconds: z
       .number()
       .int()

@@ -22,3 +22,4 @@ export { training } from './training';
 export { datasetEntity } from './datasetEntity';
 export { gpuQueue } from './gpuQueue';
 export { taskdeck_pipeline } from './pipeline';
+export { taskdeck_bulk_retry } from './bulkRetry';

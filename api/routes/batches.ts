@@ -12,6 +12,6 @@ export function batchHandlers(batches: BatchService): Pick<Handlers, 'listBatche
     getBatch: async ({ params }) => ({ status: 200, body: await batches.summary(params.id) }),
     abortBatch: async ({ params, principal }) => ({ status: 202, body: await batches.abortBatch(params.id, principal) }),
     bulkAbort: async ({ body, principal }) => ({ status: 202, body: await batches.bulkAbort(body, principal) }),
-    bulkRetry: async ({ body, principal }) => ({ status: 201, body: await batches.bulkRetry(body, principal) }),
+    bulkRetry: async ({ body, principal }) => ({ status: 202, body: await batches.bulkRetry(body, principal) }),
   };
 }

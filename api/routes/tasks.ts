@@ -1,4 +1,5 @@
 import type { Principal, TaskTypeId } from '../../core';
+import { authorizeRead } from '../auth';
 import type { Handlers } from '../router';
 import type { TaskIndex } from '../taskIndex';
 import { queryTasks } from '../taskQuery';
@@ -41,6 +42,9 @@ export function taskHandlers(index: TaskIndex, service: TaskService): TaskHandle
       return { status: 201, body: record, headers: taskLocation(record.id) };
     },
     // The approval queue: what waits for a decision, with the input and resources to review.
-    listApprovals: async () => ({ status: 200, body: await service.approvals() }),
+    listApprovals: async ({ principal }) => {
+      authorizeRead(principal, 'approvals');
+      return { status: 200, body: await service.approvals() };
+    },
   };
 }

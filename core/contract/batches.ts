@@ -82,24 +82,37 @@ const tasksFilter = z
   )
   .describe('The query parameters of GET /tasks (limit and offset are ignored: the action covers every match)');
 
+/** Fields of a filter that only page, order or window the list: alone they narrow nothing. */
+const NOT_NARROWING = new Set(['limit', 'offset', 'sort', 'order', 'within_hours']);
+
 /**
  * `POST /tasks/bulk/abort|retry`: the tasks selected in the table, or every task matching a
- * filter; one of the two. (An object with both optional rather than a union, so that an error
- * inside the filter keeps its path, `filter.status.0`.)
+ * filter; one of the two. A filter that narrows nothing (no field but the time window) would act on
+ * every task of the window: it needs `all: true` beside it, so that such an action is always
+ * deliberate. (An object with optional fields rather than a union, so that an error inside the
+ * filter keeps its path, `filter.status.0`.)
  */
 export const bulkBody = z
   .strictObject({
     ids: z.array(z.string().min(1)).min(1, 'ids must list at least one task').max(MAX_BATCH, `ids must list at most ${MAX_BATCH} tasks`).optional(),
     filter: tasksFilter.optional(),
+    all: z.literal(true, { error: 'all must be true (or left out)' }).optional().describe('Required with a filter that narrows nothing but the time window: act on every task in it'),
   })
   .refine((body) => (body.ids === undefined) !== (body.filter === undefined), { message: 'give ids (a list of task ids) or filter (the query of GET /tasks), not both' })
+  .refine((body) => !body.filter || body.all || Object.entries(body.filter).some(([key, value]) => !NOT_NARROWING.has(key) && value !== undefined), {
+    message: 'filter narrows nothing: it would act on every task of the window; name a field (status, task_type, tag, ...) or send all: true',
+    path: ['filter'],
+  })
   .meta({ oneOf: [{ required: ['ids'] }, { required: ['filter'] }] });
 export type BulkBody = z.infer<typeof bulkBody>;
 
 export const bulkOutcome = z.strictObject({
   accepted: z.array(z.strictObject({ id: z.string(), retry_id: z.string().optional() })).describe('Tasks the action was requested for'),
   refused: z.array(refusal.extend({ id: z.string() })).describe('Tasks it was not, each with the status and reason it would have had alone'),
-  job_id: z.string().optional().describe('The Temporal batch operation that cancels the accepted tasks (abort only)'),
+  job_id: z
+    .string()
+    .optional()
+    .describe('Abort: the Temporal batch operation that cancels the accepted tasks. Retry: the id of the background task (GET /tasks/{id}) that retries them, with its progress; its result lists each retry'),
 });
 export type BulkOutcome = z.infer<typeof bulkOutcome>;
 

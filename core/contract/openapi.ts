@@ -60,8 +60,10 @@ function overrideQuery(ctx: { zodSchema: unknown; jsonSchema: JsonSchema }): voi
     Object.assign(ctx.jsonSchema, shown);
     return;
   }
-  if (ctx.jsonSchema.type === 'string' && ctx.jsonSchema.pattern === undefined && Number(ctx.jsonSchema.minLength) >= 1 && isTrimmed(ctx.zodSchema)) {
-    ctx.jsonSchema.pattern = '\\S';
+  if (ctx.jsonSchema.type === 'string' && Number(ctx.jsonSchema.minLength) >= 1 && isTrimmed(ctx.zodSchema)) {
+    const pattern = ctx.jsonSchema.pattern as string | undefined;
+    // Not blank, besides any pattern of its own: a lookahead at the pattern's start.
+    ctx.jsonSchema.pattern = pattern === undefined ? '\\S' : pattern.startsWith('^') ? `^(?=[\\s\\S]*\\S)${pattern.slice(1)}` : `(?=[\\s\\S]*\\S)${pattern}`;
   }
 }
 

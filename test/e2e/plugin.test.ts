@@ -1,8 +1,11 @@
+import type { ChildProcess } from 'node:child_process';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { api, apiUrl, uniqueTag, waitForStatus, type Task } from '../integration/helpers';
 import { startPluginApp, type PluginApp } from '../support/pluginApp';
+import { pythonEnv, startWorker as startPythonWorker, startWorkflows as startPythonWorkflows } from '../support/pythonApp';
+import { stopProcess } from '../support/stack';
 import { openBrowser, type BrowserSession } from './browser';
 
 /**
@@ -12,12 +15,17 @@ import { openBrowser, type BrowserSession } from './browser';
 let session: BrowserSession;
 let page: Page;
 let app: PluginApp;
+let python: string;
+let pythonWorker: ChildProcess;
+const pythonQueue = uniqueTag('py-invoices');
 
 beforeAll(async () => {
   app = await startPluginApp(inject('temporalAddress'), uniqueTag('invoices'));
+  python = await pythonEnv();
+  pythonWorker = await startPythonWorker(python, 'worker.py', inject('temporalAddress'), pythonQueue);
   session = await openBrowser(apiUrl(), { width: 1440, height: 900 });
   page = session.page;
-}, 240_000);
+}, 600_000);
 
 afterEach(() => {
   expect(session.errors.splice(0)).toEqual([]);
@@ -26,6 +34,7 @@ afterEach(() => {
 afterAll(async () => {
   await session?.close();
   await app?.stop();
+  if (pythonWorker) await stopProcess(pythonWorker, 'SIGTERM');
 });
 
 const row = (id: string) => page.locator(`tbody tr[data-task-id="${id}"]`);
@@ -67,5 +76,42 @@ describe('a plugin’s workflows in the web app', () => {
     }
     await page.locator(`.react-flow__node[data-id="${started.invoices}"]`).getByText('Process Invoices').waitFor();
     await session.screenshot('plugin-graph');
+  });
+
+  it('shows a task of the Python plugin as it shows one of the TypeScript plugin: the table, the task page, the graph', async () => {
+    const customer = uniqueTag('Umbrella');
+    const ts = app.startWorkflows(customer);
+    const py = await startPythonWorkflows(python, inject('temporalAddress'), customer, pythonQueue, 4, 100);
+    await Promise.all([waitForStatus(ts.invoices, ['completed'], 90_000), waitForStatus(py.invoices, ['completed'], 90_000)]);
+    await Promise.all([waitForStatus(ts.ledger, ['failed']), waitForStatus(py.ledger, ['failed'])]);
+
+    await page.goto(`/ui/?q=${customer}`);
+    // Each column but time and duration reads the same for the pair: type label, name, status, lifecycle.
+    const cells = async (id: string) => {
+      const row = page.locator(`tbody tr[data-task-id="${id}"]`);
+      await row.waitFor();
+      return (await row.locator('td').allTextContents()).filter((_, i) => i !== 1 && i !== 5);
+    };
+    expect(await cells(py.invoices)).toEqual(await cells(ts.invoices));
+    expect(await cells(py.ledger)).toEqual(await cells(ts.ledger));
+    await session.screenshot('plugin-python-and-typescript');
+
+    const pageOf = async (id: string) => {
+      await page.goto(`/ui/tasks/${id}`);
+      await page.locator('.timeline-step').first().waitFor();
+      return {
+        timeline: await page.locator('.timeline-step .timeline-label').allTextContents(),
+        states: await page.locator('.timeline-step').evaluateAll((steps) => steps.map((step) => step.getAttribute('data-state'))),
+        facts: await page.locator('.facts dt').allTextContents(),
+        error: await page.locator('.error-box').textContent().catch(() => null),
+      };
+    };
+    expect(await pageOf(py.ledger)).toEqual(await pageOf(ts.ledger));
+
+    for (const parent of [ts.invoices, py.invoices]) {
+      await page.goto(`/ui/graph?task=${parent}`);
+      await expect.poll(async () => page.locator('.react-flow__edge[data-id$=":child"]').count()).toBe(3);
+      await page.locator(`.react-flow__node[data-id="${parent}"]`).getByText('Process Invoices').waitFor();
+    }
   });
 });

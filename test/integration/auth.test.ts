@@ -93,8 +93,10 @@ describe('authentication', () => {
     expect(events.status).toBe(200);
     controller.abort();
     const task = await adasTask('finished');
-    const download = await fetch(`${base}/tasks/${task.id}/logs/download?stream=stdout&access_token=${TOKENS.bob}`);
+    const download = await fetch(`${base}/tasks/${task.id}/logs/download?stream=stdout&access_token=${TOKENS.ada}`);
     expect(download.status).toBe(200);
+    // The same read rules as with a header: another user's logs are not bob's to read.
+    expect((await fetch(`${base}/tasks/${task.id}/logs/download?stream=stdout&access_token=${TOKENS.bob}`)).status).toBe(403);
     expect((await fetch(`${base}/tasks?access_token=${TOKENS.bob}`)).status).toBe(401);
   });
 });
@@ -154,6 +156,33 @@ describe('roles', () => {
       await Promise.all(tasks.map((t) => call('root', `/tasks/${t.id}/abort`)));
     });
   }
+
+  it('lets everyone read every task, its owner, operators and admins its logs, and only operators and admins the approval queue', async () => {
+    const task = await adasTask('finished');
+    const everyone = [`/tasks/${task.id}`, `/tasks?q=${task.id}`, `/graph?task=${task.id}`, '/task-types', '/me'];
+    const owners = ['', '/search?q=x', '/download', '/follow'].map((rest) => `/tasks/${task.id}/logs${rest}`);
+    const expected: Record<Caller, { logs: number; approvals: number }> = {
+      ada: { logs: 200, approvals: 403 },
+      bob: { logs: 403, approvals: 403 },
+      olga: { logs: 200, approvals: 200 },
+      root: { logs: 200, approvals: 200 },
+    };
+    const matrix: string[] = [];
+    for (const caller of Object.keys(TOKENS) as Caller[]) {
+      for (const path of everyone) matrix.push(`${caller} GET ${path}: ${(await call(caller, path)).status}`);
+      for (const path of owners) matrix.push(`${caller} GET ${path}: ${(await call(caller, path)).status}`);
+      matrix.push(`${caller} GET /approvals: ${(await call(caller, '/approvals')).status}`);
+    }
+    const want = (Object.keys(TOKENS) as Caller[]).flatMap((caller) => [
+      ...everyone.map((path) => `${caller} GET ${path}: 200`),
+      ...owners.map((path) => `${caller} GET ${path}: ${expected[caller].logs}`),
+      `${caller} GET /approvals: ${expected[caller].approvals}`,
+    ]);
+    expect(matrix).toEqual(want);
+    // The refusal says who, what and why.
+    const refused = await call<{ error: string; action: string }>('bob', `/tasks/${task.id}/logs`);
+    expect(refused.body).toMatchObject({ action: 'read logs', error: expect.stringContaining("a user reads only its own tasks' logs") });
+  });
 
   it('bulk actions and batches respect roles: a user acts only on its own tasks in them', async () => {
     const task = await adasTask('running');

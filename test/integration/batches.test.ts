@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { TaskDetail } from '../../core/contract';
 import { api, startTask, uniqueTag, waitFor, waitForStatus, type Task } from './helpers';
 
 interface Batch {
@@ -79,23 +80,41 @@ describe('bulk actions', () => {
     await Promise.all([waitForStatus(a.id, ['aborted'], 30_000), waitForStatus(b.id, ['aborted'], 30_000)]);
   });
 
-  it('retries every task matching the current filter', async () => {
+  it('retries every task matching the filter in a background task of its own, with its progress, and refuses a filter that narrows nothing', async () => {
     const tag = uniqueTag('bulk-retry');
-    const failed = await Promise.all([1, 2].map(() => startTask({ tag, input: { command: 'exit 3' } })));
-    await Promise.all(failed.map((t) => waitForStatus(t.id, ['failed'])));
-    await waitFor('the index', async () => (await api<Task[]>(`/tasks?tag=${tag}&status=failed`)).body.length === 2);
+    const failed = await Promise.all([1, 2, 3].map(() => startTask({ tag, input: { command: 'exit 3' } })));
+    const running = await startTask({ tag, input: { command: LONG } });
+    await Promise.all([...failed.map((t) => waitForStatus(t.id, ['failed'])), waitForStatus(running.id, ['running'])]);
+    await waitFor('the index', async () => (await api<Task[]>(`/tasks?tag=${tag}&status=failed`)).body.length === 3);
 
-    const res = await api<Bulk>('/tasks/bulk/retry', { method: 'POST', json: { filter: { tag, status: 'failed' } } });
-    expect(res.status).toBe(201);
-    expect(res.body.refused).toEqual([]);
+    // Answered at once: what will be retried, what cannot be (the running task), and the job.
+    const res = await api<Bulk>('/tasks/bulk/retry', { method: 'POST', json: { filter: { tag, status: ['failed', 'running'] } } });
+    expect(res.status).toBe(202);
     expect(res.body.accepted.map((t) => t.id).sort()).toEqual(failed.map((t) => t.id).sort());
-    for (const { id, retry_id } of res.body.accepted) {
-      expect((await api<Task>(`/tasks/${retry_id}`)).body.retry_of).toBe(id);
-    }
+    expect(res.body.refused).toMatchObject([{ id: running.id, status: 409 }]);
+    const jobId = res.body.job_id!;
+    expect(jobId).toMatch(/^bulk-retry-/);
+
+    // The job is a task like any other: in the table, with its progress, and its result names each retry.
+    const job = await waitForStatus(jobId, ['completed'], 60_000);
+    expect(job).toMatchObject({ task_type: 'taskdeck_bulk_retry', progress: 100, name: 'Retry of 3 tasks' });
+    await waitFor('the job in the table', async () => (await api<Task[]>(`/tasks?task_type=taskdeck_bulk_retry&q=${jobId}`)).body.length === 1);
+    const { body: detail } = await api<TaskDetail>(`/tasks/${jobId}`);
+    const result = detail.result as { accepted: { id: string; retry_id: string }[]; refused: unknown[] };
+    expect(result.refused).toEqual([]);
+    expect(result.accepted.map((a) => a.id).sort()).toEqual(failed.map((t) => t.id).sort());
+    for (const { id, retry_id } of result.accepted) expect((await api<Task>(`/tasks/${retry_id}`)).body.retry_of).toBe(id);
+    await api(`/tasks/${running.id}/abort`, { method: 'POST' });
 
     const bad = await api<{ field: string }>('/tasks/bulk/retry', { method: 'POST', json: { filter: { status: 'sleepy' } } });
     expect(bad.status).toBe(400);
     expect(bad.body.field).toBe('filter.status.0');
     expect((await api('/tasks/bulk/retry', { method: 'POST', json: { everything: true } })).status).toBe(400);
+    // An empty filter (or only a time window) would act on every task of the window: not without all: true.
+    for (const filter of [{}, { within_hours: 24 }]) {
+      const empty = await api<{ error: string; field: string }>('/tasks/bulk/retry', { method: 'POST', json: { filter } });
+      expect(empty.status).toBe(400);
+      expect(empty.body).toMatchObject({ field: 'filter', error: expect.stringContaining('all: true') });
+    }
   });
 });

@@ -149,3 +149,23 @@ describe('an abort through the API', () => {
     }
   });
 });
+
+describe('a followed log of a task that prints nothing', () => {
+  it('answers at once: the stream is open before the task writes its first line', async () => {
+    const task = await startTask({ tag: uniqueTag('silent'), input: { command: 'sleep 20' } });
+    const controller = new AbortController();
+    try {
+      const started = Date.now();
+      const res = await fetch(`${apiUrl()}/tasks/${task.id}/logs/follow?stream=stdout`, { signal: controller.signal });
+      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+      const first = await reader.read();
+      expect(res.status).toBe(200);
+      expect(first.value).toContain(': stream open');
+      expect(Date.now() - started).toBeLessThan(4000);
+    } finally {
+      controller.abort();
+      await api(`/tasks/${task.id}/abort`, { method: 'POST' });
+    }
+  });
+});
+

@@ -48,11 +48,11 @@ export function runEntry(entry: string, env: NodeJS.ProcessEnv, output: 'inherit
   return spawn(process.execPath, nodeArgs(entry, join(ROOT, entry)), { cwd: ROOT, env: { ...PROCESS_ENV, ...process.env, ...env }, stdio: ['ignore', output, output] });
 }
 
-export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGINT'): Promise<number | null> {
+export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGINT', graceMs = 15_000): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
   const exited = once(child, 'exit');
   child.kill(signal);
-  const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  const force = setTimeout(() => child.kill('SIGKILL'), graceMs);
   const [code] = await exited;
   clearTimeout(force);
   return code as number | null;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bulkBody } from '../../../core/contract';
 import { inProcessApi, request } from './inProcess';
 
 let base: string;
@@ -40,11 +41,34 @@ describe('bad input gets a 400 naming the field, before anything reaches Tempora
     ['a dataset type without dataset_id', { type: 'reindex', input: {} }, 'dataset_id'],
     ['a malformed dataset id', { type: 'reindex', dataset_id: 'Birds Of Prey', input: {} }, 'dataset_id'],
     ['a body that is not an object', ['command'], '(body)'],
+    ['a NUL byte in the command', { type: 'command', input: { command: 'echo a\u0000b' } }, 'input.command'],
+    ['a NUL byte in an env value', { type: 'command', input: { command: 'true', env: { MODE: 'fa\u0000st' } } }, 'input.env.MODE'],
+    ['an env name with =', { type: 'command', input: { command: 'true', env: { 'A=B': 'x' } } }, 'input.env.A=B'],
+    ['a URL whose host no resolver knows', { type: 'dataset_creation', dataset_id: 'birds', input: { urls: ['https://Ⱥµ7'] } }, 'input.urls.0'],
   ];
   it.each(startCases)('POST /tasks with %s names %s', async (_name, body, field) => {
     const res = await request(base, 'POST', '/tasks', { json: body });
     expect(res.status).toBe(400);
     expect(res.body.field).toBe(field);
+  });
+
+  const bulkCases: [string, unknown, string][] = [
+    ['an empty filter', { filter: {} }, 'filter'],
+    ['a filter with only a time window', { filter: { within_hours: 24, sort: 'time' } }, 'filter'],
+    ['all: false', { filter: {}, all: false }, 'all'],
+    ['ids and a filter', { ids: ['a'], filter: { tag: 'x' } }, '(body)'],
+  ];
+  it.each(bulkCases)('POST /tasks/bulk/retry and /abort with %s names %s: an action on every task is deliberate', async (_name, body, field) => {
+    for (const action of ['retry', 'abort']) {
+      const res = await request(base, 'POST', `/tasks/bulk/${action}`, { json: body });
+      expect(res.status).toBe(400);
+      expect(res.body.field).toBe(field);
+    }
+  });
+
+  it('takes a filter that narrows nothing when all: true says so', () => {
+    expect(bulkBody.safeParse({ filter: { within_hours: 24 }, all: true }).success).toBe(true);
+    expect(bulkBody.safeParse({ filter: { status: 'failed' } }).success).toBe(true);
   });
 
   it('says which task types exist when the type is unknown, and that a dataset type needs its dataset', async () => {

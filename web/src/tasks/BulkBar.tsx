@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { api, errorMessage } from '../api/client';
 import { taskKeys } from '../api/queries';
 import { useNotify } from '../components/Notices';
-import { viewToBulkFilter, type TableView } from './filters';
+import { hasFilters, viewToBulkFilter, type TableView } from './filters';
 
 interface Props {
   selected: string[];
@@ -22,9 +22,14 @@ export function BulkBar({ selected, total, view, onDone }: Props) {
     const what = target === 'selected' ? `${count} selected task${count === 1 ? '' : 's'}` : `all ${count} tasks matching the filter`;
     if (!window.confirm(`${action === 'abort' ? 'Abort' : 'Retry'} ${what}?`)) return;
     try {
-      const outcome = await api.bulk(action, target === 'selected' ? { ids: selected } : { filter: viewToBulkFilter(view) });
+      // With no filter but the time window the action covers every task in it: the person just
+      // confirmed exactly that, which the API asks to be said with all: true.
+      const body = target === 'selected' ? { ids: selected } : { filter: viewToBulkFilter(view), ...(!hasFilters(view) && { all: true as const }) };
+      const outcome = await api.bulk(action, body);
       const refused = outcome.refused.length ? `; ${outcome.refused.length} refused: ${outcome.refused[0].error}` : '';
-      notify({ kind: outcome.refused.length ? 'error' : 'info', text: `${action === 'abort' ? 'Abort requested for' : 'Retried'} ${outcome.accepted.length} task${outcome.accepted.length === 1 ? '' : 's'}${refused}` });
+      const tasks = `${outcome.accepted.length} task${outcome.accepted.length === 1 ? '' : 's'}`;
+      const done = action === 'abort' ? `Abort requested for ${tasks}` : `Retrying ${tasks} in the background${outcome.job_id ? ` (task ${outcome.job_id})` : ''}`;
+      notify({ kind: outcome.refused.length ? 'error' : 'info', text: `${done}${refused}` });
       // Many tasks changed (and retries appeared): every cached list and detail is out of date.
       void queryClient.invalidateQueries({ queryKey: taskKeys.all });
       onDone();

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readFile, readdir, rename, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import {
   STORE,
   snapshotInfo,
@@ -26,11 +26,11 @@ import {
   type FeatureEntry,
   type LabelEntry,
 } from './store/datasets';
-import { cloneTree, ensureFreeSpace, readJson, removeQuietly, sha256File, writeJson } from './store/files';
+import { cloneTree, ensureFreeSpace, formatBytes, readJson, removeQuietly, sha256File, writeJson } from './store/files';
 import { dimensions, hammingDistance, imageFeatures } from './store/images';
 import { stageSources, stagedFiles } from './store/ingest';
 import { parseMetadata, type MetadataRow } from './store/metadata';
-import { userError, withJob, type Job } from './store/job';
+import { userError, withJob, withLog, type Job } from './store/job';
 import { sniffMedia } from './store/sniff';
 
 export interface StagedSummary {
@@ -52,19 +52,26 @@ export function createDatasetActivities(deps: ActivityDeps) {
   /** Copies staged files into a version's media folder, skipping content it already has. */
   const storeMedia = async (job: Job, dir: string, known: MediaEntry[], withIndex: boolean): Promise<MediaEntry[]> => {
     const files = await stagedFiles(store.stagingDir(job.taskId));
-    const byHash = new Set(known.map((m) => m.sha256));
+    // Content already stored, with the name it came under: a file with the same bytes is skipped.
+    const byHash = new Map(known.map((m) => [m.sha256, m.original_name]));
     const added: MediaEntry[] = [];
     for (const [i, file] of files.entries()) {
       const sha256 = await sha256File(file.path);
-      if (!byHash.has(sha256)) {
-        byHash.add(sha256);
+      const same = byHash.get(sha256);
+      if (same === undefined) {
+        byHash.set(sha256, file.name);
         const name = `${sha256.slice(0, 16)}.${file.ext}`;
         await copyFile(file.path, join(dir, STORE.media, name));
         const dims = withIndex ? dimensions(await readFile(file.path)) : { width: null, height: null };
         added.push({ id: sha256.slice(0, 16), file: `${STORE.media}/${name}`, original_name: file.name, mime: file.mime, size: file.size, sha256, ...dims });
+        const size = dims.width !== null ? `, ${dims.width}×${dims.height}` : '';
+        job.log(`Stored ${file.name} as ${STORE.media}/${name} (${file.mime}${size}, ${formatBytes(file.size)}${withIndex ? ', indexed' : ''})`);
+      } else {
+        job.log(`Skipped ${file.name}: the same content as ${same}, already in the dataset`);
       }
       await job.step(i + 1, files.length, `Stored ${i + 1}/${files.length} files`);
     }
+    job.log(`Stored ${added.length} new item${added.length === 1 ? '' : 's'}, skipped ${files.length - added.length} with content already stored`);
     return added;
   };
 
@@ -85,6 +92,7 @@ export function createDatasetActivities(deps: ActivityDeps) {
           const manifest = { ...emptyManifest(id, name ?? id, job.taskId), media_count: index.length, bytes: sum(index) };
           return { manifest, index, features: {}, labels: {}, metadata: {} };
         });
+        job.log(`Created dataset ${id} ("${version.manifest.name}"): ${version.manifest.media_count} items indexed, ${formatBytes(version.manifest.bytes)}, version ${basename(version.dir)}`);
         return { dataset_id: id, media_count: version.manifest.media_count, indexed: true };
       });
     },
@@ -101,16 +109,23 @@ export function createDatasetActivities(deps: ActivityDeps) {
             manifest: { ...draft.manifest, media_count: files.length, bytes, indexed: added.length === 0 && draft.manifest.indexed, updated_at: now(), last_task: job.taskId },
           };
         });
+        job.log(
+          `Committed version ${basename(version.dir)} of dataset ${id}: ${version.manifest.media_count} items, ` +
+            (version.manifest.indexed ? 'index complete' : 'index partial (Partial Index until a reindex)'),
+        );
         return { dataset_id: id, media_count: version.manifest.media_count, indexed: version.manifest.indexed };
       });
     },
 
     /** Initializing step of tasks on an existing dataset: it must exist, and what they need must be there. */
     async checkDataset(id: string, need: 'exists' | 'indexed' | 'features'): Promise<{ media_count: number }> {
-      const version = await readDataset(store, id);
-      if (need !== 'exists' && !version.manifest.indexed) throw userError('The dataset is in Partial Index; run a reindex first');
-      if (need === 'features' && Object.keys(version.features).length === 0) throw userError('The dataset has no features yet; run an enrichment first');
-      return { media_count: version.manifest.media_count };
+      return withLog(deps, async (log) => {
+        const version = await readDataset(store, id);
+        log.line(`Dataset ${id} ("${version.manifest.name}"): ${version.manifest.media_count} items, version ${basename(version.dir)}, index ${version.manifest.indexed ? 'complete' : 'partial'}`);
+        if (need !== 'exists' && !version.manifest.indexed) throw userError('The dataset is in Partial Index; run a reindex first');
+        if (need === 'features' && Object.keys(version.features).length === 0) throw userError('The dataset has no features yet; run an enrichment first');
+        return { media_count: version.manifest.media_count };
+      });
     },
 
     /** Reindex: size, hash, type and dimensions of every media file. */
@@ -126,7 +141,7 @@ export function createDatasetActivities(deps: ActivityDeps) {
             const type = sniffMedia(content.subarray(0, 64));
             const sha256 = await sha256File(path);
             const previous = known.get(`${STORE.media}/${name}`);
-            index.push({
+            const entry: MediaEntry = {
               id: sha256.slice(0, 16),
               file: `${STORE.media}/${name}`,
               original_name: previous?.original_name ?? name,
@@ -134,9 +149,13 @@ export function createDatasetActivities(deps: ActivityDeps) {
               size: content.length,
               sha256,
               ...dimensions(content),
-            });
+            };
+            index.push(entry);
+            const size = entry.width !== null ? `, ${entry.width}×${entry.height}` : '';
+            job.log(`Indexed ${entry.original_name} (${entry.file}): ${type ? entry.mime : 'not a recognised media type'}${size}, ${formatBytes(entry.size)}${previous ? '' : ', new since the last index'}`);
             await job.step(i + 1, files.length, `Indexed ${i + 1}/${files.length} items`);
           }
+          job.log(`Indexed ${index.length} items, ${index.filter((m) => !known.has(m.file)).length} of them new`);
           return { ...draft, index, manifest: { ...draft.manifest, indexed: true, media_count: index.length, bytes: sum(index), updated_at: now(), last_task: job.taskId } };
         });
         return { dataset_id: id, media_count: version.manifest.media_count, indexed: true };
@@ -153,12 +172,18 @@ export function createDatasetActivities(deps: ActivityDeps) {
             const f = await imageFeatures(join(draft.dir, item.file), item.mime).catch((err: Error) => {
               throw userError(`Cannot decode ${item.original_name} (${item.file}): ${err.message}. Replace the file or restore a snapshot, then retry the enrichment.`);
             });
-            if (f) features[item.id] = f;
-            else skipped += 1;
+            if (f) {
+              features[item.id] = f;
+              job.log(`Enriched ${item.original_name}: perceptual hash ${f.phash}, mean colour rgb(${f.mean_color.join(', ')})`);
+            } else {
+              skipped += 1;
+              job.log(`Skipped ${item.original_name}: ${item.mime} is not a PNG or JPEG; only those have features`);
+            }
             await job.step(i + 1, draft.index.length, `Enriched ${i + 1}/${draft.index.length} items`);
           }
           return { ...draft, features, manifest: { ...draft.manifest, updated_at: now(), last_task: job.taskId } };
         });
+        job.log(`Enriched ${Object.keys(version.features).length} items, skipped ${skipped}; committed version ${basename(version.dir)}`);
         return { enriched: Object.keys(version.features).length, skipped };
       });
     },
@@ -170,6 +195,9 @@ export function createDatasetActivities(deps: ActivityDeps) {
         await commitVersion(store, id, job.taskId, async (draft) => {
           const sources = Object.entries(draft.labels).filter(([id, l]) => l.source === 'metadata' && draft.features[id]);
           if (sources.length === 0) throw userError('No labelled item has features; import labels (custom_metadata with a label column) and run an enrichment first');
+          const names = new Map(draft.index.map((m) => [m.id, m.original_name]));
+          const named = (item: string) => names.get(item) ?? item;
+          job.log(`${sources.length} labelled items with features are the sources; near-duplicates within ${input.max_distance} bits take their label`);
           const labels: Record<string, LabelEntry> = { ...draft.labels };
           const items = Object.entries(draft.features);
           for (const [i, [id, f]] of items.entries()) {
@@ -182,11 +210,13 @@ export function createDatasetActivities(deps: ActivityDeps) {
             if (best) {
               labels[id] = { label: best.label, source: 'propagated', from: best.from };
               propagated += 1;
+              job.log(`Labelled ${named(id)} '${best.label}', from ${named(best.from)} (distance ${best.distance})`);
             }
             await job.step(i + 1, items.length, `Compared ${i + 1}/${items.length} items`);
           }
           return { ...draft, labels, manifest: { ...draft.manifest, updated_at: now(), last_task: job.taskId } };
         });
+        job.log(`Propagated ${propagated} labels`);
         return { propagated };
       });
     },
@@ -199,6 +229,7 @@ export function createDatasetActivities(deps: ActivityDeps) {
         const [file] = await stagedFiles(staging);
         const format = input.format ?? (extname(file.name).toLowerCase() === '.json' ? 'json' : 'csv');
         const rows = parseMetadata(await readFile(file.path, 'utf8'), format);
+        job.log(`Parsed ${rows.length} rows of ${file.name} as ${format.toUpperCase()}`);
         const version = await readDataset(store, id);
         const ids = new Set(version.index.map((m) => m.id));
         const names = new Set(version.index.map((m) => m.original_name));
@@ -208,6 +239,7 @@ export function createDatasetActivities(deps: ActivityDeps) {
           }
         }
         await writeJson(join(staging, 'metadata-rows.json'), rows);
+        job.log(`Every row names an item of dataset ${id}`);
         return { rows: rows.length };
       });
     },
@@ -228,10 +260,13 @@ export function createDatasetActivities(deps: ActivityDeps) {
               labels[id] = { label: String(label), source: 'metadata' };
               labelled += 1;
             }
+            const keys = Object.keys(fields);
+            job.log(`${row.where}: ${row.file}${keys.length ? `, fields ${keys.join(', ')}` : ''}${label !== undefined && label !== '' ? `, label '${String(label)}'` : ''}`);
             await job.step(i + 1, rows.length, `Imported ${i + 1}/${rows.length} rows`);
           }
           return { ...draft, metadata, labels, manifest: { ...draft.manifest, updated_at: now(), last_task: job.taskId } };
         });
+        job.log(`Imported ${rows.length} rows, ${labelled} labels`);
         return { items: rows.length, labels: labelled };
       });
     },
@@ -245,6 +280,7 @@ export function createDatasetActivities(deps: ActivityDeps) {
         const staged = join(store.stagingDir(job.taskId), 'snapshot');
         await removeQuietly(staged);
         await cloneTree(version.dir, join(staged, 'data'));
+        job.log(`Copied version ${basename(version.dir)} of dataset ${id} (${version.manifest.media_count} items)`);
         await job.step(1, 2, 'Copied the dataset');
         const info: SnapshotInfo = {
           id: snapshotId,
@@ -258,6 +294,7 @@ export function createDatasetActivities(deps: ActivityDeps) {
         await writeJson(join(staged, STORE.snapshotInfo), info);
         await mkdir(store.snapshotsDir(id), { recursive: true });
         await rename(staged, join(store.snapshotsDir(id), snapshotId));
+        job.log(`Snapshot ${snapshotId} ("${info.name}") created`);
         await job.step(2, 2, `Snapshot ${snapshotId} created`);
         return info;
       });
@@ -265,13 +302,17 @@ export function createDatasetActivities(deps: ActivityDeps) {
 
     /** Initializing step of restore and clone: the snapshot must exist and be whole. */
     async checkSnapshot(id: string, input: { snapshot_id: string }): Promise<SnapshotInfo> {
-      await readDataset(store, id);
-      const dir = join(store.snapshotsDir(id), input.snapshot_id);
-      if (input.snapshot_id.includes('/') || !(await stat(dir).catch(() => undefined))) {
-        throw userError(`Dataset ${id} has no snapshot ${input.snapshot_id}; see GET /datasets/${id} for its snapshots`);
-      }
-      await readVersion(join(dir, 'data'));
-      return readJson(join(dir, STORE.snapshotInfo), snapshotInfo);
+      return withLog(deps, async (log) => {
+        await readDataset(store, id);
+        const dir = join(store.snapshotsDir(id), input.snapshot_id);
+        if (input.snapshot_id.includes('/') || !(await stat(dir).catch(() => undefined))) {
+          throw userError(`Dataset ${id} has no snapshot ${input.snapshot_id}; see GET /datasets/${id} for its snapshots`);
+        }
+        const data = await readVersion(join(dir, 'data'));
+        const info = await readJson(join(dir, STORE.snapshotInfo), snapshotInfo);
+        log.line(`Snapshot ${info.id} ("${info.name}") of ${info.created_at}: ${data.manifest.media_count} items, whole`);
+        return info;
+      });
     },
 
     /** Snapshot restore: the snapshot becomes the current version in one rename; all or nothing. */
@@ -288,6 +329,7 @@ export function createDatasetActivities(deps: ActivityDeps) {
           },
           from,
         );
+        job.log(`Restored snapshot ${input.snapshot_id} as version ${basename(version.dir)}: ${version.manifest.media_count} items`);
         await job.step(2, 2, `Restored ${input.snapshot_id}`);
         return { dataset_id: id, media_count: version.manifest.media_count, indexed: version.manifest.indexed };
       });
@@ -309,6 +351,7 @@ export function createDatasetActivities(deps: ActivityDeps) {
             manifest: { ...source.manifest, id: input.new_dataset_id, name: input.new_name ?? input.new_dataset_id, created_at: created, updated_at: created, last_task: job.taskId, source_snapshot: `${id}/${input.snapshot_id}` },
           };
         });
+        job.log(`Cloned snapshot ${input.snapshot_id} of ${id} into the new dataset ${input.new_dataset_id}: ${version.manifest.media_count} items`);
         await job.step(2, 2, `Cloned into ${input.new_dataset_id}`);
         return { dataset_id: input.new_dataset_id, media_count: version.manifest.media_count, indexed: version.manifest.indexed };
       });

@@ -15,10 +15,10 @@ import { createCommandActivities } from './command';
 import type { ActivityDeps } from './deps';
 import { evaluate, featureVector, train, type Example, type SoftmaxModel, type TrainingCheckpoint } from './store/classifier';
 import { Store, readDataset, type DatasetVersion } from './store/datasets';
-import { ensureFreeSpace, readJson, removeQuietly, writeJson } from './store/files';
+import { ensureFreeSpace, formatBytes, readJson, removeQuietly, writeJson } from './store/files';
 import { encodePng } from './store/images';
 import { stageSources, stagedFiles } from './store/ingest';
-import { userError, withJob } from './store/job';
+import { userError, withJob, withLog } from './store/job';
 
 interface StoredModel extends ModelInfo {
   model?: SoftmaxModel;
@@ -63,16 +63,21 @@ export function createModelActivities(deps: ActivityDeps) {
   return {
     /** Initializing step of training: enough labelled, enriched items of at least two classes. */
     async checkTrainingData(datasetId: string, input: TrainingInput): Promise<{ examples: number; classes: string[] }> {
-      const version = await readDataset(store, datasetId);
-      if (input.command) return { examples: version.manifest.media_count, classes: [] };
-      const data = examples(version);
-      if (data.classes.length < 2) {
-        throw userError(
-          `Training needs labelled images with features of at least 2 classes; the dataset has ${data.examples.length} ` +
-            `(classes: ${data.classes.join(', ') || 'none'}). Import labels with custom_metadata and run an enrichment first.`,
-        );
-      }
-      return { examples: data.examples.length, classes: data.classes };
+      // A training command writes the task's log itself: only the dataset's own checks log here.
+      const check = async (log?: { line(message: string): void }) => {
+        const version = await readDataset(store, datasetId);
+        if (input.command) return { examples: version.manifest.media_count, classes: [] };
+        const data = examples(version);
+        log?.line(`Dataset ${datasetId}: ${data.examples.length} labelled items with features, classes ${data.classes.join(', ') || 'none'}`);
+        if (data.classes.length < 2) {
+          throw userError(
+            `Training needs labelled images with features of at least 2 classes; the dataset has ${data.examples.length} ` +
+              `(classes: ${data.classes.join(', ') || 'none'}). Import labels with custom_metadata and run an enrichment first.`,
+          );
+        }
+        return { examples: data.examples.length, classes: data.classes };
+      };
+      return input.command ? check() : withLog(deps, check);
     },
 
     /** Training: softmax regression on the features, or the user's command; stores the model and metrics. */
@@ -96,6 +101,11 @@ export function createModelActivities(deps: ActivityDeps) {
       }
       return withJob(deps, 'running', async (job) => {
         const data = examples(version);
+        const resumed = job.resumed as TrainingCheckpoint | undefined;
+        job.log(`Training a softmax classifier on ${data.examples.length} items of ${data.classes.length} classes: ${input.epochs} epochs, learning rate ${input.learning_rate}`);
+        if (resumed) job.log('Resuming from the checkpoint of the interrupted attempt');
+        // Every tenth of the epochs, and the last: enough to see the loss fall.
+        const every = Math.max(1, Math.floor(input.epochs / 10));
         const { model, loss } = await train(
           data.classes,
           data.examples,
@@ -103,11 +113,13 @@ export function createModelActivities(deps: ActivityDeps) {
           input.learning_rate,
           async (epoch, current, checkpoint) => {
             job.checkpoint(checkpoint);
+            if (epoch % every === 0 || epoch === input.epochs) job.log(`Epoch ${epoch}/${input.epochs}: loss ${current.toFixed(4)}`);
             await job.step(epoch, input.epochs, `Epoch ${epoch}/${input.epochs}, loss ${current.toFixed(4)}`);
           },
-          job.resumed as TrainingCheckpoint | undefined,
+          resumed,
         );
         const { accuracy } = evaluate(model, data.examples);
+        job.log(`Training accuracy ${(accuracy * 100).toFixed(1)}%; stored as model ${id}`);
         const metrics = { train_accuracy: accuracy, loss, epochs: input.epochs, examples: data.examples.length, classes: data.classes };
         return publish(taskId, staged, { ...base, kind: 'softmax', metrics, model });
       });
@@ -128,6 +140,7 @@ export function createModelActivities(deps: ActivityDeps) {
         const dir = join(store.modelsDir(), input.model_id, 'evaluations');
         await mkdir(dir, { recursive: true });
         await writeJson(join(dir, `${encodeURIComponent(job.taskId)}.json`), metrics);
+        job.log(`Model ${input.model_id} on ${data.examples.length} items of dataset ${datasetId}: accuracy ${(metrics.accuracy * 100).toFixed(1)}%`);
         await job.step(2, 2, `Accuracy ${(metrics.accuracy * 100).toFixed(1)}%`);
         return metrics;
       });
@@ -147,6 +160,7 @@ export function createModelActivities(deps: ActivityDeps) {
         await mkdir(staged, { recursive: true });
         const random = mulberry32(input.seed);
         const images: string[] = [];
+        job.log(`Drawing ${input.count} images of ${input.size}×${input.size} from the colours of ${colours.length} items (seed ${input.seed})${done ? `; ${done} kept from the interrupted attempt` : ''}`);
         for (let i = 0; i < input.count; i++) {
           const source = colours[Math.floor(random() * colours.length)];
           const name = `${String(i).padStart(4, '0')}-${source.label.replace(/[^a-zA-Z0-9_-]/g, '_')}.png`;
@@ -159,6 +173,7 @@ export function createModelActivities(deps: ActivityDeps) {
           const noise = (c: number): number => Math.max(0, Math.min(255, Math.round(c + (random() - 0.5) * 24)));
           await writeFile(join(staged, name), encodePng(input.size, input.size, () => [noise(source.colour[0]), noise(source.colour[1]), noise(source.colour[2])]));
           job.checkpoint({ images: i + 1 });
+          job.log(`Wrote ${name}`);
           await job.step(i + 1, input.count, `Generated ${i + 1}/${input.count} images`);
         }
         await writeJson(join(staged, STORE.manifest), { dataset_id: datasetId, task_id: job.taskId, seed: input.seed, images });
@@ -166,6 +181,7 @@ export function createModelActivities(deps: ActivityDeps) {
         await mkdir(join(store.root, STORE.synthesis), { recursive: true });
         await removeQuietly(folder);
         await rename(staged, folder);
+        job.log(`${images.length} images in ${folder}`);
         return { folder, images };
       });
     },
@@ -187,6 +203,7 @@ export function createModelActivities(deps: ActivityDeps) {
         await mkdir(join(staged, 'files'), { recursive: true });
         for (const [i, file] of files.entries()) {
           await copyFile(file.path, join(staged, 'files', file.name));
+          job.log(`Stored ${file.name} (${formatBytes(file.size)})`);
           await job.step(i + 1, files.length, `Stored ${i + 1}/${files.length} files`);
         }
         const bytes = files.reduce((sum, f) => sum + f.size, 0);

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { BULK_RETRY_WORKFLOW, SA, TASK_STATUSES, isFinished, mayAct, newTaskStart, type BulkRetryRequest, type Principal, type TaskStatus, type TaskTypeId } from '../core';
-import { MAX_BATCH, type BatchBody, type BatchSummary, type BulkBody, type BulkOutcome, type TaskRecord } from '../core/contract';
+import { MAX_BATCH, type BatchBody, type BatchListItem, type BatchStatus, type BatchSummary, type BulkBody, type BulkOutcome, type TaskRecord } from '../core/contract';
 import { HttpError, notFound } from './errors';
 import type { TaskIndex } from './taskIndex';
 import { queryTasks } from './taskQuery';
 import { present } from './taskRecord';
-import type { TaskService } from './taskService';
+import { allInOrder, type TaskService } from './taskService';
 import { literal } from './visibilityQuery';
 import { readableId } from './workflowArgs';
 
@@ -26,8 +26,10 @@ export class BatchService {
   async start(body: BatchBody, actor: Principal | undefined): Promise<{ id: string; tasks: TaskRecord[]; failed: { index: number; status: number; error: string }[] }> {
     const id = readableId(body.name, 'batch');
     // Every task is checked before any starts: a bad one refuses the whole batch.
-    const prepared = body.tasks.map(({ type, input, ...meta }, i) =>
-      this.tasks.prepare({ type: type as TaskTypeId, input, meta: { ...meta, batch_id: id } }, actor, ['tasks', String(i)]),
+    const prepared = await allInOrder(
+      body.tasks.map(({ type, input, ...meta }, i) =>
+        this.tasks.prepare({ type: type as TaskTypeId, input, meta: { ...meta, batch_id: id } }, actor, ['tasks', String(i)]),
+      ),
     );
     const tasks: TaskRecord[] = [];
     const failed: { index: number; status: number; error: string }[] = [];
@@ -46,14 +48,33 @@ export class BatchService {
     await this.index.whenReady();
     const tasks = [...this.index.all()].filter((r) => r.batch_id === id).sort((a, b) => a.created_at.localeCompare(b.created_at));
     if (tasks.length === 0) throw notFound(`Batch ${id}`);
-    const counts: Partial<Record<TaskStatus, number>> = {};
-    for (const status of TASK_STATUSES) {
-      const n = tasks.filter((t) => t.status === status).length;
-      if (n) counts[status] = n;
+    return { ...batchFacts(id, tasks), tasks: tasks.map((t) => present(t)) };
+  }
+
+  /** Every batch of the window, newest first, without its tasks. */
+  async list(): Promise<BatchListItem[]> {
+    await this.index.whenReady();
+    const byBatch = new Map<string, TaskRecord[]>();
+    for (const task of this.index.all()) {
+      if (!task.batch_id) continue;
+      const tasks = byBatch.get(task.batch_id);
+      if (tasks) tasks.push(task);
+      else byBatch.set(task.batch_id, [task]);
     }
-    const finished = tasks.filter((t) => isFinished(t.status)).length;
-    const progress = Math.floor(tasks.reduce((sum, t) => sum + (isFinished(t.status) ? 100 : t.progress), 0) / tasks.length);
-    return { id, total: tasks.length, progress, counts, finished, tasks: tasks.map((t) => present(t)) };
+    return [...byBatch]
+      .map(([id, tasks]) => {
+        tasks.sort((a, b) => a.created_at.localeCompare(b.created_at));
+        const facts = batchFacts(id, tasks);
+        const ends = tasks.map((t) => t.end_date);
+        return {
+          ...facts,
+          status: batchStatus(tasks),
+          created_at: tasks[0].created_at,
+          end_date: facts.finished === facts.total ? ends.reduce((a, b) => (b && (!a || b > a) ? b : a), null) : null,
+          user: tasks[0].user,
+        };
+      })
+      .sort((a, b) => b.created_at.localeCompare(a.created_at) || a.id.localeCompare(b.id));
   }
 
   /**
@@ -138,6 +159,30 @@ export class BatchService {
     if (total > MAX_BATCH) throw new HttpError(400, `filter: matches ${total} tasks; a bulk action covers at most ${MAX_BATCH}`, 'filter');
     return { targets: items, refused: [] };
   }
+}
+
+/**
+ * What a batch's page and list show of its tasks: a count per status, how many ended, and the
+ * work done, the mean of the tasks' progress (a completed task counts 100, one that ended
+ * otherwise how far it got: a batch whose tasks were aborted early is not at 100%).
+ */
+function batchFacts(id: string, tasks: readonly TaskRecord[]): Omit<BatchSummary, 'tasks'> {
+  const counts: Partial<Record<TaskStatus, number>> = {};
+  for (const status of TASK_STATUSES) {
+    const n = tasks.filter((t) => t.status === status).length;
+    if (n) counts[status] = n;
+  }
+  const finished = tasks.filter((t) => isFinished(t.status)).length;
+  const progress = Math.floor(tasks.reduce((sum, t) => sum + (t.status === 'completed' ? 100 : t.progress), 0) / tasks.length);
+  return { id, total: tasks.length, progress, counts, finished };
+}
+
+const FAILED: ReadonlySet<TaskStatus> = new Set(['failed', 'upstream_failed', 'timed_out', 'terminated']);
+
+function batchStatus(tasks: readonly TaskRecord[]): BatchStatus {
+  if (tasks.some((t) => !isFinished(t.status))) return 'running';
+  if (tasks.every((t) => t.status === 'completed')) return 'completed';
+  return tasks.some((t) => FAILED.has(t.status)) ? 'failed' : 'aborted';
 }
 
 /** Runs `work` over `items`, CONCURRENCY at a time. */

@@ -1,4 +1,4 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { lstat, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import {
@@ -49,6 +49,14 @@ export class DatasetStore {
       await readJsonFile(join(this.dataRoot, STORE.datasets, id, STORE.current, STORE.manifest)).catch(() => undefined),
     );
     return parsed.success ? parsed.data : undefined;
+  }
+
+  /** Whether the store has the dataset (its `current` version), as a creation checks before it writes. */
+  async exists(id: string): Promise<boolean> {
+    return lstat(join(this.dataRoot, STORE.datasets, id, STORE.current)).then(
+      () => true,
+      () => false,
+    );
   }
 
   async ids(): Promise<string[]> {

@@ -5,7 +5,6 @@ import {
   SA,
   TASK_STATUSES,
   findCycle,
-  isFinished,
   type PipelineMemo,
   type PipelineRequest,
   type PipelineTask,
@@ -18,7 +17,7 @@ import { authorize } from './auth';
 import { HttpError, conflict, notFound } from './errors';
 import { toPipelineRecord, type PipelineRecord } from './pipelineRecord';
 import type { TaskIndex } from './taskIndex';
-import type { TaskService } from './taskService';
+import { allInOrder, type TaskService } from './taskService';
 import { readableId, workflowArgument } from './workflowArgs';
 
 /** Pipelines: a parent workflow per pipeline, its tasks as children (workflows/pipeline.ts). */
@@ -53,13 +52,17 @@ export class PipelineService {
     if (cycle) throw new HttpError(400, `tasks: the edges make a cycle, ${cycle.join(' → ')}; a pipeline must be acyclic`, 'tasks');
 
     const ids = new Map(body.tasks.map((task) => [task.key, randomUUID()]));
-    const tasks: PipelineTask[] = body.tasks.map(({ key, type, input, depends_on: upstream, ...given }, i) => {
-      const dependsOn = [...new Set(upstream ?? [])].map((k) => ids.get(k)!);
-      const meta = { name: key, tag: body.tag, ...given, ...(dependsOn.length && { depends_on: dependsOn }) };
-      // The pipeline workflow starts its children with what `prepare` made, as the API would start them.
-      const { request } = this.tasks.prepare({ type: type as TaskTypeId, input, meta }, actor, ['tasks', String(i)]);
-      return { key, id: ids.get(key)!, type: type as TaskTypeId, request };
-    });
+    const tasks: PipelineTask[] = await allInOrder(
+      body.tasks.map(async ({ key, type, input, depends_on: upstream, ...given }, i) => {
+        const dependsOn = [...new Set(upstream ?? [])].map((k) => ids.get(k)!);
+        const meta = { name: key, tag: body.tag, ...given, ...(dependsOn.length && { depends_on: dependsOn }) };
+        // The pipeline workflow starts its children with what `prepare` made, as the API would start them.
+        const prepared = await this.tasks.prepare({ type: type as TaskTypeId, input, meta }, actor, ['tasks', String(i)]);
+        // A dataset to create that exists already refuses the pipeline now, not when its turn comes.
+        await this.tasks.checkNewDataset(prepared, ['tasks', String(i)]);
+        return { key, id: ids.get(key)!, type: type as TaskTypeId, request: prepared.request };
+      }),
+    );
 
     const id = readableId(body.name, 'pipeline');
     const request: PipelineRequest = { name: body.name, tag: body.tag, user: actor?.user, tasks };
@@ -168,7 +171,9 @@ function summarize(record: PipelineRecord, tasks: readonly { status: TaskStatus;
     if (n) counts[status] = n;
   }
   const total = Math.max(record.task_count, tasks.length);
-  const done = tasks.reduce((sum, t) => sum + (isFinished(t.status) ? 100 : t.progress), 0);
+  // Work done: a completed task counts 100, one that ended otherwise how far it got (a failed
+  // pipeline whose tasks all ended is not at 100%), one not started yet 0.
+  const done = tasks.reduce((sum, t) => sum + (t.status === 'completed' ? 100 : t.progress), 0);
   return {
     id: record.id,
     name: record.name,

@@ -7,19 +7,21 @@ export interface TaskPage {
   items: TaskRecord[];
 }
 
-/** Filters, sorts and pages the task index; every value is compared literally. */
+/** Filters, sorts and pages the task index; every value is compared literally (the dataset without case). */
 export function queryTasks(records: Iterable<TaskRecord>, query: ListTasksQuery, now = Date.now()): TaskPage {
   const since = now - query.within_hours * 3600 * 1000;
   const statuses = query.status ? new Set<TaskStatus>(query.status.flatMap((s) => statusesForFilter(s) ?? [])) : undefined;
   const types = query.task_type ? new Set(query.task_type) : undefined;
   const needle = query.q?.toLowerCase();
+  // People type a dataset's name as they remember it, or its id: both match, whatever the case.
+  const dataset = query.dataset?.trim().toLowerCase();
   const matches: TaskRecord[] = [];
   for (const r of records) {
     if (Date.parse(r.created_at) < since) continue;
     if (types && !types.has(r.task_type)) continue;
     if (statuses && !statuses.has(r.status)) continue;
     if (query.tag !== undefined && r.tag !== query.tag) continue;
-    if (query.dataset !== undefined && r.dataset !== query.dataset) continue;
+    if (dataset !== undefined && r.dataset?.toLowerCase() !== dataset && r.dataset_id?.toLowerCase() !== dataset) continue;
     if (query.dataset_id !== undefined && r.dataset_id !== query.dataset_id) continue;
     if (query.user !== undefined && r.user !== query.user) continue;
     if (query.batch !== undefined && r.batch_id !== query.batch) continue;

@@ -1,5 +1,5 @@
 import type { WorkflowExecutionInfo } from '@temporalio/client';
-import { SA, STATUS_CODE, taskStatusOf, type TaskMemo, type TaskStatus } from '../core';
+import { SA, STATUS_CODE, isFinished, taskStatusOf, type TaskMemo, type TaskStatus } from '../core';
 import type { TaskRecord } from '../core/contract';
 
 /** What the mapping reads of a workflow: a visibility row, a describe answer, or a start just made. */
@@ -25,7 +25,7 @@ export function toTaskRecord(info: WorkflowFacts): TaskRecord {
     end_date: info.closeTime ? info.closeTime.toISOString() : null,
     name: memo.name ?? null,
     status,
-    progress: status === 'completed' ? 100 : (sa.get(SA.progress) ?? 0),
+    progress: workDone(status, sa.get(SA.progress) ?? 0, memo.failed_step ?? null),
     message: memo.message ?? null,
     dataset: sa.get(SA.dataset) ?? null,
     dataset_id: sa.get(SA.datasetId) ?? null,
@@ -45,6 +45,18 @@ export function toTaskRecord(info: WorkflowFacts): TaskRecord {
     parent_id: info.parentExecution?.workflowId ?? null,
     run_id: info.runId,
   };
+}
+
+/**
+ * Progress is work done. Only a completed task shows 100. A task that ended otherwise shows how far
+ * its work got: nothing when it ended before its work began (pending, waiting for approval, or
+ * initializing, whose own 0-100 counted the preparation), else what it reached, below 100.
+ */
+export function workDone(status: TaskStatus, progress: number, failedStep: TaskStatus | null): number {
+  if (status === 'completed') return 100;
+  if (!isFinished(status)) return progress;
+  if (failedStep === 'pending' || failedStep === 'pending_approval' || failedStep === 'initializing') return 0;
+  return Math.min(progress, 99);
 }
 
 const SERVER_ENDED: Partial<Record<TaskStatus, string>> = {

@@ -35,7 +35,7 @@ import type { DatasetStore } from './datasetStore';
 import { authorize } from './auth';
 import { HttpError, conflict, notFound, parseOr400 } from './errors';
 import type { TaskIndex } from './taskIndex';
-import { present, toTaskRecord } from './taskRecord';
+import { present, toTaskRecord, workDone } from './taskRecord';
 import { readableId, startedEvent, workflowArgument, workflowArguments } from './workflowArgs';
 
 /** The approval queue shows at most this many tasks, oldest first. */
@@ -54,6 +54,9 @@ export interface PreparedTask {
   request: TaskRequest;
   start: NewTaskStart;
 }
+
+/** Finished runs whose worker is kept in memory. */
+const MAX_KNOWN_WORKERS = 10_000;
 
 /** How long an abort waits for the workflow to close before leaving the news to the poll. */
 const END_WAIT_MS = 30_000;
@@ -79,6 +82,8 @@ export interface TaskServiceOptions {
 export class TaskService {
   /** Link to a run in the Temporal Web UI, with `{id}` and `{run_id}` to fill; null without a UI. */
   readonly temporalUiTemplate: string | null;
+  /** The worker that ran each finished run, by run id (see `lastWorker`). */
+  private readonly workers = new Map<string, string | null>();
 
   constructor(private readonly o: TaskServiceOptions) {
     this.temporalUiTemplate = o.temporalUiUrl ? temporalUiWorkflowTemplate(o.temporalUiUrl, o.namespace) : null;
@@ -86,16 +91,17 @@ export class TaskService {
 
   /** The one way a task starts: checked and prepared (`prepare`), then started (`start`). */
   async submit(ask: TaskAsk, actor: Principal | undefined, at: string[] = []): Promise<TaskRecord> {
-    return this.start(this.prepare(ask, actor, at));
+    return this.start(await this.prepare(ask, actor, at));
   }
 
   /**
    * Checks a task as every way of starting one must, and prepares what it starts with: its input
    * against its type, who it is started as (the token says, not the body), whether it waits for
-   * approval, and its dataset (a new ID for a type that creates one). A 400 or 403 names the
-   * field, under `at` (e.g. `tasks.3` of a pipeline).
+   * approval, and its dataset (a new ID for a type that creates one, and the dataset's name from
+   * the store when only its ID is given). A 400 or 403 names the field, under `at` (e.g.
+   * `tasks.3` of a pipeline).
    */
-  prepare({ type, input, meta: given }: TaskAsk, actor: Principal | undefined, at: string[] = []): PreparedTask {
+  async prepare({ type, input, meta: given }: TaskAsk, actor: Principal | undefined, at: string[] = []): Promise<PreparedTask> {
     const definition: TaskTypeDefinition = TASK_TYPES[type];
     const field = (name: string): string => [...at, name].join('.');
     const validInput = parseOr400(definition.input, input, [...at, 'input']);
@@ -113,7 +119,35 @@ export class TaskService {
       const check = datasetId.safeParse(meta.dataset_id);
       if (!check.success) throw new HttpError(400, `${field('dataset_id')}: ${check.error.issues[0].message}`, field('dataset_id'));
     }
+    // The Dataset column and filter show the dataset's name: a task that gives only the ID takes
+    // the name from the store; a dataset to create gets the name its creation will give it.
+    if (meta.dataset_id && meta.dataset === undefined) {
+      if (definition.dataset === 'new') meta.dataset = meta.name ?? meta.dataset_id;
+      else {
+        const known = await this.o.datasets.manifest(meta.dataset_id).catch(() => undefined);
+        if (known) meta.dataset = known.name;
+      }
+    }
     return { type, request: { input: validInput, ...meta }, start: newTaskStart(type, meta) };
+  }
+
+  /**
+   * A task that creates a dataset whose ID the store already has would wait its turn (the GPU,
+   * other tasks) and then fail: refused at once instead, with a 409 naming the field, as other
+   * conflicts are. A creation still pending or running on that ID holds its lease: the start
+   * that follows is refused for that (409 with the holder).
+   */
+  async checkNewDataset({ type, request }: PreparedTask, at: string[] = []): Promise<void> {
+    const definition: TaskTypeDefinition = TASK_TYPES[type];
+    const created =
+      definition.dataset === 'new'
+        ? { id: request.dataset_id, field: 'dataset_id' }
+        : type === 'snapshot_clone'
+          ? { id: (request.input as { new_dataset_id?: string }).new_dataset_id, field: 'input.new_dataset_id' }
+          : undefined;
+    if (!created?.id || !(await this.o.datasets.exists(created.id))) return;
+    const field = [...at, created.field].join('.');
+    throw new HttpError(409, `Dataset ${created.id} already exists; choose another ${created.field.replace(/^input\./, '')}`, field, undefined, { dataset_id: created.id });
   }
 
   /**
@@ -124,6 +158,7 @@ export class TaskService {
   async start(prepared: PreparedTask, id: string = randomUUID()): Promise<TaskRecord> {
     const { type, request } = prepared;
     const definition: TaskTypeDefinition = TASK_TYPES[type];
+    await this.checkNewDataset(prepared);
     if (request.depends_on) request.depends_on = await this.checkUpstream(request.depends_on);
     // A task waiting for approval or for upstream tasks must not hold its dataset meanwhile: it
     // takes the lease itself once it may run (an upstream task may need the same dataset first).
@@ -221,7 +256,8 @@ export class TaskService {
     const input = state ? state.input : await this.startInput(id, record.task_type);
     const activity = description.raw.pendingActivities?.find((a) => a.lastWorkerIdentity);
     const live = heartbeatProgress(activity?.heartbeatDetails?.payloads);
-    const progress = state?.status === 'completed' ? 100 : (state?.progress ?? record.progress);
+    // The same rule as the row's (work done): the state's progress is the current phase's.
+    const progress = workDone(record.status, state?.progress ?? record.progress, record.failed_step);
     return {
       ...record,
       progress: live ? Math.max(progress, Math.floor(live.percent)) : progress,
@@ -236,9 +272,32 @@ export class TaskService {
         .filter((r) => r.retry_of === id)
         .sort((a, b) => a.created_at.localeCompare(b.created_at))
         .map((r) => r.id),
-      worker: activity?.lastWorkerIdentity ?? null,
+      worker: activity?.lastWorkerIdentity ?? (isFinished(record.status) ? await this.lastWorker(id, record.run_id) : null),
       temporal_ui_url: this.temporalUiTemplate ? temporalUiWorkflowUrl(this.temporalUiTemplate, id, record.run_id) : null,
     };
+  }
+
+  /**
+   * Who ran a finished task, read from the end of its history: the worker of its last activity
+   * (ActivityTaskStarted), else of its last workflow task. A finished history never changes, so
+   * the answer is kept (for the newest runs only).
+   */
+  private async lastWorker(id: string, runId: string): Promise<string | null> {
+    const known = this.workers.get(runId);
+    if (known !== undefined) return known;
+    const { history } = await this.o.client.workflowService
+      .getWorkflowExecutionHistoryReverse({ namespace: this.o.namespace, execution: { workflowId: id, runId }, maximumPageSize: 100 })
+      .catch(() => ({ history: undefined }));
+    const events = history?.events ?? [];
+    const identity =
+      events.find((e) => e.activityTaskStartedEventAttributes?.identity)?.activityTaskStartedEventAttributes?.identity ??
+      events.find((e) => e.workflowTaskCompletedEventAttributes?.identity)?.workflowTaskCompletedEventAttributes?.identity ??
+      null;
+    if (history) {
+      if (this.workers.size >= MAX_KNOWN_WORKERS) this.workers.delete(this.workers.keys().next().value!);
+      this.workers.set(runId, identity);
+    }
+    return identity;
   }
 
   /** Abort is Temporal cancellation: the workflow records `aborted` and its activity stops. */
@@ -361,7 +420,7 @@ export class TaskService {
     if (meta.depends_on) meta.depends_on = meta.depends_on.map((upstream) => this.latestRetry(upstream));
     // With authentication the retry is the retrier's task: the User column shows who started it.
     const ask = { type: record.task_type as TaskTypeId, input, meta: { ...meta, ...(actor && { user: actor.user }), retry_of: id } };
-    return this.start(this.prepare(ask, actor), retryId);
+    return this.start(await this.prepare(ask, actor), retryId);
   }
 
   /**
@@ -452,6 +511,18 @@ export class TaskService {
     const { retry_of: _previous, triggered_by: _trigger, needs_approval: _approval, ...rest } = meta;
     return { input, ...rest };
   }
+}
+
+/**
+ * Awaits every promise and gives their values in order, or throws the error of the first one (by
+ * position, not by time) that failed: a bad task of a batch or pipeline is named the same way
+ * however fast each check was.
+ */
+export async function allInOrder<T>(promises: readonly Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((outcome) => (outcome as PromiseFulfilledResult<T>).value);
 }
 
 /**

@@ -127,9 +127,9 @@ async function listFigures(client: Client, http: Http) {
       for await (const _ of client.workflow.list({ query, pageSize: 50 })) if (++n === 50) break;
     }),
   );
-  const api = await sample(SAMPLES, () => timed(() => http.get('/tasks?limit=50&task_type=command&status=pending')));
+  const api = await sample(SAMPLES, () => timed(() => http.get('/tasks?limit=50&within_hours=336&task_type=command&status=pending')));
   return {
-    what: `GET /tasks?limit=50&task_type=command&status=pending over ${TASKS} tasks, against client.workflow.list of the same 50 (${SAMPLES} samples)`,
+    what: `GET /tasks?limit=50&within_hours=336&task_type=command&status=pending over ${TASKS} tasks, against client.workflow.list of the same 50 (${SAMPLES} samples)`,
     api_ms: { p50: round(median(api)), p95: round(percentile(api, 95)) },
     raw_client_ms: { p50: round(median(raw)), p95: round(percentile(raw, 95)) },
     ratio_p50: target(median(api) / median(raw), 1.15, 'max'),
@@ -139,10 +139,10 @@ async function listFigures(client: Client, http: Http) {
 
 /** #2: sorting by duration (computed per row) against the default time sort. */
 async function sortFigures(http: Http) {
-  const byTime = await sample(SAMPLES, () => timed(() => http.get('/tasks?limit=50')));
-  const byDuration = await sample(SAMPLES, () => timed(() => http.get('/tasks?limit=50&sort=duration')));
+  const byTime = await sample(SAMPLES, () => timed(() => http.get('/tasks?limit=50&within_hours=336')));
+  const byDuration = await sample(SAMPLES, () => timed(() => http.get('/tasks?limit=50&within_hours=336&sort=duration')));
   return {
-    what: `GET /tasks?limit=50&sort=duration against the default sort, ${TASKS} tasks (${SAMPLES} samples)`,
+    what: `GET /tasks?limit=50&within_hours=336&sort=duration against the default sort, ${TASKS} tasks (${SAMPLES} samples)`,
     duration_sort_ms: round(median(byDuration)),
     default_sort_ms: round(median(byTime)),
     ratio: target(median(byDuration) / median(byTime), 2, 'max'),
@@ -181,8 +181,8 @@ async function startFigures(bench: Bench) {
   let started = 0;
   // Finished as the API's index sees them, once it has listed every task started so far.
   const allFinished = async () =>
-    (await http.get<Task[]>(`/tasks?tag=${STARTS_TAG}&limit=1`, true)).total >= started &&
-    (await http.get<Task[]>(`/tasks?tag=${STARTS_TAG}&status=Q&status=R&limit=1`, true)).total === 0;
+    (await http.get<Task[]>(`/tasks?tag=${STARTS_TAG}&within_hours=336&limit=1`, true)).total >= started &&
+    (await http.get<Task[]>(`/tasks?tag=${STARTS_TAG}&within_hours=336&status=Q&status=R&limit=1`, true)).total === 0;
   const cpuNow = () => {
     const own = process.cpuUsage();
     return { bench_client: (own.user + own.system) / 1000, api: readCpuMs(stack.apiPid), temporal_server: readCpuMs(stack.temporalPid) };
@@ -270,7 +270,7 @@ async function progressFigures(client: Client, http: Http) {
 async function eventFigures(http: Http, stack: Stack, client: Client) {
   const ids: string[] = [];
   await pool(RUNNING, CONCURRENCY, async () => void ids.push((await http.post<Task>('/tasks', { type: 'command', input: { command: 'sleep 900' } })).id));
-  await waitFor(`${RUNNING} running tasks`, async () => (await http.get<Task[]>(`/tasks?status=running&limit=1`, true)).total >= RUNNING, 15 * 60_000);
+  await waitFor(`${RUNNING} running tasks`, async () => (await http.get<Task[]>(`/tasks?status=running&within_hours=336&limit=1`, true)).total >= RUNNING, 15 * 60_000);
 
   const arrivals = new Map<string, number[]>();
   const completions = new Map<string, number[]>();
@@ -328,7 +328,7 @@ async function eventFigures(http: Http, stack: Stack, client: Client) {
   for (const c of clients) c.close();
   await pool(ids.length - changes.length, CONCURRENCY, (i) => http.post(`/tasks/${ids[changes.length + i]}/abort`, {}).then(() => undefined));
   // The sections after this one time tasks of their own: leave them an idle worker.
-  await waitFor('the aborted tasks to end', async () => (await http.get<Task[]>('/tasks?status=running&limit=1', true)).total === 0, 10 * 60_000);
+  await waitFor('the aborted tasks to end', async () => (await http.get<Task[]>('/tasks?status=running&within_hours=336&limit=1', true)).total === 0, 10 * 60_000);
   const callsPerSecond = (after.index.visibilityCalls - before.index.visibilityCalls) / seconds;
   return {
     what: `${changes.length} aborts among ${RUNNING} running tasks, each timed from the request until all ${SSE_CLIENTS} SSE clients got the aborted event`,

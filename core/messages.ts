@@ -55,3 +55,9 @@ export const rejectUpdate = defineUpdate<TaskState, [ApprovalRequest]>('taskdeck
 
 /** Entity workflows continue as new when the server suggests it, not at a fixed event count. */
 export const CONTINUE_AS_NEW_SUGGESTED = 'continue-as-new-suggested';
+
+/**
+ * A task that leaves pending clears what it waited for ("Waiting for upstream task: extract"),
+ * one memo upsert more: without it a pipeline task that ran and failed kept saying it waited.
+ */
+export const CLEAR_WAITING_MESSAGE = 'clear-waiting-message';

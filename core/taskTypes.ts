@@ -29,7 +29,8 @@ const path = z.string().trim().min(1);
 const httpUrl = z
   .string()
   .trim()
-  .regex(/^https?:\/\/\S+$/i, 'must be an http(s) URL')
+  // One message a URL: one that is not http(s) at all is not also told about its host.
+  .regex(/^https?:\/\/\S+$/i, { message: 'must be an http(s) URL', abort: true })
   .refine(hasHostName, 'must be an http(s) URL with a host: a domain name, an IP address, or a plain ASCII name like minio');
 
 /**

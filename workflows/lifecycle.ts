@@ -5,6 +5,7 @@ import {
   condition,
   getExternalWorkflowHandle,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -18,6 +19,7 @@ import { describeFailure } from '../plugin/src/failures';
 import { TaskTracker } from '../plugin/src/tracker';
 import { Dependants, upstreamFailureMessage, waitForUpstream } from '../plugin/src/upstream';
 import {
+  CLEAR_WAITING_MESSAGE,
   SA,
   TASK_TYPES,
   datasetEntityId,
@@ -162,11 +164,17 @@ class TaskLifecycle {
       }
       const startedAt = new Date();
       state.started_at = startedAt.toISOString();
+      // What the task waited for (approval, upstream tasks, its dataset, the GPU) no longer holds:
+      // the message is cleared, so a task that runs and fails does not keep "Waiting for upstream
+      // task". One memo upsert more, so only for runs that record the patch's marker.
+      const clearMessage = state.message !== null && patched(CLEAR_WAITING_MESSAGE);
+      if (clearMessage) state.message = null;
       this.tracker.record('initializing', {
         attributes: [
           { key: SA.startedAt, value: startedAt },
           { key: SA.progress, value: 0 },
         ],
+        ...(clearMessage && { memo: { message: null } }),
       });
       if (this.metaError !== undefined) {
         throw ApplicationFailure.create({ message: `Invalid task metadata: ${this.metaError}`, nonRetryable: true });

@@ -26,8 +26,15 @@ export interface Sources {
 /** Quick retries of one download before the network failure is reported. */
 const DOWNLOAD_ATTEMPTS = 3;
 
-/** Regular files of a local folder (or one file), with sizes; a missing path is the user's to fix. */
-export async function localFiles(sources: Sources): Promise<{ path: string; name: string; size: number }[]> {
+/**
+ * Regular files of a local folder (or one file), with sizes; a missing path is the user's to fix.
+ * What a folder holds besides (sub-folders, hidden files, links to nowhere) is left out, and
+ * `skipped` hears of each with why.
+ */
+export async function localFiles(
+  sources: Sources,
+  skipped: (name: string, why: string) => void = () => undefined,
+): Promise<{ path: string; name: string; size: number }[]> {
   const files: { path: string; name: string; size: number }[] = [];
   if (sources.file) {
     const info = await stat(sources.file).catch(() => undefined);
@@ -39,7 +46,14 @@ export async function localFiles(sources: Sources): Promise<{ path: string; name
     if (!info) throw userError(`Folder ${sources.folder} does not exist on the worker`);
     if (!info.isDirectory()) throw userError(`${sources.folder} is not a folder`);
     for (const entry of (await readdir(sources.folder, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
-      if (!entry.isFile() || entry.name.startsWith('.')) continue;
+      if (entry.name.startsWith('.')) {
+        skipped(entry.name, 'a hidden file');
+        continue;
+      }
+      if (!entry.isFile()) {
+        skipped(entry.name, entry.isDirectory() ? 'a folder (folders are not read recursively)' : 'not a regular file');
+        continue;
+      }
       const path = join(sources.folder, entry.name);
       files.push({ path, name: entry.name, size: (await stat(path)).size });
     }
@@ -61,28 +75,40 @@ export async function stageSources(
 ): Promise<{ files: number; bytes: number }> {
   await removeQuietly(stagingDir);
   await mkdir(join(stagingDir, 'downloads'), { recursive: true });
-  const local = await localFiles(sources);
+  const local = await localFiles(sources, (name, why) => job.log(`Skipped ${name}: ${why}`));
   const urls = sources.urls ?? [];
   if (local.length + urls.length === 0) throw userError(`No files to ingest: ${sources.folder ?? sources.file} is empty`);
   const localBytes = local.reduce((sum, f) => sum + f.size, 0);
+  if (sources.folder) job.log(`Reading folder ${sources.folder}: ${local.length} files, ${formatBytes(localBytes)}`);
+  if (sources.file) job.log(`Reading file ${sources.file}: ${formatBytes(localBytes)}`);
+  if (urls.length) job.log(`Downloading ${urls.length} URL${urls.length === 1 ? '' : 's'}`);
   await ensureFreeSpace(stagingDir, localBytes, reserve);
+  job.log(`Free space checked: ${formatBytes(localBytes)} fit beside the ${formatBytes(reserve)} kept free`);
 
   const total = local.length + urls.length;
   const staged: StagedFile[] = [];
   let done = 0;
   for (const file of local) {
-    staged.push({ ...file, ...(await checkType(file.path, file.name, check)) });
+    const type = await checkType(file.path, file.name, check);
+    job.log(`Checked ${file.name}: ${type.mime}, ${formatBytes(file.size)}`);
+    staged.push({ ...file, ...type });
     await job.step(++done, total, `Checked ${done}/${total} files`);
   }
   for (const [i, url] of urls.entries()) {
     const target = join(stagingDir, 'downloads', `${i}`);
+    const began = Date.now();
+    job.log(`Downloading ${url}`);
     const size = await download(job, url, target, reserve + localBytes);
     const name = decodeURIComponent(basename(new URL(url).pathname)) || `download-${i}`;
-    staged.push({ path: target, name, size, ...(await checkType(target, name, check)) });
+    const type = await checkType(target, name, check);
+    job.log(`Downloaded ${url} as ${name}: ${type.mime}, ${formatBytes(size)} in ${((Date.now() - began) / 1000).toFixed(1)} s`);
+    staged.push({ path: target, name, size, ...type });
     await job.step(++done, total, `Downloaded ${i + 1}/${urls.length} files`);
   }
   await writeJson(join(stagingDir, 'files.json'), staged);
-  return { files: staged.length, bytes: staged.reduce((sum, f) => sum + f.size, 0) };
+  const bytes = staged.reduce((sum, f) => sum + f.size, 0);
+  job.log(`Staged ${staged.length} files, ${formatBytes(bytes)}`);
+  return { files: staged.length, bytes };
 }
 
 export async function stagedFiles(stagingDir: string): Promise<StagedFile[]> {
@@ -134,6 +160,8 @@ async function download(job: Job, url: string, target: string, reserve: number):
     } catch (err) {
       if (job.signal.aborted || (err as { nonRetryable?: boolean }).nonRetryable) throw err;
       lastError = err;
+      const why = err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
+      job.log(`Download attempt ${attempt} of ${DOWNLOAD_ATTEMPTS} of ${url} failed: ${why}${attempt < DOWNLOAD_ATTEMPTS ? '; trying again' : ''}`);
       await new Promise((r) => setTimeout(r, 300 * attempt));
     }
   }

@@ -23,17 +23,41 @@ export const batchStarted = z.strictObject({
 
 const counts = z.partialRecord(z.enum(TASK_STATUSES), z.number().int().min(1)).describe('Tasks per status');
 
-/** `GET /batches/:id`. */
-export const batchSummary = z.strictObject({
+/**
+ * Where a batch stands, from its tasks: `running` while any has not ended, then `completed` when
+ * all completed, `failed` when any failed (failed, upstream_failed, timed_out, terminated), else
+ * `aborted` (aborted or rejected).
+ */
+export const BATCH_STATUSES = ['running', 'completed', 'failed', 'aborted'] as const;
+export type BatchStatus = (typeof BATCH_STATUSES)[number];
+
+const batchFacts = {
   id: z.string(),
   total: z.number().int(),
-  /** Mean progress over the batch's tasks; finished tasks count as 100. */
-  progress: z.number().int().min(0).max(100),
+  progress: z
+    .number()
+    .int()
+    .min(0)
+    .max(100)
+    .describe("Work done: the mean of its tasks' progress, where only a completed task counts 100 and one that ended otherwise counts how far it got"),
   counts,
-  finished: z.number().int(),
-  tasks: z.array(taskRecord),
-});
+  finished: z.number().int().describe('Tasks that ended, however they ended (counts says how)'),
+};
+
+/** `GET /batches/:id`. */
+export const batchSummary = z.strictObject({ ...batchFacts, tasks: z.array(taskRecord) });
 export type BatchSummary = z.infer<typeof batchSummary>;
+
+/** An entry of `GET /batches`: the batch without its tasks, with when it started and where it stands. */
+export const batchListItem = z.strictObject({
+  ...batchFacts,
+  status: z.enum(BATCH_STATUSES),
+  created_at: z.iso.datetime().describe('When its first task was created'),
+  end_date: z.iso.datetime().nullable().describe('When its last task ended; null while one has not'),
+  user: z.string().nullable().describe('Who started its first task'),
+});
+export type BatchListItem = z.infer<typeof batchListItem>;
+export const batchList = z.array(batchListItem);
 
 export const batchAborted = z.strictObject({
   batch_id: z.string(),

@@ -26,6 +26,7 @@ export const ENDPOINTS = {
   downloadLogs: { method: 'get', path: '/tasks/:id/logs/download', auth: 'token-or-query' },
   followLogs: { method: 'get', path: '/tasks/:id/logs/follow', auth: 'token-or-query' },
   listApprovals: { method: 'get', path: '/approvals', auth: 'token' },
+  listBatches: { method: 'get', path: '/batches', auth: 'token' },
   startBatch: { method: 'post', path: '/batches', auth: 'token' },
   getBatch: { method: 'get', path: '/batches/:id', auth: 'token' },
   abortBatch: { method: 'post', path: '/batches/:id/abort', auth: 'token' },

@@ -34,8 +34,12 @@ export const pipelineSummary = z.strictObject({
   tag: z.string().nullable(),
   task_count: z.number().int(),
   counts: statusCounts,
-  /** Mean progress of its tasks, 0-100. */
-  progress: z.number().int().min(0).max(100),
+  progress: z
+    .number()
+    .int()
+    .min(0)
+    .max(100)
+    .describe("Work done: the mean of its tasks' progress (tasks not started count 0; only a completed task counts 100)"),
 });
 export type PipelineSummary = z.infer<typeof pipelineSummary>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { batchAborted, batchBody, batchStarted, batchSummary, bulkBody, bulkOutcome } from './batches';
+import { batchAborted, batchBody, batchList, batchStarted, batchSummary, bulkBody, bulkOutcome } from './batches';
 import { codecPayloads } from './codec';
 import { idParams } from './common';
 import { datasetDetail, datasetParams, datasetSummary } from './datasets';
@@ -67,7 +67,7 @@ export const ROUTE_SPECS = {
     errors: {
       400: 'Bad input, or a depends_on entry that names no task: `field` names it',
       403: 'A user may start tasks only as itself',
-      409: 'The dataset is blocked by the concurrency rules; `holder` names the task holding it',
+      409: 'The dataset is blocked by the concurrency rules (`holder` names the task holding it), or the dataset a task would create already exists (`field` names dataset_id or input.new_dataset_id)',
     },
   }),
   bulkAbort: route({
@@ -167,6 +167,10 @@ export const ROUTE_SPECS = {
     replies: { 200: { description: 'The approval queue', json: z.array(approvalItem) } },
     errors: { 403: 'The approval queue is for operators and admins' },
   }),
+  listBatches: route({
+    summary: 'Batches of the last 14 days, newest first: status, counts of their tasks per status, how many finished, and progress (work done)',
+    replies: { 200: { description: 'The batches', json: batchList } },
+  }),
   startBatch: route({
     summary: 'Start many tasks under one batch id, each as POST /tasks takes it; tasks that cannot start are listed in `failed`',
     body: batchBody,
@@ -174,7 +178,7 @@ export const ROUTE_SPECS = {
     errors: { 400: 'Bad input in a task, or a depends_on entry that names no task: `field` names it', 403: 'A user may start tasks only as itself' },
   }),
   getBatch: route({
-    summary: "A batch's overall progress, a count for each status, and its tasks",
+    summary: "A batch's overall progress (work done), a count for each status, and its tasks",
     params: idParams.describe('Batch id'),
     replies: { 200: { description: 'The batch', json: batchSummary } },
     errors: { 404: 'No such batch' },
@@ -186,7 +190,7 @@ export const ROUTE_SPECS = {
     errors: { 404: 'No such batch' },
   }),
   listPipelines: route({
-    summary: 'Pipelines of the last 14 days, newest first, with counts of their tasks per status and overall progress',
+    summary: 'Pipelines of the last 14 days, newest first, with counts of their tasks per status and overall progress (work done)',
     replies: { 200: { description: 'The pipelines', json: z.array(pipelineSummary) } },
   }),
   startPipeline: route({
@@ -195,7 +199,11 @@ export const ROUTE_SPECS = {
       'Each task as POST /tasks takes it, plus a `key`. It runs as a parent workflow of the task workflows; a task waits for its upstream tasks and ends upstream_failed when one does not complete. A bad task, an unknown or repeated key, or a cycle is a 400 naming it.',
     body: pipelineBody,
     replies: { 201: { description: "The pipeline with each key's task id and the edges", json: pipelineDetail } },
-    errors: { 400: 'A bad task, an unknown or repeated key, or a cycle: `field` names it', 403: 'A user may start tasks only as itself' },
+    errors: {
+      400: 'A bad task, an unknown or repeated key, or a cycle: `field` names it',
+      403: 'A user may start tasks only as itself',
+      409: 'A task would create a dataset that already exists: `field` names it (tasks.<i>.dataset_id or tasks.<i>.input.new_dataset_id)',
+    },
   }),
   getPipeline: route({
     summary: 'One pipeline: status, counts per status, progress, its tasks by key and its edges',

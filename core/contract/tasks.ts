@@ -5,7 +5,7 @@ import { STATUS_CODES, TASK_STATUSES } from '../statuses';
 import { taskMeta } from '../task';
 import { TASK_TYPES, TASK_TYPE_IDS, type TaskTypeDefinition } from '../taskTypes';
 import { queryInt, queryList } from './common';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_WINDOW_HOURS, SORT_KEYS } from './listing';
+import { DEFAULT_LIST_HOURS, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_WINDOW_HOURS, SORT_KEYS } from './listing';
 
 const isoTime = z.iso.datetime();
 
@@ -66,7 +66,7 @@ export const taskDetail = taskRecord.extend({
   approval: approvalDecision.nullable(),
   result: z.unknown(),
   retries: z.array(z.string()).describe('Tasks that retried this one, oldest first'),
-  worker: z.string().nullable().describe('Identity of the worker running its activity'),
+  worker: z.string().nullable().describe('Identity of the worker running its activity; once it finished, of the worker that ran its last activity'),
   temporal_ui_url: z.string().nullable(),
 });
 export type TaskDetail = z.infer<typeof taskDetail>;
@@ -88,7 +88,7 @@ export const approvalBody = z
 
 const knownType = (value: unknown): string => `unknown task type '${String(value)}'; known: ${TASK_TYPE_IDS.join(', ')}`;
 
-/** The time window of a list or a graph. */
+/** The time window of a graph (the whole 14 days by default). */
 export const withinHours = queryInt('within_hours', {
   min: 1,
   max: MAX_WINDOW_HOURS,
@@ -106,7 +106,14 @@ export const withinHours = queryInt('within_hours', {
 export const listTasksQuery = z.strictObject({
   limit: queryInt('limit', { min: 1, max: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, description: 'Tasks per page' }),
   offset: queryInt('offset', { min: 0, max: 10_000_000, default: 0, description: 'Tasks to skip', tooSmall: 'offset must be 0 or more' }),
-  within_hours: withinHours,
+  within_hours: queryInt('within_hours', {
+    min: 1,
+    max: MAX_WINDOW_HOURS,
+    default: DEFAULT_LIST_HOURS,
+    description: `Hours back from now (1-${MAX_WINDOW_HOURS}); by default the last hour, as the Vectorize contract says; ${MAX_WINDOW_HOURS} is the whole 14-day window`,
+    tooSmall: 'within_hours must be at least 1',
+    tooLarge: `within_hours must be at most ${MAX_WINDOW_HOURS} (14 days)`,
+  }),
   task_type: queryList(z.string().min(1).max(255))
     .optional()
     .describe('Task types (repeatable): catalog types, and workflow types the plugin tracks (see GET /task-types)'),
@@ -118,7 +125,7 @@ export const listTasksQuery = z.strictObject({
     .optional()
     .describe('Status codes or names (repeatable)'),
   tag: z.string().optional(),
-  dataset: z.string().optional(),
+  dataset: z.string().optional().describe("A dataset's name or id, case-insensitive"),
   dataset_id: z.string().optional(),
   user: z.string().optional(),
   batch: z.string().optional().describe('Tasks of one batch (POST /batches)'),

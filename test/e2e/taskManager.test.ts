@@ -66,7 +66,7 @@ describe('task table', () => {
 
     const name = uniqueTag('from-form');
     await page.getByLabel('Timeout seconds').fill('');
-    await page.getByLabel('Name', { exact: true }).fill(name);
+    await page.getByLabel('Task name', { exact: true }).fill(name);
     await page.getByLabel('Operated by').fill('e2e-user');
     await page.getByRole('button', { name: 'Start Command' }).click();
     await page.waitForURL(/\/tasks\/[0-9a-f-]{36}$/);
@@ -104,7 +104,7 @@ describe('task table', () => {
     await page.getByText('Dataset creation needs a dataset ID').waitFor();
     const datasetId = uniqueTag('ds');
     await page.getByLabel('Dataset ID').fill(datasetId);
-    await page.getByLabel('Dataset', { exact: true }).fill('e2e photos');
+    await page.getByLabel('Dataset name', { exact: true }).fill('e2e photos');
     await page.getByRole('button', { name: 'Start Dataset creation' }).click();
     await page.waitForURL(/\/tasks\/[^/]+$/);
     await page.locator('.page-header .badge[data-status="completed"]').waitFor({ timeout: 60_000 });
@@ -120,7 +120,7 @@ describe('task table', () => {
       finished({ tag, name: 'sort-f', dataset: 'delta', input: { command: 'exit 1' } }),
     ]);
     await page.goto('/ui/');
-    await page.getByLabel('Tag').fill(tag);
+    await page.getByLabel('Tag', { exact: true }).fill(tag);
     await page.waitForURL((url) => url.searchParams.get('tag') === tag);
     await expect.poll(() => rowNames()).toHaveLength(4);
 
@@ -133,7 +133,7 @@ describe('task table', () => {
     // A shared or reloaded link shows the same view.
     await page.reload();
     await expect.poll(() => rowNames()).toEqual(['sort-f']);
-    expect(await page.getByLabel('Tag').inputValue()).toBe(tag);
+    expect(await page.getByLabel('Tag', { exact: true }).inputValue()).toBe(tag);
 
     await page.getByRole('button', { name: /^Status \w/ }).click();
     await page.getByRole('menuitemcheckbox', { name: 'Failed', exact: true }).click();
@@ -150,13 +150,13 @@ describe('task table', () => {
     await page.getByRole('button', { name: /^Dataset/ }).click();
     await expect.poll(() => rowNames()).toEqual(['sort-a', 'sort-b', 'sort-c']);
 
-    await page.getByLabel('Name').fill('sort-c');
+    await page.getByLabel('Name', { exact: true }).fill('sort-c');
     await expect.poll(() => rowNames()).toEqual(['sort-c']);
     await session.screenshot('table-filtered');
 
     await page.getByRole('button', { name: 'Reset' }).click();
     await page.waitForURL((url) => url.search === '');
-    expect(await page.getByLabel('Tag').inputValue()).toBe('');
+    expect(await page.getByLabel('Tag', { exact: true }).inputValue()).toBe('');
     await expect.poll(async () => (await rowNames()).length).toBeGreaterThan(4);
   });
 
@@ -273,13 +273,13 @@ describe('task detail page', () => {
 
     const search = page.getByLabel('Search the log');
     await search.fill('123');
-    await expect.poll(() => page.getByTestId('match-count').textContent()).toBe('0 / 7');
-    await search.press('Enter');
+    // The first match is the current one as soon as the search finds it, and the counter says so.
     await expect.poll(() => page.getByTestId('match-count').textContent()).toBe('1 / 7');
     await page.locator('.log-line-current[data-line="123"] mark').waitFor();
     // The next match is on page 3, which the viewer has not loaded yet.
-    await page.getByRole('button', { name: 'Next match' }).click();
+    await search.press('Enter');
     await page.locator('.log-line-current[data-line="1123"] mark', { hasText: '123' }).waitFor();
+    await expect.poll(() => page.getByTestId('match-count').textContent()).toBe('2 / 7');
     expect(await page.getByRole('navigation', { name: 'Log pages' }).textContent()).toContain('Page 3 of 3');
     await page.getByRole('button', { name: 'Previous match' }).click();
     await expect.poll(() => page.getByTestId('match-count').textContent()).toBe('1 / 7');
@@ -307,8 +307,7 @@ describe('task detail page', () => {
 
     const search = page.getByLabel('Search the log');
     await search.fill('99999');
-    await expect.poll(() => page.getByTestId('match-count').textContent()).toBe('0 / 1');
-    await search.press('Enter');
+    await expect.poll(() => page.getByTestId('match-count').textContent()).toBe('1 / 1');
     await page.locator('.log-line-current[data-line="99999"]').waitFor();
     expect(await page.getByRole('checkbox', { name: 'Follow' }).isChecked()).toBe(false);
     await session.screenshot('detail-live-log');

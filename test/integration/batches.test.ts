@@ -54,7 +54,10 @@ describe('batches', () => {
       const { body } = await api<Batch>(`/batches/${batchId}`);
       return body.counts.aborted === 3 ? body : undefined;
     }, 30_000);
-    expect(done).toMatchObject({ total: 3, finished: 3, progress: 100, counts: { aborted: 3 } });
+    expect(done).toMatchObject({ total: 3, finished: 3, counts: { aborted: 3 } });
+    // Progress is work done: three tasks aborted at 10% leave the batch at 10%, not at 100%.
+    expect(done.progress).toBe(Math.floor(done.tasks.reduce((sum, t) => sum + t.progress, 0) / 3));
+    expect(done.progress).toBeLessThan(100);
     expect((await api(`/batches/no-such-batch`)).status).toBe(404);
   });
 });

@@ -222,10 +222,13 @@ describe('pipelines', () => {
       const body = await pipeline(id);
       return body.status !== 'running' && (body.counts.completed ?? 0) === 2 ? body : undefined;
     });
-    expect(ended).toMatchObject({ status: 'failed', counts: { completed: 2, failed: 1, upstream_failed: 1 }, progress: 100 });
+    expect(ended).toMatchObject({ status: 'failed', counts: { completed: 2, failed: 1, upstream_failed: 1 } });
     const { body: list } = await api<PipelineDetail[]>('/pipelines');
     expect(list.find((p) => p.id === id)).toMatchObject({ name: 'Nightly invoices', status: 'failed', task_count: 4 });
     const { body: rows } = await api<Linked[]>(`/tasks?pipeline=${id}`);
+    // Its progress is the work done, not 100 because every task ended: two of four completed.
+    expect(ended.progress).toBe(Math.floor(rows.reduce((sum, r) => sum + r.progress, 0) / 4));
+    expect(ended.progress).toBeLessThan(100);
     expect(rows.map((r) => r.id).sort()).toEqual(tasks.map((t) => t.id).sort());
     expect(rows.every((r) => r.pipeline_id === id)).toBe(true);
     // The table knows the parent too (parent_id), from visibility.

@@ -1,7 +1,7 @@
 import ELK from 'elkjs/lib/elk.bundled.js';
 import { describe, expect, it } from 'vitest';
 import type { TaskRecord } from '../../core/contract';
-import { buildTaskGraph, type GraphScope, type TaskGraph } from '../../core/graph';
+import { MAX_GRAPH_DEPTH, buildTaskGraph, type GraphScope, type TaskGraph } from '../../core/graph';
 import { COLUMN_GAP, NODE_HEIGHT, NODE_WIDTH, layoutGraph, layoutOptions } from '../../web/src/graph/elkLayout';
 import { applyTaskRows, buildModel, isStructural, layoutInput, structureKey, type GraphModel } from '../../web/src/graph/graphModel';
 import { DEFAULT_GRAPH_VIEW, graphViewFromUrl, graphViewScope, graphViewToApiQuery, graphViewToUrl, isComplete } from '../../web/src/graph/graphView';
@@ -50,7 +50,10 @@ describe('the graph view in the URL', () => {
   });
 
   it('ignores what a shared link may carry that the page does not know', () => {
-    expect(graphViewFromUrl(new URLSearchParams('depth=99&within_hours=5&colour=red'))).toEqual(DEFAULT_GRAPH_VIEW);
+    expect(graphViewFromUrl(new URLSearchParams('depth=0&within_hours=5&colour=red'))).toEqual(DEFAULT_GRAPH_VIEW);
+    expect(graphViewFromUrl(new URLSearchParams('depth=two'))).toEqual(DEFAULT_GRAPH_VIEW);
+    // A depth past the limit is not ignored: it is drawn at the limit, and the page says so (webPages.test.ts).
+    expect(graphViewFromUrl(new URLSearchParams('task=t&depth=99')).depth).toBe(MAX_GRAPH_DEPTH);
   });
 
   it('asks GET /graph for the scope, with depth only for a task', () => {

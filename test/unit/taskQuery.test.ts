@@ -16,8 +16,8 @@ function q(input: Record<string, string | string[]> = {}): ListTasksQuery {
 const ids = (page: { items: TaskRecord[] }) => page.items.map((r) => r.id);
 
 describe('listTasksQuery', () => {
-  it('applies the defaults to an empty query', () => {
-    expect(listTasksQuery.parse({})).toEqual({ limit: 50, offset: 0, within_hours: 336, sort: 'time', order: 'desc' });
+  it('applies the defaults to an empty query: the last hour, as the Vectorize contract says', () => {
+    expect(listTasksQuery.parse({})).toEqual({ limit: 50, offset: 0, within_hours: 1, sort: 'time', order: 'desc' });
   });
 
   it('parses numbers given as strings', () => {
@@ -97,12 +97,18 @@ describe('queryTasks', () => {
     record({ id: 'old', name: 'Ancient', status: 'aborted', task_status: 'C' }, 300),
   ];
 
-  const run = (input: Record<string, string | string[]> = {}) => queryTasks(records, q(input), NOW);
+  // The whole 14-day window unless a test says otherwise, as the web app asks for it.
+  const run = (input: Record<string, string | string[]> = {}) => queryTasks(records, q({ within_hours: '336', ...input }), NOW);
 
-  it('returns everything in the default window, newest first', () => {
+  it('returns everything in the 14-day window, newest first', () => {
     const page = run();
     expect(page.total).toBe(6);
     expect(ids(page)).toEqual(['pend', 'appr', 'run', 'done', 'fail', 'old']);
+  });
+
+  it('returns the last hour when the query gives no window (vectorize-tasks-endpoint.md: "default: last hour")', () => {
+    const page = queryTasks(records, q(), NOW);
+    expect(ids(page)).toEqual(['pend']);
   });
 
   it('drops tasks created before the window and keeps the boundary', () => {
@@ -126,6 +132,19 @@ describe('queryTasks', () => {
     expect(ids(run({ status: 'F' }))).toEqual(['fail']);
     expect(ids(run({ status: 'pending_approval' }))).toEqual(['appr']);
     expect(ids(run({ status: ['R', 'completed'] })).sort()).toEqual(['done', 'run']);
+  });
+
+  it('matches the Dataset filter with the dataset name or id, whatever the case', () => {
+    const birds = [
+      record({ id: 'named', dataset: 'Birds', dataset_id: 'birds' }),
+      record({ id: 'id-only', dataset: null, dataset_id: 'birds' }),
+      record({ id: 'label-only', dataset: 'birds', dataset_id: null }),
+      record({ id: 'bees', dataset: 'Bees', dataset_id: 'bees' }),
+      record({ id: 'birdsong', dataset: 'Birdsong', dataset_id: 'birdsong' }),
+    ];
+    for (const typed of ['Birds', 'birds', 'BIRDS', ' birds ']) {
+      expect(ids(queryTasks(birds, q({ dataset: typed }), NOW)).sort(), typed).toEqual(['id-only', 'label-only', 'named']);
+    }
   });
 
   it('filters by tag, dataset, dataset_id and user exactly', () => {
@@ -185,8 +204,8 @@ describe('queryTasks', () => {
 
   it('sorts by task_type in both directions', () => {
     const mixed = [record({ id: 'b', task_type: 'beta' }, 1), record({ id: 'a', task_type: 'alpha' }, 2), record({ id: 'c', task_type: 'command' }, 3)];
-    expect(ids(queryTasks(mixed, q({ sort: 'task_type', order: 'asc' }), NOW))).toEqual(['a', 'b', 'c']);
-    expect(ids(queryTasks(mixed, q({ sort: 'task_type' }), NOW))).toEqual(['c', 'b', 'a']);
+    expect(ids(queryTasks(mixed, q({ within_hours: '336', sort: 'task_type', order: 'asc' }), NOW))).toEqual(['a', 'b', 'c']);
+    expect(ids(queryTasks(mixed, q({ within_hours: '336', sort: 'task_type' }), NOW))).toEqual(['c', 'b', 'a']);
   });
 
   it('breaks full ties by id so paging is stable', () => {

@@ -15,6 +15,10 @@ import './styles.css';
 const TaskDetailPage = lazy(() => import('./detail/TaskDetailPage').then((m) => ({ default: m.TaskDetailPage })));
 const ApprovalQueuePage = lazy(() => import('./approvals/ApprovalQueuePage').then((m) => ({ default: m.ApprovalQueuePage })));
 const BatchPage = lazy(() => import('./batches/BatchPage').then((m) => ({ default: m.BatchPage })));
+const BatchesPage = lazy(() => import('./batches/BatchesPage').then((m) => ({ default: m.BatchesPage })));
+const PipelinesPage = lazy(() => import('./pipelines/PipelinesPage').then((m) => ({ default: m.PipelinesPage })));
+const DatasetsPage = lazy(() => import('./datasets/DatasetsPage').then((m) => ({ default: m.DatasetsPage })));
+const DatasetPage = lazy(() => import('./datasets/DatasetPage').then((m) => ({ default: m.DatasetPage })));
 const SubmitPage = lazy(() => import('./submit/SubmitPage').then((m) => ({ default: m.SubmitPage })));
 const GraphPage = lazy(() => import('./graph/GraphPage').then((m) => ({ default: m.GraphPage })));
 
@@ -35,7 +39,11 @@ createRoot(document.getElementById('root')!).render(
                 <Route path="submit" element={<SubmitPage />} />
                 <Route path="sign-in" element={<SignInPage />} />
                 <Route path="approvals" element={<ApprovalQueuePage />} />
+                <Route path="batches" element={<BatchesPage />} />
                 <Route path="batches/:id" element={<BatchPage />} />
+                <Route path="pipelines" element={<PipelinesPage />} />
+                <Route path="datasets" element={<DatasetsPage />} />
+                <Route path="datasets/:id" element={<DatasetPage />} />
                 <Route path="graph" element={<GraphPage />} />
                 <Route path="*" element={<NotFound />} />
               </Route>

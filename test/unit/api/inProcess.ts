@@ -4,6 +4,7 @@ import type { ConnectionLike } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import { createApp, type AppDeps } from '../../../api/app';
 import type { FailureLimit, Tokens } from '../../../api/auth';
+import type { TaskRecord } from '../../../core/contract';
 import { contractProblem } from '../../support/contract';
 
 const notStubbed = (what: string) => () => {
@@ -13,12 +14,16 @@ const notStubbed = (what: string) => () => {
 /**
  * The real Express app with its dependencies stubbed: routing, validation, authentication and the
  * OpenAPI document run for real, in-process, with no Temporal behind them. A handler that reaches
- * a dependency fails the test, so these tests prove a request was decided before that.
+ * a dependency fails the test, so these tests prove a request was decided before that. `tasks`
+ * are the rows the task index holds.
  */
-export async function inProcessApi(options: { auth?: Tokens; authFailures?: FailureLimit; trustProxy?: boolean | number | string; codec?: PayloadCodec; webDir?: string } = {}): Promise<{ url: string; close: () => Promise<void> }> {
+export async function inProcessApi(
+  options: { auth?: Tokens; authFailures?: FailureLimit; trustProxy?: boolean | number | string; codec?: PayloadCodec; webDir?: string; tasks?: TaskRecord[] } = {},
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const tasks = options.tasks ?? [];
   const deps = {
     connection: { workflowService: { getSystemInfo: async () => ({}) } } as unknown as ConnectionLike,
-    index: { whenReady: async () => undefined, all: () => [][Symbol.iterator](), get: () => undefined, size: 0, stats: { visibilityCalls: 0, polls: 1, lastPollAt: null, lastError: null } },
+    index: { whenReady: async () => undefined, all: () => tasks[Symbol.iterator](), get: () => undefined, size: tasks.length, stats: { visibilityCalls: 0, polls: 1, lastPollAt: null, lastError: null } },
     service: new Proxy({ temporalUiTemplate: null }, { get: (target, key) => (key in target ? target[key as 'temporalUiTemplate'] : notStubbed(`TaskService.${String(key)}`)) }),
     batches: new Proxy({}, { get: (_t, key) => notStubbed(`BatchService.${String(key)}`) }),
     pipelines: new Proxy({}, { get: (_t, key) => notStubbed(`PipelineService.${String(key)}`) }),

@@ -72,6 +72,7 @@ export const api = {
   task: (id: string, signal?: AbortSignal) => data('getTask', { ...task(id), signal }),
   taskTypes: (signal?: AbortSignal) => data('taskTypes', { signal }),
   datasets: (signal?: AbortSignal) => data('listDatasets', { signal }),
+  dataset: (id: string, signal?: AbortSignal) => data('getDataset', { ...task(id), signal }),
   config: (signal?: AbortSignal) => data('config', { signal }),
   start: (body: RequestBodyOf<'startTask'>) => data('startTask', { body }),
   abort: (id: string) => data('abortTask', task(id)),
@@ -82,6 +83,7 @@ export const api = {
   approvals: (signal?: AbortSignal) => data('listApprovals', { signal }),
   /** Who a token signs in; `bearer` checks a token before it is stored. */
   me: (bearer?: string, signal?: AbortSignal) => data('me', { bearer, signal }),
+  batches: (signal?: AbortSignal) => data('listBatches', { signal }),
   batch: (id: string, signal?: AbortSignal) => data('getBatch', { ...task(id), signal }),
   abortBatch: (id: string) => data('abortBatch', task(id)),
   bulk: (action: 'abort' | 'retry', target: RequestBodyOf<'bulkAbort'>) => data(action === 'abort' ? 'bulkAbort' : 'bulkRetry', { body: target }),

@@ -43,12 +43,14 @@ export const queryKeys = {
   me: ['me'] as const,
   config: ['config'] as const,
   approvals: ['approvals'] as const,
+  batches: ['batches'] as const,
   batch: (id: string) => ['batch', id] as const,
   pipelines: ['pipelines'] as const,
   pipeline: (id: string) => ['pipeline', id] as const,
   /** `query`: the `GET /graph` query string. */
   graph: (query: string) => ['graph', query] as const,
   datasets: ['datasets'] as const,
+  dataset: (id: string) => ['dataset', id] as const,
 };
 
 /** Lists go stale after this; the live events invalidate them sooner whenever a task changes. */
@@ -130,6 +132,11 @@ export const batchQuery = (id: string) =>
     queryFn: ({ signal }) => api.batch(id, signal),
   });
 
+export const batchesQuery = queryOptions({
+  queryKey: queryKeys.batches,
+  queryFn: ({ signal }) => api.batches(signal),
+});
+
 export const pipelinesQuery = queryOptions({
   queryKey: queryKeys.pipelines,
   queryFn: ({ signal }) => api.pipelines(signal),
@@ -156,19 +163,25 @@ export const datasetsQuery = queryOptions({
   queryFn: ({ signal }) => api.datasets(signal),
 });
 
+export const datasetQuery = (id: string) =>
+  queryOptions({
+    queryKey: queryKeys.dataset(id),
+    queryFn: ({ signal }) => api.dataset(id, signal),
+  });
+
 /**
  * What a change of this task may have changed besides its own row and detail: the task lists (a
  * new task, another order), the detail of the task it retries (its list of retries), the approval
- * queue when it waits for approval or `wasPending`, its batch, its pipeline and the list of
- * pipelines, and the datasets.
+ * queue when it waits for approval or `wasPending`, its batch and the list of batches, its
+ * pipeline and the list of pipelines, and the datasets and its dataset.
  */
 export function keysTouchedBy(task: TaskRecord, wasPending = false): QueryKey[] {
   const keys: QueryKey[] = [taskKeys.lists()];
   if (task.retry_of) keys.push(taskKeys.detail(task.retry_of));
   if (wasPending || task.status === 'pending_approval') keys.push(queryKeys.approvals);
-  if (task.batch_id) keys.push(queryKeys.batch(task.batch_id));
+  if (task.batch_id) keys.push(queryKeys.batch(task.batch_id), queryKeys.batches);
   if (task.pipeline_id) keys.push(queryKeys.pipeline(task.pipeline_id), queryKeys.pipelines);
-  if (task.dataset_id) keys.push(queryKeys.datasets);
+  if (task.dataset_id) keys.push(queryKeys.datasets, queryKeys.dataset(task.dataset_id));
   return keys;
 }
 

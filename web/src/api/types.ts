@@ -4,8 +4,10 @@
  */
 export type {
   ApprovalItem,
+  BatchListItem,
   BatchSummary,
   BulkOutcome,
+  DatasetDetail,
   DatasetSummary,
   ErrorBody as ApiErrorBody,
   LogPage,

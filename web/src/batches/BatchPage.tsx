@@ -5,6 +5,7 @@ import { api, errorMessage } from '../api/client';
 import { batchQuery, queryKeys, taskKeys } from '../api/queries';
 import { useNotify } from '../components/Notices';
 import { StatusBadge } from '../components/StatusBadge';
+import { outcomeSummary } from '../lib/outcomes';
 import { graphLink } from '../graph/graphView';
 
 /** One batch: overall progress, a count per status, its tasks, and one action that aborts them all. */
@@ -32,13 +33,18 @@ export function BatchPage() {
   return (
     <section className="page batch" aria-labelledby="batch-title">
       <nav className="breadcrumb" aria-label="Breadcrumb">
-        <Link to="/">Tasks</Link> <span aria-hidden="true">/</span> <span className="mono">{batch.id}</span>
+        <Link to="/">Tasks</Link> <span aria-hidden="true">/</span> <Link to="/batches">Batches</Link> <span aria-hidden="true">/</span>{' '}
+        <span className="mono">{batch.id}</span>
       </nav>
       <header className="page-header">
         <div className="title-block">
           <h1 id="batch-title">Batch {batch.id}</h1>
-          <progress max={100} value={batch.progress} aria-label="Batch progress" />
-          <span data-testid="batch-progress">{batch.progress}%</span>
+          {/* Progress is work done (a task aborted at 20% counts 20); how the tasks ended is said apart. */}
+          <progress max={100} value={batch.progress} aria-label="Batch progress" title="Work done: the mean of its tasks' progress" />
+          <span data-testid="batch-progress">{batch.progress}% done</span>
+          <span className="batch-outcome" data-testid="batch-outcome">
+            {outcomeSummary(batch.counts, batch.total)}
+          </span>
         </div>
         <div className="button-row">
           <Link className="button" to={`/?batch=${encodeURIComponent(batch.id)}`}>

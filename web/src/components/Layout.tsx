@@ -43,6 +43,9 @@ export function Layout() {
           <NavLink to="/" end>
             Tasks
           </NavLink>
+          <NavLink to="/datasets">Datasets</NavLink>
+          <NavLink to="/batches">Batches</NavLink>
+          <NavLink to="/pipelines">Pipelines</NavLink>
           <NavLink to="/submit">Submit</NavLink>
           {reviews(me) && (
             <NavLink to="/approvals" aria-label={`Approvals, ${approvals?.length ?? 0} waiting`}>

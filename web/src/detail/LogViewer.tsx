@@ -73,6 +73,19 @@ export function LogViewer({ taskId, finished }: Props) {
     if (!paged && follow && log.lines.length > 0) virtualizer.scrollToIndex(log.lines.length - 1, { align: 'end' });
   }, [paged, follow, log.lines.length, virtualizer]);
 
+  // A search that finds something starts on its first match, as the highlight shows it: the
+  // counter reads 1 / N, and Next goes on to the second. Once per search: after the user turns a
+  // page or the stream, the viewer stays where they went.
+  const firstMatchOf = useRef('');
+  const firstMatch = matches.length > 0 ? matches[0] : undefined;
+  useEffect(() => {
+    if (!query || firstMatch === undefined || firstMatchOf.current === searchKey) return;
+    firstMatchOf.current = searchKey;
+    setFollow(false);
+    setCurrent(0);
+    if (paged) setPage(Math.ceil(firstMatch / LOG_PAGE_SIZE));
+  }, [query, firstMatch, searchKey, paged]);
+
   const currentLine = current >= 0 ? matches[current] : undefined;
   useEffect(() => {
     if (currentLine === undefined || pages.loading) return;

@@ -106,7 +106,15 @@ function TaskDetailView({ task, receivedAt }: { task: TaskDetail; receivedAt: nu
             <dt>Name</dt>
             <dd>{task.name ?? '—'}</dd>
             <dt>Dataset</dt>
-            <dd>{task.dataset ? <Link to={`/?dataset=${encodeURIComponent(task.dataset)}`}>{task.dataset}</Link> : '—'}</dd>
+            <dd>
+              {task.dataset_id ? (
+                <Link to={`/datasets/${encodeURIComponent(task.dataset_id)}`}>{task.dataset ?? task.dataset_id}</Link>
+              ) : task.dataset ? (
+                <Link to={`/?dataset=${encodeURIComponent(task.dataset)}`}>{task.dataset}</Link>
+              ) : (
+                '—'
+              )}
+            </dd>
             <dt>Dataset ID</dt>
             <dd className="mono">{task.dataset_id ?? '—'}</dd>
             <dt>User</dt>

@@ -8,7 +8,7 @@ import { pipelinesQuery } from '../api/queries';
 import { TextFilter } from '../components/TextFilter';
 import { formatDuration, formatWindow } from '../lib/format';
 import { TIME_WINDOWS } from '../tasks/filters';
-import { DEFAULT_GRAPH_VIEW, graphViewFromUrl, graphViewScope, graphViewToApiQuery, graphViewToUrl, isComplete, type GraphMode, type GraphView } from './graphView';
+import { DEFAULT_GRAPH_VIEW, depthNotice, graphViewFromUrl, graphViewScope, graphViewToApiQuery, graphViewToUrl, isComplete, type GraphMode, type GraphView } from './graphView';
 import { PipelineBar } from './PipelineBar';
 import { TaskGraphView } from './TaskGraphView';
 import { useTaskGraph, type GraphState } from './useTaskGraph';
@@ -22,6 +22,8 @@ const MODE_LABEL: Record<GraphMode, string> = { all: 'All linked tasks', pipelin
 export function GraphPage() {
   const [params, setParams] = useSearchParams();
   const view = useMemo(() => graphViewFromUrl(params), [params]);
+  // A depth past the limit is drawn at the limit; the page says so rather than change it silently.
+  const tooDeep = depthNotice(params);
   // A mode chosen without its id yet is not in the URL (nothing to draw); it lives here meanwhile.
   const [pendingMode, setPendingMode] = useState<GraphMode | null>(null);
   const shown: GraphView = pendingMode && pendingMode !== view.mode ? { ...view, mode: pendingMode, target: '' } : view;
@@ -47,6 +49,11 @@ export function GraphPage() {
       </header>
       <GraphControls view={shown} onChange={show} />
       {shown.mode === 'pipeline' && complete && <PipelineBar key={shown.target} id={shown.target} />}
+      {tooDeep && shown.mode === 'task' && (
+        <p className="banner banner-warning" role="status" data-testid="depth-notice">
+          {tooDeep}
+        </p>
+      )}
       {!complete ? (
         <div className="empty">
           <p>{shown.mode === 'pipeline' ? 'Choose a pipeline to draw its tasks.' : `Enter a ${shown.mode} ID to draw ${shown.mode === 'task' ? 'its upstream and downstream tasks' : 'its tasks'}.`}</p>
@@ -64,7 +71,8 @@ export function GraphPage() {
               More tasks matched than one graph draws; the newest are shown. Narrow the time window or pick a pipeline or batch.
             </p>
           )}
-          <TaskGraphView key={query} model={state.model} requestedAt={state.requestedAt} />
+          {/* A task's neighbourhood is drawn around that task, marked. */}
+          <TaskGraphView key={query} model={state.model} requestedAt={state.requestedAt} focusId={shown.mode === 'task' ? shown.target : undefined} />
         </>
       )}
     </section>

@@ -1,13 +1,13 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
-import { isFinished, type TaskStatus } from '../../../core/statuses';
 import { api, errorMessage } from '../api/client';
 import { pipelineQuery, queryKeys, taskKeys } from '../api/queries';
 import { useNotify } from '../components/Notices';
 import { StatusBadge } from '../components/StatusBadge';
+import { outcomeSummary } from '../lib/outcomes';
 
 /**
- * The pipeline the graph draws: its status, how many of its tasks finished, and one action that
+ * The pipeline the graph draws: its status, its progress (work done), how its tasks ended, and one action that
  * aborts it. The live events of its tasks keep it fresh; while it runs it is also asked again
  * every few seconds, because it closes a moment after its last task and no task event says so.
  */
@@ -29,7 +29,6 @@ export function PipelineBar({ id }: { id: string }) {
 
   if (!pipeline) return null;
   const running = status === 'running';
-  const finished = Object.entries(pipeline.counts).reduce((sum, [counted, n]) => (isFinished(counted as TaskStatus) ? sum + n : sum), 0);
 
   const abort = async () => {
     if (!window.confirm(`Abort pipeline ${pipeline.name}? Its running tasks are aborted and those still waiting never run.`)) return;
@@ -49,8 +48,9 @@ export function PipelineBar({ id }: { id: string }) {
     <div className="pipeline-bar" role="group" aria-label={`Pipeline ${pipeline.name}`}>
       <strong>{pipeline.name}</strong>
       <StatusBadge status={pipeline.status} progress={pipeline.progress} />
+      {/* How its tasks ended, apart from the progress (work done): "1 completed, 1 failed, 6 upstream failed of 8". */}
       <span className="pipeline-bar-count" data-testid="pipeline-finished">
-        {finished} of {pipeline.task_count} tasks finished
+        {outcomeSummary(pipeline.counts, pipeline.task_count)}
       </span>
       {running && (
         <button type="button" className="button button-danger" disabled={aborting} onClick={() => void abort()}>

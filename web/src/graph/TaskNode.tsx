@@ -57,6 +57,7 @@ function TaskNodeView({ id, data }: NodeProps<TaskFlowNode>) {
             {counting && <span className="pulse" aria-hidden="true" />}
             <span className="task-node-name">{title}</span>
             {blockedReason && <span className="task-node-flag">Blocked</span>}
+            {focusId === id && <span className="task-node-flag task-node-flag-focus">This task</span>}
           </span>
           <span className="task-node-meta">
             <span>{type}</span>

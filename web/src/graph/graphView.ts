@@ -30,10 +30,18 @@ export function graphViewFromUrl(params: URLSearchParams): GraphView {
     view.target = params.get(mode)!;
   }
   const depth = Number(params.get('depth'));
-  if (Number.isInteger(depth) && depth >= 1 && depth <= MAX_GRAPH_DEPTH) view.depth = depth;
+  // A depth past the limit draws as far as the graph goes, and the page says so (depthNotice).
+  if (Number.isInteger(depth) && depth >= 1) view.depth = Math.min(depth, MAX_GRAPH_DEPTH);
   const hours = Number(params.get('within_hours'));
   if (TIME_WINDOWS.some((w) => w.hours === hours)) view.within_hours = hours;
   return view;
+}
+
+/** What the page says when the URL asks for more edges than the graph follows; undefined otherwise. */
+export function depthNotice(params: URLSearchParams): string | undefined {
+  const depth = Number(params.get('depth'));
+  if (!params.get('task') || !Number.isInteger(depth) || depth <= MAX_GRAPH_DEPTH) return undefined;
+  return `Depth ${depth} is more than the graph follows: showing ${MAX_GRAPH_DEPTH} edges each way, the most it draws.`;
 }
 
 /** The page URL's query: only what differs from the defaults. */

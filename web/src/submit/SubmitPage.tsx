@@ -5,16 +5,23 @@ import { api, ApiError, errorMessage, type StartTaskBody } from '../api/client';
 import { datasetsQuery, taskKeys } from '../api/queries';
 import type { DatasetSummary, TaskType } from '../api/types';
 import { useTaskTypes } from '../lib/taskTypes';
-import { fieldsOf, readInput, type Field } from './schemaFields';
+import { fieldErrors, fieldsOf, inlineCode, readInput, type Field } from './schemaFields';
 
-/** Labels every task can carry, next to its type's own input. */
+/**
+ * What every task can carry besides its type's own input. The dataset fields come first, in a
+ * fieldset of their own, for a type that works on a dataset (its ID is required there); for
+ * other types they are optional labels. "Task name" is not the input's own `name` (a snapshot's,
+ * a model's).
+ */
 const META_FIELDS = [
-  { name: 'name', label: 'Name', hint: 'Shown in the task table' },
-  { name: 'dataset', label: 'Dataset', hint: 'Dataset name' },
   { name: 'dataset_id', label: 'Dataset ID', hint: '' },
+  { name: 'dataset', label: 'Dataset name', hint: 'Filled from the dataset when left empty' },
+  { name: 'name', label: 'Task name', hint: 'Shown in the task table' },
   { name: 'tag', label: 'Tag', hint: '' },
   { name: 'user', label: 'Operated by', hint: 'Who starts the task' },
 ] as const;
+type MetaName = (typeof META_FIELDS)[number]['name'];
+const DATASET_FIELDS: readonly MetaName[] = ['dataset_id', 'dataset'];
 
 /** Pick a type; its form is generated from the type's input schema. */
 export function SubmitPage() {
@@ -35,7 +42,16 @@ export function SubmitPage() {
       {types && (
         <label className="field">
           <span className="field-label">Task type</span>
-          <select value={typeId} onChange={(e) => setParams({ type: e.target.value }, { replace: true })}>
+          <select
+            value={typeId}
+            onChange={(e) => {
+              // A dataset chosen elsewhere (its page's "Start a task on it") stays chosen.
+              const next: Record<string, string> = { type: e.target.value };
+              const dataset = params.get('dataset_id');
+              if (dataset) next.dataset_id = dataset;
+              setParams(next, { replace: true });
+            }}
+          >
             {types.map((t) => (
               <option key={t.id} value={t.id}>
                 {t.label}
@@ -44,19 +60,19 @@ export function SubmitPage() {
           </select>
         </label>
       )}
-      {type && <TaskForm key={type.id} type={type} />}
+      {type && <TaskForm key={type.id} type={type} initial={{ dataset_id: params.get('dataset_id') ?? '' }} />}
     </section>
   );
 }
 
-function TaskForm({ type }: { type: TaskType }) {
+function TaskForm({ type, initial }: { type: TaskType; initial: Record<string, string> }) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const fields = useMemo(() => fieldsOf(type.input_schema ?? {}), [type]);
   const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(fields.map((f) => [f.name, f.default])));
-  const [meta, setMeta] = useState<Record<string, string>>({});
+  const [meta, setMeta] = useState<Record<string, string>>(() => (type.dataset === 'none' ? {} : initial));
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string>();
+  const [formError, setFormError] = useState<string[]>();
   const [busy, setBusy] = useState(false);
   const datasets = useExistingDatasets(type.dataset === 'existing');
 
@@ -80,19 +96,64 @@ function TaskForm({ type }: { type: TaskType }) {
       await navigate(`/tasks/${encodeURIComponent(task.id)}`);
     } catch (err) {
       setBusy(false);
-      if (err instanceof ApiError && err.body.issues?.length) {
-        const fromApi = Object.fromEntries(err.body.issues.map((i) => [i.field, i.message]));
-        setErrors(fromApi);
-        const first = err.body.issues[0].field;
-        if (document.getElementById(fieldId(first))) focusField(first);
-        else setFormError(err.body.error);
-      } else setFormError(errorMessage(err));
+      // Every issue the API names lands next to its field (a 400's `issues`, or the one `field`
+      // of a 409 such as a dataset that exists); only what no field shows goes to the banner.
+      const issues = err instanceof ApiError ? (err.body.issues ?? (err.body.field ? [{ field: err.body.field, message: err.body.error }] : [])) : [];
+      const { byField, other } = fieldErrors(issues, [...fields.map((f) => `input.${f.name}`), ...META_FIELDS.map((f) => f.name)]);
+      setErrors(byField);
+      const first = Object.keys(byField)[0];
+      if (first) focusField(first);
+      if (other.length > 0 || !first) setFormError(other.length > 0 ? other : [errorMessage(err)]);
     }
   };
 
+  const metaField = (f: (typeof META_FIELDS)[number]) => {
+    const required = f.name === 'dataset_id' && type.dataset !== 'none';
+    const hint = f.name === 'dataset_id' ? DATASET_HINT[type.dataset] : f.hint;
+    return (
+      <div key={f.name} className="field">
+        <span className="field-label-row">
+          <label className="field-label" htmlFor={fieldId(f.name)}>
+            {f.label}
+          </label>
+          {required && (
+            <span className="required" aria-hidden="true">
+              *
+            </span>
+          )}
+        </span>
+        <input
+          id={fieldId(f.name)}
+          value={meta[f.name] ?? ''}
+          placeholder={hint}
+          list={f.name === 'dataset_id' && datasets.length > 0 ? 'known-datasets' : undefined}
+          aria-required={required || undefined}
+          aria-invalid={errors[f.name] ? true : undefined}
+          aria-describedby={errors[f.name] ? `${fieldId(f.name)}-error` : undefined}
+          onChange={(e) => setMeta(withDatasetName({ ...meta, [f.name]: e.target.value }, datasets))}
+        />
+        {errors[f.name] && (
+          <span className="field-error" id={`${fieldId(f.name)}-error`}>
+            {errors[f.name]}
+          </span>
+        )}
+      </div>
+    );
+  };
+  const onDataset = type.dataset !== 'none';
+  const labels = META_FIELDS.filter((f) => !onDataset || !DATASET_FIELDS.includes(f.name));
+
   return (
     <form className="task-form" onSubmit={(e) => void submit(e)} noValidate>
-      <p className="type-description">{type.description}</p>
+      <p className="type-description">
+        <Described text={type.description} />
+      </p>
+      {onDataset && (
+        <fieldset>
+          <legend>Dataset</legend>
+          <div className="meta-grid">{META_FIELDS.filter((f) => DATASET_FIELDS.includes(f.name)).map(metaField)}</div>
+        </fieldset>
+      )}
       <fieldset>
         <legend>{type.label} input</legend>
         {fields.map((field) => (
@@ -102,39 +163,7 @@ function TaskForm({ type }: { type: TaskType }) {
       <fieldset>
         <legend>Labels</legend>
         <div className="meta-grid">
-          {META_FIELDS.map((f) => {
-            const required = f.name === 'dataset_id' && type.dataset !== 'none';
-            const hint = f.name === 'dataset_id' ? DATASET_HINT[type.dataset] : f.hint;
-            return (
-              <div key={f.name} className="field">
-                <span className="field-label-row">
-                  <label className="field-label" htmlFor={fieldId(f.name)}>
-                    {f.label}
-                  </label>
-                  {required && (
-                    <span className="required" aria-hidden="true">
-                      *
-                    </span>
-                  )}
-                </span>
-                <input
-                  id={fieldId(f.name)}
-                  value={meta[f.name] ?? ''}
-                  placeholder={hint}
-                  list={f.name === 'dataset_id' && datasets.length > 0 ? 'known-datasets' : undefined}
-                  aria-required={required || undefined}
-                  aria-invalid={errors[f.name] ? true : undefined}
-                  aria-describedby={errors[f.name] ? `${fieldId(f.name)}-error` : undefined}
-                  onChange={(e) => setMeta(withDatasetName({ ...meta, [f.name]: e.target.value }, datasets))}
-                />
-                {errors[f.name] && (
-                  <span className="field-error" id={`${fieldId(f.name)}-error`}>
-                    {errors[f.name]}
-                  </span>
-                )}
-              </div>
-            );
-          })}
+          {labels.map(metaField)}
           <datalist id="known-datasets">
             {datasets.map((d) => (
               <option key={d.id} value={d.id}>
@@ -145,9 +174,17 @@ function TaskForm({ type }: { type: TaskType }) {
         </div>
       </fieldset>
       {formError && (
-        <p className="banner banner-error" role="alert">
-          {formError}
-        </p>
+        <div className="banner banner-error" role="alert">
+          {formError.length === 1 ? (
+            formError[0]
+          ) : (
+            <ul>
+              {formError.map((message) => (
+                <li key={message}>{message}</li>
+              ))}
+            </ul>
+          )}
+        </div>
       )}
       <div className="button-row">
         <button type="submit" className="button button-primary" disabled={busy}>
@@ -238,7 +275,7 @@ function InputField({ field, value, error, onChange }: { field: Field; value: st
       {control}
       {field.description && (
         <span className="field-help" id={`${id}-help`}>
-          {field.description}
+          <Described text={field.description} />
         </span>
       )}
       {error && (
@@ -247,5 +284,14 @@ function InputField({ field, value, error, onChange }: { field: Field; value: st
         </span>
       )}
     </div>
+  );
+}
+
+/** A catalog description: its `code` spans shown as code, not as backticks. */
+function Described({ text }: { text: string }) {
+  return (
+    <>
+      {inlineCode(text).map((part, i) => (part.code ? <code key={i}>{part.text}</code> : <span key={i}>{part.text}</span>))}
+    </>
   );
 }

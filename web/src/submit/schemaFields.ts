@@ -107,3 +107,33 @@ export function readInput(fields: Field[], values: Record<string, string>): { in
   }
   return { input, errors };
 }
+
+/**
+ * The API's issues (`{field, message}`, every one of them) on the form's fields: each lands on the
+ * field it is about, the longest field its path starts with (`input.urls.2` on the URLs, as "Line
+ * 3"), several on one field together. An issue no field shows is kept, with its path, for the
+ * form's own message.
+ */
+export function fieldErrors(issues: readonly { field: string; message: string }[], fields: readonly string[]): { byField: Record<string, string>; other: string[] } {
+  const byField: Record<string, string> = {};
+  const other: string[] = [];
+  for (const { field, message } of issues) {
+    const owner = fields.filter((f) => field === f || field.startsWith(`${f}.`)).sort((a, b) => b.length - a.length)[0];
+    if (!owner) {
+      other.push(field === '(body)' ? message : `${field}: ${message}`);
+      continue;
+    }
+    const rest = field.slice(owner.length + 1);
+    const text = !rest ? message : /^\d+$/.test(rest) ? `Line ${Number(rest) + 1}: ${message}` : `${rest}: ${message}`;
+    byField[owner] = byField[owner] ? `${byField[owner]}. ${text}` : text;
+  }
+  return { byField, other };
+}
+
+/** A description's `code` spans (the catalog writes them in backticks), to show as code. */
+export function inlineCode(text: string): { text: string; code: boolean }[] {
+  return text
+    .split('`')
+    .map((part, i) => ({ text: part, code: i % 2 === 1 }))
+    .filter((part) => part.text !== '');
+}

@@ -83,7 +83,13 @@ export function TaskTable({ rows, view, types, onSort, selected, onSelect }: Pro
                 </Link>
               </td>
               <td className="col-dataset">
-                {task.dataset ? (
+                {/* The dataset's page (its status, what holds it, snapshots, tasks); a label with no
+                    dataset ID behind it filters the table instead. */}
+                {task.dataset_id ? (
+                  <Link to={`/datasets/${encodeURIComponent(task.dataset_id)}`} title={`Dataset ${task.dataset ?? task.dataset_id}: status, snapshots and tasks`}>
+                    {task.dataset ?? task.dataset_id}
+                  </Link>
+                ) : task.dataset ? (
                   <Link to={`/?dataset=${encodeURIComponent(task.dataset)}`} title={`Tasks of dataset ${task.dataset}`}>
                     {task.dataset}
                   </Link>

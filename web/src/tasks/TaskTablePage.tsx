@@ -1,10 +1,10 @@
 import { useCallback, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { formatWindow } from '../lib/format';
-import { useTaskTypes } from '../lib/taskTypes';
+import { typeLabel, useTaskTypes } from '../lib/taskTypes';
 import { BulkBar } from './BulkBar';
 import { FilterBar } from './FilterBar';
-import { DEFAULT_VIEW, PAGE_SIZE, hasFilters, toggleSort, viewFromUrl, viewToUrl, type SortColumn, type TableView } from './filters';
+import { DEFAULT_VIEW, PAGE_SIZE, activeFilters, hasFilters, toggleSort, viewFromUrl, viewToUrl, type SortColumn, type TableView } from './filters';
 import { TaskTable } from './TaskTable';
 import { useTaskList } from './useTaskList';
 
@@ -41,6 +41,7 @@ export function TaskTablePage() {
         </Link>
       </header>
       <FilterBar view={view} types={types} onChange={patch} onReset={() => show(DEFAULT_VIEW)} />
+      <FilterChips view={view} label={(id) => typeLabel(types, id)} onChange={patch} />
       {error && (
         <p className="banner banner-error" role="alert">
           {error}
@@ -87,5 +88,26 @@ export function TaskTablePage() {
         </button>
       </nav>
     </section>
+  );
+}
+
+/**
+ * Every filter narrowing the table, as a chip that removes it: a link that filtered by a batch or
+ * a pipeline, which the filter bar has no field for, shows what it did and is undone in one click.
+ */
+function FilterChips({ view, label, onChange }: { view: TableView; label: (id: string) => string; onChange: (patch: Partial<TableView>) => void }) {
+  const chips = activeFilters(view, label);
+  if (chips.length === 0) return null;
+  return (
+    <ul className="filter-chips" aria-label="Active filters">
+      {chips.map((chip) => (
+        <li key={chip.key} className="filter-chip">
+          <span>{chip.text}</span>
+          <button type="button" className="filter-chip-remove" aria-label={`Remove filter ${chip.text}`} title="Remove this filter" onClick={() => onChange(chip.remove)}>
+            ×
+          </button>
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -1,4 +1,4 @@
-import { statusesForFilter } from '../../../core/statuses';
+import { STATUS_LABEL, isTaskStatus, statusesForFilter } from '../../../core/statuses';
 
 /**
  * The task table's view: filters, sort and page, kept in the page URL so a view can be shared
@@ -13,6 +13,7 @@ export interface TableView {
   user: string;
   tag: string;
   batch: string;
+  pipeline: string;
   q: string;
   sort: SortColumn;
   order: 'asc' | 'desc';
@@ -42,13 +43,14 @@ export const DEFAULT_VIEW: TableView = {
   user: '',
   tag: '',
   batch: '',
+  pipeline: '',
   q: '',
   sort: 'time',
   order: 'desc',
   page: 1,
 };
 
-const TEXT_FILTERS = ['task_type', 'dataset', 'dataset_id', 'user', 'tag', 'batch', 'q'] as const;
+const TEXT_FILTERS = ['task_type', 'dataset', 'dataset_id', 'user', 'tag', 'batch', 'pipeline', 'q'] as const;
 
 export function viewFromUrl(params: URLSearchParams): TableView {
   const view: TableView = { ...DEFAULT_VIEW, status: params.getAll('status').filter((s) => statusesForFilter(s) !== undefined) };
@@ -97,6 +99,51 @@ export function viewToBulkFilter(view: TableView): Record<string, string | strin
 /** Whether anything but the time window narrows the table (the empty state says which). */
 export function hasFilters(view: TableView): boolean {
   return TEXT_FILTERS.some((key) => view[key] !== '') || view.status.length > 0;
+}
+
+/** A filter the table shows as a chip: what it says, and what removing it changes in the view. */
+export interface FilterChip {
+  key: string;
+  text: string;
+  remove: Partial<TableView>;
+}
+
+const CHIP_LABEL: Record<(typeof TEXT_FILTERS)[number], string> = {
+  task_type: 'Task',
+  dataset: 'Dataset',
+  dataset_id: 'Dataset ID',
+  user: 'Operated by',
+  tag: 'Tag',
+  batch: 'Batch',
+  pipeline: 'Pipeline',
+  q: 'Name',
+};
+
+/**
+ * Every filter that narrows the table, in the order of the filter bar, each removable on its own:
+ * a link that filters by a batch or a pipeline (which the bar has no field for) shows what it did.
+ */
+export function activeFilters(view: TableView, typeLabel: (id: string) => string): FilterChip[] {
+  const chips: FilterChip[] = [];
+  if (view.within_hours !== DEFAULT_VIEW.within_hours) {
+    const window = TIME_WINDOWS.find((w) => w.hours === view.within_hours)?.label ?? `${view.within_hours}h`;
+    chips.push({ key: 'within_hours', text: `Last ${window}`, remove: { within_hours: DEFAULT_VIEW.within_hours, page: 1 } });
+  }
+  const text = (key: (typeof TEXT_FILTERS)[number]) => {
+    if (view[key]) chips.push({ key, text: `${CHIP_LABEL[key]}: ${key === 'task_type' ? typeLabel(view[key]) : view[key]}`, remove: { [key]: '', page: 1 } });
+  };
+  text('task_type');
+  text('dataset');
+  text('dataset_id');
+  for (const status of view.status) {
+    chips.push({
+      key: `status-${status}`,
+      text: `Status: ${isTaskStatus(status) ? STATUS_LABEL[status] : `code ${status}`}`,
+      remove: { status: view.status.filter((s) => s !== status), page: 1 },
+    });
+  }
+  for (const key of ['user', 'tag', 'batch', 'pipeline', 'q'] as const) text(key);
+  return chips;
 }
 
 /** Clicking a header sorts by it; clicking the sorted header again flips the order. */

@@ -9,6 +9,7 @@ import { errorHandler, HttpError } from './errors';
 import type { EventHub } from './eventHub';
 import type { LogStore } from './logStore';
 import type { PipelineService } from './pipelineService';
+import type { ScheduleService } from './scheduleService';
 import { contractRouter } from './router';
 import { batchHandlers } from './routes/batches';
 import { datasetHandlers } from './routes/datasets';
@@ -16,6 +17,7 @@ import { graphHandlers } from './routes/graph';
 import { logHandlers } from './routes/logs';
 import { metaHandlers } from './routes/meta';
 import { pipelineHandlers } from './routes/pipelines';
+import { scheduleHandlers } from './routes/schedules';
 import { taskHandlers } from './routes/tasks';
 import type { TaskIndex } from './taskIndex';
 import type { TaskService } from './taskService';
@@ -26,6 +28,7 @@ export interface AppDeps {
   service: TaskService;
   batches: BatchService;
   pipelines: PipelineService;
+  schedules: ScheduleService;
   hub: EventHub;
   logs: LogStore;
   datasets: DatasetStore;
@@ -74,6 +77,7 @@ export function createApp(deps: AppDeps): Express {
         ...datasetHandlers(deps.index, deps.service, deps.datasets),
         ...graphHandlers(deps.index),
         ...pipelineHandlers(deps.pipelines),
+        ...scheduleHandlers(deps.schedules),
       },
       deps.auth,
     ),

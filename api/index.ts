@@ -8,6 +8,7 @@ import { DatasetStore } from './datasetStore';
 import { EventHub } from './eventHub';
 import { LogStore } from './logStore';
 import { PipelineService } from './pipelineService';
+import { ScheduleService } from './scheduleService';
 import { TaskIndex } from './taskIndex';
 import { TaskService } from './taskService';
 
@@ -33,7 +34,8 @@ async function run(): Promise<void> {
   });
   const batches = new BatchService(client, config.temporal.namespace, index, service);
   const pipelines = new PipelineService(client, config.temporal.namespace, config.taskQueue, index, service);
-  const app = createApp({ connection, index, service, batches, pipelines, hub, logs: new LogStore(config.logsRoot), datasets, auth: config.auth });
+  const schedules = new ScheduleService(client, config.taskQueue, index, service, pipelines);
+  const app = createApp({ connection, index, service, batches, pipelines, schedules, hub, logs: new LogStore(config.logsRoot), datasets, auth: config.auth });
 
   const server: Server = app.listen(config.port, () => {
     const address = server.address();

@@ -10,3 +10,5 @@ export * from './roles';
 export * from './graph';
 export * from './pipelines';
 export * from './newTask';
+export * from './origin';
+export * from './schedules';

@@ -54,6 +54,7 @@ export function Layout() {
               )}
             </NavLink>
           )}
+          <NavLink to="/schedules">Schedules</NavLink>
           <NavLink to="/graph">Graph</NavLink>
         </nav>
         <ConnectionIndicator />

@@ -13,6 +13,10 @@ export interface TableView {
   user: string;
   tag: string;
   batch: string;
+  group: string;
+  /** One origin (adhoc, scheduled, ...), or '' for any. */
+  origin: string;
+  schedule: string;
   q: string;
   sort: SortColumn;
   order: 'asc' | 'desc';
@@ -42,13 +46,16 @@ export const DEFAULT_VIEW: TableView = {
   user: '',
   tag: '',
   batch: '',
+  group: '',
+  origin: '',
+  schedule: '',
   q: '',
   sort: 'time',
   order: 'desc',
   page: 1,
 };
 
-const TEXT_FILTERS = ['task_type', 'dataset', 'dataset_id', 'user', 'tag', 'batch', 'q'] as const;
+const TEXT_FILTERS = ['task_type', 'dataset', 'dataset_id', 'user', 'tag', 'batch', 'group', 'origin', 'schedule', 'q'] as const;
 
 export function viewFromUrl(params: URLSearchParams): TableView {
   const view: TableView = { ...DEFAULT_VIEW, status: params.getAll('status').filter((s) => statusesForFilter(s) !== undefined) };

@@ -143,3 +143,45 @@ describe('the schedules page', () => {
     expect((await api<Task[]>(`/tasks?schedule=${id}`)).body).toHaveLength(1);
   });
 });
+
+describe('the Tasks & Groups page', () => {
+  it('lists definitions by group and draws their dependencies with the latest run\'s status on each', async () => {
+    const id = uniqueTag('billing-pipeline');
+    const created = await api<ScheduleDetail>('/schedules', {
+      method: 'POST',
+      json: {
+        id,
+        group: 'invoicing',
+        spec: { cron: '0 1 * * *' },
+        pipeline: {
+          name: 'nightly invoices',
+          tasks: [
+            { key: 'Generate_Invoice', type: 'command', input: { command: 'echo no customer file >&2; exit 1' } },
+            { key: 'Send_Email_Invoice', type: 'command', input: { command: 'echo sent' }, depends_on: ['Generate_Invoice'] },
+          ],
+        },
+      },
+    });
+    expect(created.status).toBe(201);
+    made.add(id);
+    await api(`/schedules/${id}/trigger`, { method: 'POST' });
+    await waitFor('the pipeline run to fail', async () => (await api<ScheduleDetail>(`/schedules/${id}`)).body.last_run?.status === 'failed', 60_000);
+
+    await page.goto('/ui/tasks');
+    const node = (key: string) => page.locator(`.react-flow__node[data-id="def:${id}/${key}"] .task-node`);
+    await expect.poll(() => node('Generate_Invoice').getAttribute('data-status'), { timeout: 30_000 }).toBe('failed');
+    expect(await node('Send_Email_Invoice').getAttribute('data-status')).toBe('upstream_failed');
+    expect(await page.locator(`.react-flow__edge[data-id="def:${id}/Generate_Invoice>def:${id}/Send_Email_Invoice:depends_on"]`).count()).toBe(1);
+    const group = page.getByRole('region', { name: 'Group invoicing' });
+    const listed = group.locator(`tr[data-schedule-id="${id}"]`);
+    expect(await listed.locator('[data-state]').textContent()).toBe('Active');
+    expect(await listed.locator('[data-status]').textContent()).toBe('Failed');
+    await session.screenshot('tasks-and-groups');
+
+    // A click on a definition opens its latest run.
+    const box = (await node('Generate_Invoice').boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForURL(/\/ui\/tasks\/.+Generate_Invoice$/);
+    await page.getByRole('heading', { name: 'Generate_Invoice' }).waitFor();
+  });
+});

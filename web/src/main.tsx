@@ -18,6 +18,7 @@ const BatchPage = lazy(() => import('./batches/BatchPage').then((m) => ({ defaul
 const SubmitPage = lazy(() => import('./submit/SubmitPage').then((m) => ({ default: m.SubmitPage })));
 const SchedulesPage = lazy(() => import('./schedules/SchedulesPage').then((m) => ({ default: m.SchedulesPage })));
 const SchedulePage = lazy(() => import('./schedules/SchedulePage').then((m) => ({ default: m.SchedulePage })));
+const TaskGroupsPage = lazy(() => import('./schedules/TaskGroupsPage').then((m) => ({ default: m.TaskGroupsPage })));
 const GraphPage = lazy(() => import('./graph/GraphPage').then((m) => ({ default: m.GraphPage })));
 
 // The app's one cache of server state, kept live by the event stream for the page's lifetime.
@@ -39,6 +40,7 @@ createRoot(document.getElementById('root')!).render(
                 <Route path="approvals" element={<ApprovalQueuePage />} />
                 <Route path="batches/:id" element={<BatchPage />} />
                 <Route path="graph" element={<GraphPage />} />
+                <Route path="tasks" element={<TaskGroupsPage />} />
                 <Route path="schedules" element={<SchedulesPage />} />
                 <Route path="schedules/:id" element={<SchedulePage />} />
                 <Route path="*" element={<NotFound />} />

@@ -55,6 +55,9 @@ export function Layout() {
             </NavLink>
           )}
           <NavLink to="/schedules">Schedules</NavLink>
+          <NavLink to="/tasks" end>
+            Tasks &amp; Groups
+          </NavLink>
           <NavLink to="/graph">Graph</NavLink>
         </nav>
         <ConnectionIndicator />

@@ -185,3 +185,51 @@ describe('the Tasks & Groups page', () => {
     await page.getByRole('heading', { name: 'Generate_Invoice' }).waitFor();
   });
 });
+
+describe('the timeline of a pipeline', () => {
+  it('draws its tasks in dependency order, queue time apart from run time, the failure in red and the critical path marked', async () => {
+    const id = uniqueTag('timeline');
+    await api('/schedules', {
+      method: 'POST',
+      json: {
+        id,
+        spec: { cron: '0 4 * * *' },
+        pipeline: {
+          name: 'timeline invoices',
+          tasks: [
+            { key: 'Send_Email_Invoice', type: 'command', input: { command: 'echo sent' }, depends_on: ['Render_Invoice'] },
+            { key: 'Render_Invoice', type: 'command', input: { command: 'sleep 1; exit 2' }, depends_on: ['Generate_Invoice'] },
+            { key: 'Generate_Invoice', type: 'command', input: { command: 'sleep 2' } },
+          ],
+        },
+      },
+    });
+    made.add(id);
+    await api(`/schedules/${id}/trigger`, { method: 'POST' });
+    await waitFor('the pipeline run to fail', async () => (await api<ScheduleDetail>(`/schedules/${id}`)).body.last_run?.status === 'failed', 60_000);
+
+    await page.goto(`/ui/schedules/${id}`);
+    await page.getByRole('link', { name: 'Timeline of the latest run' }).click();
+    const rows = page.locator('[data-testid="run-timeline"] .run-row');
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(3);
+    expect(await rows.locator('.run-label').allTextContents()).toEqual(['Generate_Invoice', 'Render_Invoice', 'Send_Email_Invoice']);
+    expect(await rows.evaluateAll((els) => els.map((el) => (el as unknown as { dataset: { status: string } }).dataset.status))).toEqual(['completed', 'failed', 'upstream_failed']);
+    // The email task never ran: only its queue time is drawn, up to when it ended.
+    const email = rows.nth(2);
+    expect(await email.getByTestId('bar').count()).toBe(0);
+    expect((await email.getByTestId('queue').boundingBox())!.width).toBeGreaterThan(0);
+    // The render task queued while the invoice was generated: its queue is drawn apart from its run, after it.
+    const render = rows.nth(1);
+    const queue = (await render.getByTestId('queue').boundingBox())!;
+    const bar = (await render.getByTestId('bar').boundingBox())!;
+    expect(queue.width).toBeGreaterThan(bar.width / 4);
+    expect(bar.x).toBeGreaterThanOrEqual(queue.x + queue.width - 1);
+    expect(await render.getByTestId('bar').evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor)).toBe('rgb(180, 35, 24)');
+    // The critical path: the chain that took longest runs through the generate and the render task.
+    expect(await page.locator('.run-row[data-critical]').locator('.run-label').allTextContents()).toEqual(expect.arrayContaining(['Generate_Invoice', 'Render_Invoice']));
+    await page.getByRole('button', { name: '4×' }).click();
+    await session.screenshot('pipeline-timeline');
+    await rows.nth(1).click();
+    await page.waitForURL(/Render_Invoice$/);
+  });
+});

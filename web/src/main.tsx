@@ -19,6 +19,7 @@ const SubmitPage = lazy(() => import('./submit/SubmitPage').then((m) => ({ defau
 const SchedulesPage = lazy(() => import('./schedules/SchedulesPage').then((m) => ({ default: m.SchedulesPage })));
 const SchedulePage = lazy(() => import('./schedules/SchedulePage').then((m) => ({ default: m.SchedulePage })));
 const TaskGroupsPage = lazy(() => import('./schedules/TaskGroupsPage').then((m) => ({ default: m.TaskGroupsPage })));
+const TimelinePage = lazy(() => import('./runs/TimelinePage').then((m) => ({ default: m.TimelinePage })));
 const GraphPage = lazy(() => import('./graph/GraphPage').then((m) => ({ default: m.GraphPage })));
 
 // The app's one cache of server state, kept live by the event stream for the page's lifetime.
@@ -42,6 +43,7 @@ createRoot(document.getElementById('root')!).render(
                 <Route path="graph" element={<GraphPage />} />
                 <Route path="tasks" element={<TaskGroupsPage />} />
                 <Route path="schedules" element={<SchedulesPage />} />
+                <Route path="timeline" element={<TimelinePage />} />
                 <Route path="schedules/:id" element={<SchedulePage />} />
                 <Route path="*" element={<NotFound />} />
               </Route>

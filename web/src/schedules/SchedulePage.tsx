@@ -128,7 +128,12 @@ export function SchedulePage() {
           </table>
         )}
         <p>
-          <Link to={`/?schedule=${encodeURIComponent(schedule.id)}`}>All its runs in the table</Link>
+          <Link to={`/?schedule=${encodeURIComponent(schedule.id)}`}>All its runs in the table</Link> ·{' '}
+          {schedule.action.kind === 'pipeline' ? (
+            schedule.last_run && <Link to={`/timeline?pipeline=${encodeURIComponent(schedule.last_run.id)}`}>Timeline of the latest run</Link>
+          ) : (
+            <Link to={`/timeline?schedule=${encodeURIComponent(schedule.id)}`}>Timeline of its runs</Link>
+          )}
         </p>
       </section>
     </section>

@@ -10,6 +10,7 @@ import { errorHandler, HttpError } from './errors';
 import type { EventHub } from './eventHub';
 import type { LogStore } from './logStore';
 import type { PipelineService } from './pipelineService';
+import type { ScheduleService } from './scheduleService';
 import { contractRouter } from './router';
 import { batchHandlers } from './routes/batches';
 import { codecHandlers } from './routes/codec';
@@ -18,6 +19,7 @@ import { graphHandlers } from './routes/graph';
 import { logHandlers } from './routes/logs';
 import { metaHandlers } from './routes/meta';
 import { pipelineHandlers } from './routes/pipelines';
+import { scheduleHandlers } from './routes/schedules';
 import { taskHandlers } from './routes/tasks';
 import type { TaskIndex } from './taskIndex';
 import type { TaskService } from './taskService';
@@ -28,6 +30,7 @@ export interface AppDeps {
   service: TaskService;
   batches: BatchService;
   pipelines: PipelineService;
+  schedules: ScheduleService;
   hub: EventHub;
   logs: LogStore;
   datasets: DatasetStore;
@@ -84,6 +87,7 @@ export function createApp(deps: AppDeps): Express {
         ...graphHandlers(deps.index),
         ...pipelineHandlers(deps.pipelines),
         ...codecHandlers(deps.codec),
+        ...scheduleHandlers(deps.schedules),
       },
       deps.auth,
       deps.authFailures,

@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit, type RateLimitRequestHandler } from 'express-rate-limit';
-import { mayAct, mayRead, type Principal, type TaskAction } from '../core';
+import { mayAct, mayRead, type Principal, type ScheduleAction, type TaskAction } from '../core';
 import type { Endpoint } from '../core/contract';
 import { HttpError } from './errors';
 
@@ -76,9 +76,9 @@ export function principalOf(res: Response): Principal | undefined {
 /** A 403 naming the role, the action and the target, unless the caller may act on a task (or pipeline) of its owner. */
 export function authorize(
   principal: Principal | undefined,
-  action: TaskAction,
+  action: TaskAction | ScheduleAction,
   target: { id: string; user: string | null },
-  kind: 'task' | 'pipeline' = 'task',
+  kind: 'task' | 'pipeline' | 'schedule' = 'task',
 ): void {
   if (mayAct(principal, action, target.user)) return;
   const reason = action === 'approve' || action === 'reject' ? 'only an operator or admin can' : `a user can only act on its own ${kind}s; it cannot`;

@@ -12,6 +12,7 @@ import { DatasetStore } from './datasetStore';
 import { EventHub } from './eventHub';
 import { LogStore } from './logStore';
 import { PipelineService } from './pipelineService';
+import { ScheduleService } from './scheduleService';
 import { TaskIndex } from './taskIndex';
 import { TaskService } from './taskService';
 
@@ -52,7 +53,8 @@ async function run(): Promise<void> {
     console.error('taskdeck api: its worker stopped', err);
     process.exit(1);
   });
-  const app = createApp({ connection, index, service, batches, pipelines, hub, logs: new LogStore(config.logsRoot), datasets, auth: config.auth, authFailures: config.authFailures, trustProxy: config.trustProxy, codec: new EncryptionCodec(config.encryption?.keys ?? []) });
+  const schedules = new ScheduleService(client, config.taskQueue, index, service, pipelines);
+  const app = createApp({ connection, index, service, batches, pipelines, schedules, hub, logs: new LogStore(config.logsRoot), datasets, auth: config.auth, authFailures: config.authFailures, trustProxy: config.trustProxy, codec: new EncryptionCodec(config.encryption?.keys ?? []) });
 
   const server: Server = app.listen(config.port, () => {
     const address = server.address();

@@ -1,10 +1,13 @@
 import type { WorkflowExecutionInfo } from '@temporalio/client';
-import { PIPELINE_STATUSES, SA, type PipelineMemo, type PipelineStatus } from '../core';
+import { PIPELINE_STATUSES, SA, TEMPORAL_SA, type PipelineMemo, type PipelineStatus } from '../core';
 import type { PipelineSummary } from '../core/contract';
 
 /** A pipeline workflow as the API's index keeps it; its tasks' counts come from the task rows. */
 export interface PipelineRecord extends Omit<PipelineSummary, 'counts' | 'progress'> {
   run_id: string;
+  /** When the run was due: its schedule's time, or its start. */
+  trigger_time: string;
+  started_at: string | null;
 }
 
 export function toPipelineRecord(info: Omit<WorkflowExecutionInfo, 'raw'>): PipelineRecord {
@@ -17,6 +20,10 @@ export function toPipelineRecord(info: Omit<WorkflowExecutionInfo, 'raw'>): Pipe
     end_date: info.closeTime ? info.closeTime.toISOString() : null,
     user: info.typedSearchAttributes.get(SA.user) ?? null,
     tag: info.typedSearchAttributes.get(SA.tag) ?? null,
+    group: memo.group ?? null,
+    schedule_id: info.typedSearchAttributes.get(TEMPORAL_SA.scheduledById) ?? null,
+    trigger_time: (info.typedSearchAttributes.get(TEMPORAL_SA.scheduledStartTime) ?? info.startTime).toISOString(),
+    started_at: info.startTime.toISOString(),
     task_count: memo.task_count ?? 0,
     run_id: info.runId,
   };

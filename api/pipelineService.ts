@@ -5,6 +5,7 @@ import {
   SA,
   TASK_STATUSES,
   findCycle,
+  pipelineRunTasks,
   type PipelineMemo,
   type PipelineRequest,
   type PipelineTask,
@@ -34,65 +35,88 @@ export class PipelineService {
   ) {}
 
   /**
-   * Checks the whole pipeline before anything starts (each task's type and input as POST /tasks
-   * would, unique keys, known edges, no cycle), then starts the one parent workflow.
+   * Checks a whole pipeline as every way of starting one must (each task's type and input as
+   * POST /tasks would, unique keys, known edges, no cycle) and makes the pipeline workflow's
+   * argument. `template`: for a schedule, whose every run gives its tasks ids of their own.
    */
-  async start(body: PipelineBody, actor: Principal | undefined): Promise<PipelineDetail> {
+  async prepare(body: PipelineBody, actor: Principal | undefined, options: { template?: boolean; group?: string; at?: string[] } = {}): Promise<PipelineRequest> {
+    const at = options.at ?? [];
+    const field = (...path: string[]) => [...at, ...path].join('.');
     const keys = new Map<string, number>();
     body.tasks.forEach((task, i) => {
-      if (keys.has(task.key)) throw new HttpError(400, `tasks.${i}.key: '${task.key}' is already the key of tasks.${keys.get(task.key)}`, `tasks.${i}.key`);
+      if (keys.has(task.key)) throw new HttpError(400, `${field('tasks', String(i), 'key')}: '${task.key}' is already the key of tasks.${keys.get(task.key)}`, field('tasks', String(i), 'key'));
       keys.set(task.key, i);
     });
     body.tasks.forEach((task, i) =>
       task.depends_on?.forEach((key, j) => {
-        if (!keys.has(key)) throw new HttpError(400, `tasks.${i}.depends_on.${j}: no task with key '${key}' in this pipeline`, `tasks.${i}.depends_on.${j}`);
+        const name = field('tasks', String(i), 'depends_on', String(j));
+        if (!keys.has(key)) throw new HttpError(400, `${name}: no task with key '${key}' in this pipeline`, name);
       }),
     );
     const cycle = findCycle(new Map(body.tasks.map((task) => [task.key, task.depends_on ?? []])));
-    if (cycle) throw new HttpError(400, `tasks: the edges make a cycle, ${cycle.join(' → ')}; a pipeline must be acyclic`, 'tasks');
+    if (cycle) throw new HttpError(400, `${field('tasks')}: the edges make a cycle, ${cycle.join(' → ')}; a pipeline must be acyclic`, field('tasks'));
 
-    const ids = new Map(body.tasks.map((task) => [task.key, randomUUID()]));
+    const group = options.group ?? body.group;
+    const ids = new Map(body.tasks.map((task) => [task.key, options.template ? task.key : randomUUID()]));
     const tasks: PipelineTask[] = await allInOrder(
       body.tasks.map(async ({ key, type, input, depends_on: upstream, ...given }, i) => {
         const dependsOn = [...new Set(upstream ?? [])].map((k) => ids.get(k)!);
-        const meta = { name: key, tag: body.tag, ...given, ...(dependsOn.length && { depends_on: dependsOn }) };
+        const meta = { name: key, tag: body.tag, ...given, ...(group && { group }), ...(dependsOn.length && { depends_on: dependsOn }) };
         // The pipeline workflow starts its children with what `prepare` made, as the API would start them.
-        const prepared = await this.tasks.prepare({ type: type as TaskTypeId, input, meta }, actor, ['tasks', String(i)]);
+        const prepared = await this.tasks.prepare({ type: type as TaskTypeId, input, meta }, actor, [...at, 'tasks', String(i)]);
         // A dataset to create that exists already refuses the pipeline now, not when its turn comes.
-        await this.tasks.checkNewDataset(prepared, ['tasks', String(i)]);
+        await this.tasks.checkNewDataset(prepared, [...at, 'tasks', String(i)]);
         return { key, id: ids.get(key)!, type: type as TaskTypeId, request: prepared.request };
       }),
     );
+    return { name: body.name, tag: body.tag, user: actor?.user, ...(group && { group }), ...(options.template && { per_run_ids: true }), tasks };
+  }
 
+  /** What a pipeline workflow lists with from its start (it sets the same itself, with its id). */
+  startAttributes(request: PipelineRequest) {
+    return {
+      typedSearchAttributes: [
+        { key: SA.status, value: 'running' },
+        { key: SA.updatedAt, value: new Date() },
+        ...(request.user ? [{ key: SA.user, value: request.user }] : []),
+        ...(request.tag ? [{ key: SA.tag, value: request.tag }] : []),
+      ],
+      memo: { name: request.name, task_count: request.tasks.length, ...(request.group && { group: request.group }) } satisfies PipelineMemo,
+      staticSummary: `Taskdeck pipeline: ${request.name} (${request.tasks.length} tasks)`,
+    };
+  }
+
+  /** Starts a checked pipeline: the one parent workflow. */
+  async start(body: PipelineBody, actor: Principal | undefined): Promise<PipelineDetail> {
+    const request = await this.prepare(body, actor);
+    const { tasks } = request;
     const id = readableId(body.name, 'pipeline');
-    const request: PipelineRequest = { name: body.name, tag: body.tag, user: actor?.user, tasks };
+    const start = this.startAttributes(request);
     const handle = await this.client.workflow.start(PIPELINE_WORKFLOW, {
       taskQueue: this.taskQueue,
       workflowId: id,
       args: [request],
-      typedSearchAttributes: [
-        { key: SA.pipeline, value: id },
-        { key: SA.status, value: 'running' },
-        { key: SA.updatedAt, value: new Date() },
-        ...(actor ? [{ key: SA.user, value: actor.user }] : []),
-        ...(body.tag ? [{ key: SA.tag, value: body.tag }] : []),
-      ],
-      memo: { name: body.name, task_count: tasks.length } satisfies PipelineMemo,
-      staticSummary: `Taskdeck pipeline: ${body.name} (${tasks.length} tasks)`,
+      ...start,
+      typedSearchAttributes: [{ key: SA.pipeline, value: id }, ...start.typedSearchAttributes],
     });
     // Known without asking Temporal again; the next poll brings visibility's own row.
+    const now = new Date().toISOString();
     this.index.putPipeline({
       id,
       name: body.name,
       status: 'running',
-      created_at: new Date().toISOString(),
+      created_at: now,
+      trigger_time: now,
+      started_at: now,
       end_date: null,
       user: actor?.user ?? null,
       tag: body.tag ?? null,
+      group: request.group ?? null,
+      schedule_id: null,
       task_count: tasks.length,
       run_id: handle.firstExecutionRunId,
     });
-    this.shapes.set(id, shapeOf(request));
+    this.shapes.set(id, shapeOf(request, id));
     return this.detail(id);
   }
 
@@ -139,7 +163,7 @@ export class PipelineService {
     const known = this.shapes.get(id);
     if (known) return known;
     const request = await workflowArgument<PipelineRequest>(this.client, this.namespace, id);
-    const shape = shapeOf(request ?? { name: id, tasks: [] });
+    const shape = shapeOf(request ?? { name: id, tasks: [] }, id);
     this.shapes.set(id, shape);
     return shape;
   }
@@ -156,10 +180,11 @@ export class PipelineService {
   }
 }
 
-function shapeOf(request: PipelineRequest): Pick<PipelineDetail, 'tasks' | 'edges'> {
+function shapeOf(request: PipelineRequest, id: string): Pick<PipelineDetail, 'tasks' | 'edges'> {
+  const tasks = pipelineRunTasks(request, id);
   return {
-    tasks: request.tasks.map(({ key, id }) => ({ key, id })),
-    edges: request.tasks.flatMap((task) => (task.request.depends_on ?? []).map((upstream) => ({ source: upstream, target: task.id }))),
+    tasks: tasks.map(({ key, id }) => ({ key, id })),
+    edges: tasks.flatMap((task) => (task.request.depends_on ?? []).map((upstream) => ({ source: upstream, target: task.id }))),
   };
 }
 
@@ -182,6 +207,8 @@ function summarize(record: PipelineRecord, tasks: readonly { status: TaskStatus;
     end_date: record.end_date,
     user: record.user,
     tag: record.tag,
+    group: record.group,
+    schedule_id: record.schedule_id,
     task_count: record.task_count,
     counts,
     progress: total ? Math.floor(done / total) : 0,

@@ -15,6 +15,7 @@ export function queryTasks(records: Iterable<TaskRecord>, query: ListTasksQuery,
   const needle = query.q?.toLowerCase();
   // People type a dataset's name as they remember it, or its id: both match, whatever the case.
   const dataset = query.dataset?.trim().toLowerCase();
+  const origins = query.origin ? new Set(query.origin) : undefined;
   const matches: TaskRecord[] = [];
   for (const r of records) {
     if (Date.parse(r.created_at) < since) continue;
@@ -26,6 +27,10 @@ export function queryTasks(records: Iterable<TaskRecord>, query: ListTasksQuery,
     if (query.user !== undefined && r.user !== query.user) continue;
     if (query.batch !== undefined && r.batch_id !== query.batch) continue;
     if (query.pipeline !== undefined && r.pipeline_id !== query.pipeline) continue;
+    if (origins && !origins.has(r.origin)) continue;
+    if (query.group !== undefined && r.group !== query.group) continue;
+    if (query.schedule !== undefined && r.schedule_id !== query.schedule) continue;
+    if (query.agent !== undefined && r.agent !== query.agent) continue;
     if (needle && !(r.name?.toLowerCase().includes(needle) || r.id.toLowerCase().includes(needle))) continue;
     matches.push(r);
   }

@@ -1,5 +1,5 @@
 import type { WorkflowExecutionInfo } from '@temporalio/client';
-import { SA, STATUS_CODE, isFinished, taskStatusOf, type TaskMemo, type TaskStatus } from '../core';
+import { SA, STATUS_CODE, TEMPORAL_SA, isFinished, originOf, taskStatusOf, type TaskMemo, type TaskStatus } from '../core';
 import type { TaskRecord } from '../core/contract';
 
 /** What the mapping reads of a workflow: a visibility row, a describe answer, or a start just made. */
@@ -16,6 +16,14 @@ export function toTaskRecord(info: WorkflowFacts): TaskRecord {
   const memo = (info.memo ?? {}) as TaskMemo;
   const status = taskStatusOf(info.status.name, sa.get(SA.status));
   const startedAt = sa.get(SA.startedAt);
+  const scheduledAt = sa.get(TEMPORAL_SA.scheduledStartTime);
+  const links = {
+    schedule_id: sa.get(TEMPORAL_SA.scheduledById) ?? null,
+    retry_of: sa.get(SA.retryOf) ?? null,
+    triggered_by: memo.triggered_by ?? null,
+    pipeline_id: sa.get(SA.pipeline) ?? null,
+    batch_id: sa.get(SA.batch) ?? null,
+  };
   return {
     id: info.workflowId,
     task_type: sa.get(SA.type) ?? info.type,
@@ -37,11 +45,16 @@ export function toTaskRecord(info: WorkflowFacts): TaskRecord {
     error: memo.error ?? SERVER_ENDED[status] ?? null,
     failed_step: memo.failed_step ?? null,
     exit_code: memo.exit_code ?? null,
-    retry_of: sa.get(SA.retryOf) ?? null,
-    batch_id: sa.get(SA.batch) ?? null,
-    triggered_by: memo.triggered_by ?? null,
+    retry_of: links.retry_of,
+    batch_id: links.batch_id,
+    triggered_by: links.triggered_by,
     depends_on: memo.depends_on ?? [],
-    pipeline_id: sa.get(SA.pipeline) ?? null,
+    pipeline_id: links.pipeline_id,
+    origin: originOf(links),
+    schedule_id: links.schedule_id,
+    trigger_time: (scheduledAt ?? info.startTime).toISOString(),
+    group: memo.group ?? null,
+    agent: memo.agent ?? null,
     parent_id: info.parentExecution?.workflowId ?? null,
     run_id: info.runId,
   };

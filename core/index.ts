@@ -12,3 +12,5 @@ export * from './pipelines';
 export * from './newTask';
 export * from './bulk';
 export * from './secrets';
+export * from './origin';
+export * from './schedules';

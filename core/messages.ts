@@ -51,6 +51,15 @@ export const approveUpdate = defineUpdate<TaskState, [ApprovalRequest]>('taskdec
 /** Ends a task waiting in pending_approval as rejected; the validator refuses any other state. */
 export const rejectUpdate = defineUpdate<TaskState, [ApprovalRequest]>('taskdeck.reject');
 
+// ---- Agent (the worker that runs a task) ----
+
+/**
+ * A worker tells a task's workflow its identity when it runs one of the task's activities, once
+ * per task and worker; the workflow keeps it in its memo, so the table shows the agent after the
+ * task ended too.
+ */
+export const agentSignal = defineSignal<[string]>('taskdeck.agent');
+
 // ---- Patches (workflow code changes that recorded histories must not see) ----
 
 /** Entity workflows continue as new when the server suggests it, not at a fixed event count. */
@@ -61,3 +70,6 @@ export const CONTINUE_AS_NEW_SUGGESTED = 'continue-as-new-suggested';
  * one memo upsert more: without it a pipeline task that ran and failed kept saying it waited.
  */
 export const CLEAR_WAITING_MESSAGE = 'clear-waiting-message';
+
+/** Tasks record the worker that runs them (agentSignal) in their memo. */
+export const AGENT_MEMO = 'agent-memo';

@@ -28,6 +28,7 @@ export function newTaskStart(type: string, meta: TaskMeta, now = new Date()): Ne
     ...(meta.name && { name: meta.name }),
     ...(meta.triggered_by && { triggered_by: meta.triggered_by }),
     ...(meta.depends_on?.length && { depends_on: meta.depends_on }),
+    ...(meta.group && { group: meta.group }),
   };
   return {
     status,

@@ -29,11 +29,39 @@ export interface PipelineRequest {
   name: string;
   tag?: string;
   user?: string;
+  /** The group of the pipeline, given to each of its tasks. */
+  group?: string;
+  /**
+   * The request is a template that runs many times (a schedule's action): each task's `id` and
+   * `depends_on` are its key, and every run gives its tasks ids of its own (`pipelineRunTasks`).
+   */
+  per_run_ids?: boolean;
   tasks: PipelineTask[];
+}
+
+/**
+ * The tasks of one run of a pipeline: as given, or, for a template, with ids made from the run's
+ * workflow id and each key (`nightly-2026-11-30T02:00:00Z.invoice`), edges following.
+ */
+export function pipelineRunTasks(request: PipelineRequest, runId: string): PipelineTask[] {
+  if (!request.per_run_ids) return request.tasks;
+  const used = new Set<string>();
+  const ids = new Map<string, string>();
+  request.tasks.forEach((task, i) => {
+    const readable = /^[A-Za-z0-9_-]{1,64}$/.test(task.key) && !used.has(task.key) ? task.key : `task-${i + 1}`;
+    used.add(readable);
+    ids.set(task.id, `${runId}.${readable}`);
+  });
+  return request.tasks.map((task) => ({
+    ...task,
+    id: ids.get(task.id)!,
+    request: { ...task.request, ...(task.request.depends_on && { depends_on: task.request.depends_on.map((id) => ids.get(id) ?? id) }) },
+  }));
 }
 
 /** Memo of the pipeline workflow: shown in lists, never filtered by visibility. */
 export interface PipelineMemo {
   name?: string;
   task_count?: number;
+  group?: string;
 }

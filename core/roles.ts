@@ -14,13 +14,16 @@ export interface Principal {
 /** What a caller does to an existing task. */
 export type TaskAction = 'abort' | 'kill' | 'pause' | 'resume' | 'retry' | 'approve' | 'reject';
 
-const OPERATOR_ONLY: ReadonlySet<TaskAction> = new Set(['approve', 'reject']);
+/** What a caller does to an existing schedule: its owner or an operator or admin may. */
+export type ScheduleAction = 'edit' | 'delete' | 'pause' | 'unpause' | 'trigger';
+
+const OPERATOR_ONLY: ReadonlySet<TaskAction | ScheduleAction> = new Set(['approve', 'reject']);
 
 /**
- * Whether `principal` may do `action` to a task started by `owner`. Without authentication
+ * Whether `principal` may do `action` to a task (or schedule) started by `owner`. Without authentication
  * (no principal) everything is allowed, as in the local embedded run.
  */
-export function mayAct(principal: Principal | undefined, action: TaskAction, owner: string | null): boolean {
+export function mayAct(principal: Principal | undefined, action: TaskAction | ScheduleAction, owner: string | null): boolean {
   if (!principal || principal.role !== 'user') return true;
   return !OPERATOR_ONLY.has(action) && owner === principal.user;
 }

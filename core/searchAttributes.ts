@@ -1,4 +1,4 @@
-import type { SearchAttributePair } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 import { SA } from '../plugin/src/searchAttributes';
 import type { TaskMeta } from './task';
 
@@ -17,3 +17,13 @@ export function metaSearchAttributes(meta: TaskMeta): SearchAttributePair[] {
   if (meta.pipeline_id) pairs.push({ key: SA.pipeline, value: meta.pipeline_id });
   return pairs;
 }
+
+/**
+ * Search attributes the Temporal server itself sets on every run a Schedule starts: which
+ * schedule, and the time it was due (the trigger time). Built in, so they cost no budget and are
+ * never registered; a run's origin and trigger time are read from them.
+ */
+export const TEMPORAL_SA = {
+  scheduledById: defineSearchAttributeKey('TemporalScheduledById', SearchAttributeType.KEYWORD),
+  scheduledStartTime: defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME),
+} as const;

@@ -3,7 +3,16 @@ import { MAX_KEYWORD_LENGTH } from './searchAttributes';
 import type { TaskState as ProtocolTaskState } from '../plugin/src/types';
 
 // What every tracked workflow shares with Taskdeck is the plugin's protocol (plugin/src/types.ts).
-export type { ApprovalDecision, ProgressUpdate, TaskFailure, TaskMemo, TimelineEntry } from '../plugin/src/types';
+export type { ApprovalDecision, ProgressUpdate, TaskFailure, TimelineEntry } from '../plugin/src/types';
+import type { TaskMemo as ProtocolMemo } from '../plugin/src/types';
+
+/**
+ * The memo of a Taskdeck task: the plugin protocol's keys, plus the group of the schedule or
+ * pipeline it belongs to and the agent (the identity of the worker that ran it). Both are only
+ * listed and filtered by the API's own index, never by a visibility query, so they spend none of
+ * the namespace's search-attribute budget.
+ */
+export type TaskMemo = ProtocolMemo & { group?: string; agent?: string };
 
 const label = z.string().trim().min(1).max(MAX_KEYWORD_LENGTH);
 
@@ -26,6 +35,7 @@ export const taskMeta = z
     triggered_by: label.optional().describe('Task that started this one as its follow-up'),
     batch_id: label.optional().describe('The batch the task was started in'),
     pipeline_id: label.optional().describe('The pipeline whose child this task is'),
+    group: label.optional().describe('The group of the schedule or pipeline the task belongs to ("billing")'),
     depends_on: z
       .array(label)
       .max(MAX_UPSTREAM, `depends_on may list at most ${MAX_UPSTREAM} tasks`)

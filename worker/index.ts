@@ -1,9 +1,11 @@
+import { hostname } from 'node:os';
 import { Worker } from '@temporalio/worker';
 import { PauseWatch, createActivities } from '../activities';
 import { gpuTaskQueue, progressSignal } from '../core';
 import { bootstrapNamespace } from '../runtime/bootstrap';
 import { loadConfig, temporalAddress } from '../runtime/config';
 import { connectTemporal, encryptionNotice } from '../runtime/connection';
+import { announceAgent } from './agent';
 
 /**
  * The worker process: bootstraps the namespace, then runs every task type on the task queue,
@@ -29,6 +31,9 @@ async function run(): Promise<void> {
     // activity; by default the SDK sends them only every 12 s with our heartbeat timeout. How
     // often they go out is the activities' choice (activities/heartbeat.ts).
     const heartbeats = { maxHeartbeatThrottleInterval: '1 second', defaultHeartbeatThrottleInterval: '1 second' } as const;
+    // Temporal's default identity, set here so each task can be told which worker runs it (its Agent).
+    const identity = `${process.pid}@${hostname()}`;
+    const agent = { identity, interceptors: { activity: [announceAgent(identity)] } };
     const worker = await Worker.create({
       connection,
       namespace: config.temporal.namespace,
@@ -38,6 +43,7 @@ async function run(): Promise<void> {
       dataConverter,
       maxConcurrentActivityTaskExecutions: config.workerActivities,
       ...heartbeats,
+      ...agent,
     });
     const gpuWorker = await Worker.create({
       connection,
@@ -49,6 +55,7 @@ async function run(): Promise<void> {
       // for activities scheduled there by other means.
       maxConcurrentActivityTaskExecutions: 1,
       ...heartbeats,
+      ...agent,
     });
     console.log(`taskdeck worker: polling ${config.taskQueue} and ${gpuTaskQueue(config.taskQueue)} on ${temporalAddress(config)} (${config.temporal.namespace}); ${encryptionNotice(config)}`);
     // Worker.run() handles SIGINT/SIGTERM itself: it stops polling and lets running activities wind down.

@@ -20,8 +20,10 @@ import { TaskTracker } from '../plugin/src/tracker';
 import { Dependants, upstreamFailureMessage, waitForUpstream } from '../plugin/src/upstream';
 import {
   CLEAR_WAITING_MESSAGE,
+  AGENT_MEMO,
   SA,
   TASK_TYPES,
+  agentSignal,
   datasetEntityId,
   gpuPositionSignal,
   gpuQueueId,
@@ -107,6 +109,7 @@ class TaskLifecycle {
   private readonly meta: TaskMeta;
   private readonly metaError: string | undefined;
   private readonly dependants = new Dependants();
+  private agent: string | undefined;
 
   constructor(
     private readonly typeId: TaskTypeId,
@@ -124,6 +127,16 @@ class TaskLifecycle {
     setHandler(resumeUpdate, () => this.resume(), { validator: () => this.mayResume() });
     setHandler(approveUpdate, (request) => this.approve(request), { validator: (_request: ApprovalRequest) => this.mayDecide() });
     setHandler(rejectUpdate, (request) => this.reject(request), { validator: (_request: ApprovalRequest) => this.mayDecide() });
+    setHandler(agentSignal, (agent) => this.recordAgent(agent));
+  }
+
+  /** The worker running the task's activities, kept in the memo after the task ends. */
+  private recordAgent(agent: string): void {
+    // A signal sent by a newer worker to a task whose history an older one wrote must replay as
+    // it ran there: without the memo upsert.
+    if (agent === this.agent || !patched(AGENT_MEMO)) return;
+    this.agent = agent;
+    upsertMemo({ agent } satisfies TaskMemo);
   }
 
   async run<Input, Prepared, Result>(phases: TaskPhases<Input, Prepared, Result>): Promise<Result> {

@@ -11,7 +11,7 @@ import {
   workflowInfo,
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
-import { SA, newTaskStart, type PipelineMemo, type PipelineRequest, type PipelineStatus, type PipelineTask, type TaskRequest } from '../core';
+import { SA, newTaskStart, pipelineRunTasks, type PipelineMemo, type PipelineRequest, type PipelineStatus, type PipelineTask, type TaskRequest } from '../core';
 
 /** What every task workflow is, whatever its type. */
 type TaskWorkflow = (request: TaskRequest) => Promise<unknown>;
@@ -44,14 +44,17 @@ export async function taskdeck_pipeline(request: PipelineRequest): Promise<Pipel
     ...(request.user ? [{ key: SA.user, value: request.user }] : []),
     ...(request.tag ? [{ key: SA.tag, value: request.tag }] : []),
   ]);
-  upsertMemo({ name: request.name, task_count: request.tasks.length } satisfies PipelineMemo);
+  upsertMemo({ name: request.name, task_count: request.tasks.length, ...(request.group && { group: request.group }) } satisfies PipelineMemo);
+  // A schedule's template gets task ids of this run's own; a request with ids (every pipeline
+  // started before templates existed) is used as it is.
+  const tasks = pipelineRunTasks(request, workflowId);
   setStatus('running', `${request.tasks.length} tasks`);
 
   const children: { task: PipelineTask; handle: ChildWorkflowHandle<TaskWorkflow> }[] = [];
   const settle = () => Promise.allSettled(children.map(({ handle }) => handle.result()));
   let outcomes: PromiseSettledResult<unknown>[];
   try {
-    for (const level of upstreamFirst(request.tasks)) {
+    for (const level of upstreamFirst(tasks)) {
       const started = await Promise.all(level.map((task) => startTask(task, workflowId)));
       level.forEach((task, i) => children.push({ task, handle: started[i] }));
     }

@@ -34,6 +34,14 @@ export const ENDPOINTS = {
   startPipeline: { method: 'post', path: '/pipelines', auth: 'token' },
   getPipeline: { method: 'get', path: '/pipelines/:id', auth: 'token' },
   abortPipeline: { method: 'post', path: '/pipelines/:id/abort', auth: 'token' },
+  listSchedules: { method: 'get', path: '/schedules', auth: 'token' },
+  createSchedule: { method: 'post', path: '/schedules', auth: 'token' },
+  getSchedule: { method: 'get', path: '/schedules/:id', auth: 'token' },
+  updateSchedule: { method: 'put', path: '/schedules/:id', auth: 'token' },
+  deleteSchedule: { method: 'delete', path: '/schedules/:id', auth: 'token' },
+  pauseSchedule: { method: 'post', path: '/schedules/:id/pause', auth: 'token' },
+  unpauseSchedule: { method: 'post', path: '/schedules/:id/unpause', auth: 'token' },
+  triggerSchedule: { method: 'post', path: '/schedules/:id/trigger', auth: 'token' },
   getGraph: { method: 'get', path: '/graph', auth: 'token' },
   listDatasets: { method: 'get', path: '/datasets', auth: 'token' },
   getDataset: { method: 'get', path: '/datasets/:id', auth: 'token' },
@@ -48,7 +56,7 @@ export const ENDPOINTS = {
 } as const satisfies Record<string, Endpoint>;
 
 export interface Endpoint {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'put' | 'delete';
   path: string;
   auth: 'public' | 'token' | 'token-or-query';
 }

@@ -6,6 +6,7 @@ export * from './endpoints';
 export * from './tasks';
 export * from './batches';
 export * from './pipelines';
+export * from './schedules';
 export * from './logs';
 export * from './graph';
 export * from './datasets';

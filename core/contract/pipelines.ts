@@ -16,6 +16,7 @@ const pipelineTaskBody = startTaskSchema({
 export const pipelineBody = z.strictObject({
   name: z.string().trim().min(1, 'name is required').max(MAX_KEYWORD_LENGTH),
   tag: z.string().trim().min(1).max(MAX_KEYWORD_LENGTH).optional().describe('Given to the pipeline and each of its tasks that has none'),
+  group: z.string().trim().min(1).max(MAX_KEYWORD_LENGTH).optional().describe('The group the pipeline and its tasks belong to ("billing")'),
   tasks: z
     .array(pipelineTaskBody)
     .min(1, 'tasks must list at least one task')
@@ -32,6 +33,8 @@ export const pipelineSummary = z.strictObject({
   end_date: isoTime.nullable(),
   user: z.string().nullable(),
   tag: z.string().nullable(),
+  group: z.string().nullable(),
+  schedule_id: z.string().nullable().describe('The schedule that started this pipeline run'),
   task_count: z.number().int(),
   counts: statusCounts,
   progress: z

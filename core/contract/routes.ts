@@ -8,6 +8,17 @@ import { graphQuery, taskGraph } from './graph';
 import { logFollowEvents, logFollowQuery, logPage, logPageQuery, logSearch, logSearchQuery, logStreamQuery } from './logs';
 import { health, me, taskEvents, taskTypeInfo, uiConfig } from './meta';
 import { pipelineAborted, pipelineBody, pipelineDetail, pipelineSummary } from './pipelines';
+import {
+  listSchedulesQuery,
+  scheduleBody,
+  scheduleDeleted,
+  scheduleDetail,
+  scheduleNoteBody,
+  scheduleParams,
+  scheduleSummary,
+  scheduleTriggered,
+  scheduleUpdateBody,
+} from './schedules';
 import { abortAnswer, approvalBody, approvalItem, listTasksQuery, startTaskBody, taskDetail, taskRecord } from './tasks';
 
 /** A success answer: a JSON body, a stream of server-sent events, or a file. */
@@ -216,6 +227,61 @@ export const ROUTE_SPECS = {
     params: idParams.describe('Pipeline id'),
     replies: { 202: { description: 'Abort requested', json: pipelineAborted } },
     errors: { 403: 'A user may abort only its own pipelines', 404: 'No such pipeline', 409: 'The pipeline already ended' },
+  }),
+  listSchedules: route({
+    summary: 'Schedules (Temporal Schedules whose runs are Taskdeck tasks or pipelines), with state, next runs and the last run',
+    description: 'Also those made outside Taskdeck (`temporal schedule create`) whose action starts a Taskdeck task or pipeline workflow.',
+    query: listSchedulesQuery,
+    replies: { 200: { description: 'The schedules, by group then name', json: z.array(scheduleSummary) } },
+  }),
+  createSchedule: route({
+    summary: 'Create a schedule: a task or a pipeline run on a cron expression or an interval, as a Temporal Schedule',
+    body: scheduleBody,
+    replies: { 201: { description: 'The schedule', json: scheduleDetail } },
+    errors: {
+      400: 'A malformed cron expression, an unknown time zone, an interval under a second, no task, or a bad task: `field` names it',
+      403: 'A user may create schedules only as itself',
+      409: 'A schedule with this id exists',
+    },
+  }),
+  getSchedule: route({
+    summary: 'One schedule: its definition, state, next run times and recent runs with their status',
+    params: scheduleParams,
+    replies: { 200: { description: 'The schedule', json: scheduleDetail } },
+    errors: { 404: 'No such schedule' },
+  }),
+  updateSchedule: route({
+    summary: 'Edit a schedule: its whole definition again (when, what, policy, state)',
+    params: scheduleParams,
+    body: scheduleUpdateBody,
+    replies: { 200: { description: 'The schedule as it is now', json: scheduleDetail } },
+    errors: { 400: 'Bad input: `field` names it', 403: 'A user may edit only its own schedules', 404: 'No such schedule' },
+  }),
+  deleteSchedule: route({
+    summary: 'Delete a schedule; the runs it started stay in the table',
+    params: scheduleParams,
+    replies: { 200: { description: 'Deleted', json: scheduleDeleted } },
+    errors: { 403: 'A user may delete only its own schedules', 404: 'No such schedule' },
+  }),
+  pauseSchedule: route({
+    summary: 'Pause a schedule, with a note saying why; no runs start until it is unpaused',
+    params: scheduleParams,
+    body: scheduleNoteBody,
+    replies: { 200: { description: 'The paused schedule', json: scheduleDetail } },
+    errors: { 403: 'A user may pause only its own schedules', 404: 'No such schedule' },
+  }),
+  unpauseSchedule: route({
+    summary: 'Unpause a schedule, with an optional note',
+    params: scheduleParams,
+    body: scheduleNoteBody,
+    replies: { 200: { description: 'The active schedule', json: scheduleDetail } },
+    errors: { 403: 'A user may unpause only its own schedules', 404: 'No such schedule' },
+  }),
+  triggerSchedule: route({
+    summary: 'Run the schedule now, whatever its spec, state or overlap policy',
+    params: scheduleParams,
+    replies: { 202: { description: 'The run was asked for; it lists within a moment', json: scheduleTriggered } },
+    errors: { 403: 'A user may trigger only its own schedules', 404: 'No such schedule' },
   }),
   getGraph: route({
     summary: 'The dependency graph of a pipeline, a batch, a task\'s neighbourhood, or every linked task of the window',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DATASET_ID_PATTERN, DATASET_ID_RULE } from '../datasets';
 import { MAX_KEYWORD_LENGTH } from '../searchAttributes';
+import { ORIGINS } from '../origin';
 import { STATUS_CODES, TASK_STATUSES } from '../statuses';
 import { taskMeta } from '../task';
 import { TASK_TYPES, TASK_TYPE_IDS, type TaskTypeDefinition } from '../taskTypes';
@@ -40,6 +41,11 @@ export const taskRecord = z.strictObject({
   triggered_by: z.string().nullable().describe('The task that started this one as its follow-up (a reindex after a media addition)'),
   depends_on: z.array(z.string()).describe('Tasks that must complete before this one starts'),
   pipeline_id: z.string().nullable().describe('The pipeline whose child this task is (POST /pipelines)'),
+  origin: z.enum(ORIGINS).describe('Where the run came from: a schedule, a person (adhoc), a retry, a follow-up, a pipeline, a batch'),
+  schedule_id: z.string().nullable().describe('The schedule that started the run (Temporal\'s TemporalScheduledById)'),
+  trigger_time: isoTime.describe('When the run was due: the schedule\'s time for a scheduled run (TemporalScheduledStartTime), otherwise when it was submitted'),
+  group: z.string().nullable().describe('The group of the schedule or pipeline the run belongs to'),
+  agent: z.string().nullable().describe('The worker that ran it (its identity), kept after the run ended'),
   parent_id: z.string().nullable().describe('The workflow that started this one as its child: a pipeline, the task a follow-up came from'),
   run_id: z.string(),
 });
@@ -130,6 +136,12 @@ export const listTasksQuery = z.strictObject({
   user: z.string().optional(),
   batch: z.string().optional().describe('Tasks of one batch (POST /batches)'),
   pipeline: z.string().optional().describe('Tasks of one pipeline (POST /pipelines)'),
+  origin: queryList(z.enum(ORIGINS, { error: (i) => `unknown origin '${String(i.input)}'; use ${ORIGINS.join(', ')}` }))
+    .optional()
+    .describe('Where runs came from (repeatable): adhoc is what a person started'),
+  group: z.string().optional().describe('Runs of one group (of a schedule or pipeline)'),
+  schedule: z.string().optional().describe('Runs one schedule started'),
+  agent: z.string().optional().describe('Runs a worker ran'),
   q: z.string().optional().describe('Case-insensitive search in task name and id'),
   sort: z.enum(SORT_KEYS, { error: `sort must be one of ${SORT_KEYS.join(', ')}` }).default('time'),
   order: z.enum(['asc', 'desc'], { error: 'order must be asc or desc' }).default('desc'),

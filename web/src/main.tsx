@@ -20,6 +20,10 @@ const PipelinesPage = lazy(() => import('./pipelines/PipelinesPage').then((m) =>
 const DatasetsPage = lazy(() => import('./datasets/DatasetsPage').then((m) => ({ default: m.DatasetsPage })));
 const DatasetPage = lazy(() => import('./datasets/DatasetPage').then((m) => ({ default: m.DatasetPage })));
 const SubmitPage = lazy(() => import('./submit/SubmitPage').then((m) => ({ default: m.SubmitPage })));
+const SchedulesPage = lazy(() => import('./schedules/SchedulesPage').then((m) => ({ default: m.SchedulesPage })));
+const SchedulePage = lazy(() => import('./schedules/SchedulePage').then((m) => ({ default: m.SchedulePage })));
+const TaskGroupsPage = lazy(() => import('./schedules/TaskGroupsPage').then((m) => ({ default: m.TaskGroupsPage })));
+const TimelinePage = lazy(() => import('./runs/TimelinePage').then((m) => ({ default: m.TimelinePage })));
 const GraphPage = lazy(() => import('./graph/GraphPage').then((m) => ({ default: m.GraphPage })));
 
 // The app's one cache of server state, kept live by the event stream for the page's lifetime.
@@ -45,6 +49,10 @@ createRoot(document.getElementById('root')!).render(
                 <Route path="datasets" element={<DatasetsPage />} />
                 <Route path="datasets/:id" element={<DatasetPage />} />
                 <Route path="graph" element={<GraphPage />} />
+                <Route path="tasks" element={<TaskGroupsPage />} />
+                <Route path="schedules" element={<SchedulesPage />} />
+                <Route path="timeline" element={<TimelinePage />} />
+                <Route path="schedules/:id" element={<SchedulePage />} />
                 <Route path="*" element={<NotFound />} />
               </Route>
             </Routes>

@@ -27,6 +27,7 @@ export async function inProcessApi(
     service: new Proxy({ temporalUiTemplate: null }, { get: (target, key) => (key in target ? target[key as 'temporalUiTemplate'] : notStubbed(`TaskService.${String(key)}`)) }),
     batches: new Proxy({}, { get: (_t, key) => notStubbed(`BatchService.${String(key)}`) }),
     pipelines: new Proxy({}, { get: (_t, key) => notStubbed(`PipelineService.${String(key)}`) }),
+    schedules: new Proxy({}, { get: (_t, key) => notStubbed(`ScheduleService.${String(key)}`) }),
     hub: { clientCount: 0 },
     logs: new Proxy({}, { get: (_t, key) => notStubbed(`LogStore.${String(key)}`) }),
     datasets: new Proxy({}, { get: (_t, key) => notStubbed(`DatasetStore.${String(key)}`) }),

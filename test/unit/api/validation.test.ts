@@ -71,6 +71,25 @@ describe('bad input gets a 400 naming the field, before anything reaches Tempora
     expect(bulkBody.safeParse({ filter: { status: 'failed' } }).success).toBe(true);
   });
 
+  const task = { type: 'command', input: { command: 'true' } };
+  const scheduleCases: [string, unknown, string, RegExp][] = [
+    ['a malformed cron', { spec: { cron: '61 * * *' }, task }, 'spec.cron', /5 fields/],
+    ['a cron field out of range', { spec: { cron: '0 25 * * *' }, task }, 'spec.cron', /0-23/],
+    ['an unknown time zone', { spec: { cron: '0 2 * * *', timezone: 'Mars/Olympus' }, task }, 'spec.timezone', /unknown time zone 'Mars\/Olympus'/],
+    ['an interval under a second', { spec: { interval_seconds: 0.5 }, task }, 'spec.interval_seconds', /at least 1/],
+    ['neither cron nor interval', { spec: {}, task }, 'spec.cron', /cron or interval_seconds/],
+    ['no task', { spec: { interval_seconds: 60 } }, 'task', /a task or a pipeline/],
+    ['a bad task', { spec: { interval_seconds: 60 }, task: { type: 'command', input: {} } }, 'task.input.command', /./],
+    ['an unknown overlap policy', { spec: { interval_seconds: 60 }, policy: { overlap: 'queue' }, task }, 'policy.overlap', /skip/],
+    ['a malformed id', { id: 'no spaces', spec: { interval_seconds: 60 }, task }, 'id', /letters/],
+  ];
+  it.each(scheduleCases)('POST /schedules with %s names %s', async (_name, body, field, message) => {
+    const res = await request(base, 'POST', '/schedules', { json: body });
+    expect(res.status).toBe(400);
+    expect(res.body.field).toBe(field);
+    expect(res.body.error).toMatch(message);
+  });
+
   it('says which task types exist when the type is unknown, and that a dataset type needs its dataset', async () => {
     expect((await request(base, 'POST', '/tasks', { json: { type: 'nope', input: {} } })).body.error).toContain("unknown task type 'nope'; known: command,");
     expect((await request(base, 'POST', '/tasks', { json: { type: 'reindex', input: {} } })).body.error).toBe('dataset_id: a Reindex task needs dataset_id');

@@ -93,6 +93,14 @@ export const api = {
   pipelines: (signal?: AbortSignal) => data('listPipelines', { signal }),
   pipeline: (id: string, signal?: AbortSignal) => data('getPipeline', { ...task(id), signal }),
   abortPipeline: (id: string) => data('abortPipeline', task(id)),
+  schedules: (signal?: AbortSignal) => data('listSchedules', { signal }),
+  schedule: (id: string, signal?: AbortSignal) => data('getSchedule', { ...task(id), signal }),
+  createSchedule: (body: RequestBodyOf<'createSchedule'>) => data('createSchedule', { body }),
+  updateSchedule: (id: string, body: RequestBodyOf<'updateSchedule'>) => data('updateSchedule', { ...task(id), body }),
+  deleteSchedule: (id: string) => data('deleteSchedule', task(id)),
+  pauseSchedule: (id: string, note?: string) => data('pauseSchedule', { ...task(id), body: note ? { note } : {} }),
+  unpauseSchedule: (id: string, note?: string) => data('unpauseSchedule', { ...task(id), body: note ? { note } : {} }),
+  triggerSchedule: (id: string) => data('triggerSchedule', task(id)),
   logPage: (id: string, stream: LogStream, page: number, signal?: AbortSignal) =>
     data('taskLogs', { ...task(id), query: { stream, page: String(page) }, signal }),
   logSearch: (id: string, stream: LogStream, q: string, signal?: AbortSignal) =>

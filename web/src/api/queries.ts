@@ -51,6 +51,8 @@ export const queryKeys = {
   graph: (query: string) => ['graph', query] as const,
   datasets: ['datasets'] as const,
   dataset: (id: string) => ['dataset', id] as const,
+  schedules: ['schedules'] as const,
+  schedule: (id: string) => ['schedules', id] as const,
 };
 
 /** Lists go stale after this; the live events invalidate them sooner whenever a task changes. */
@@ -158,6 +160,22 @@ export const graphQuery = (query: string) =>
     },
   });
 
+/** Next run times move on by themselves, with no task event to say so: a shown schedule is asked again this often. */
+export const SCHEDULE_REFRESH_MS = 5000;
+
+export const schedulesQuery = queryOptions({
+  queryKey: queryKeys.schedules,
+  queryFn: ({ signal }) => api.schedules(signal),
+  refetchInterval: SCHEDULE_REFRESH_MS,
+});
+
+export const scheduleQuery = (id: string) =>
+  queryOptions({
+    queryKey: queryKeys.schedule(id),
+    queryFn: ({ signal }) => api.schedule(id, signal),
+    refetchInterval: SCHEDULE_REFRESH_MS,
+  });
+
 export const datasetsQuery = queryOptions({
   queryKey: queryKeys.datasets,
   queryFn: ({ signal }) => api.datasets(signal),
@@ -172,8 +190,8 @@ export const datasetQuery = (id: string) =>
 /**
  * What a change of this task may have changed besides its own row and detail: the task lists (a
  * new task, another order), the detail of the task it retries (its list of retries), the approval
- * queue when it waits for approval or `wasPending`, its batch and the list of batches, its
- * pipeline and the list of pipelines, and the datasets and its dataset.
+  * queue when it waits for approval or `wasPending`, its batch and the list of batches, its
+ * pipeline and the list of pipelines, the datasets and its dataset, and the schedules.
  */
 export function keysTouchedBy(task: TaskRecord, wasPending = false): QueryKey[] {
   const keys: QueryKey[] = [taskKeys.lists()];
@@ -182,6 +200,8 @@ export function keysTouchedBy(task: TaskRecord, wasPending = false): QueryKey[] 
   if (task.batch_id) keys.push(queryKeys.batch(task.batch_id), queryKeys.batches);
   if (task.pipeline_id) keys.push(queryKeys.pipeline(task.pipeline_id), queryKeys.pipelines);
   if (task.dataset_id) keys.push(queryKeys.datasets, queryKeys.dataset(task.dataset_id));
+  // A run's status is a schedule's last run (and, under its group, the Tasks & Groups page).
+  if (task.schedule_id || task.group) keys.push(queryKeys.schedules);
   return keys;
 }
 

@@ -53,6 +53,9 @@ export function BatchPage() {
           <Link className="button" to={graphLink('batch', batch.id)}>
             Show as a graph
           </Link>
+          <Link className="button" to={`/timeline?batch=${encodeURIComponent(batch.id)}`}>
+            Show as a timeline
+          </Link>
           {batch.finished < batch.total && (
             <button type="button" className="button button-danger" onClick={() => void abortAll()}>
               Abort batch

@@ -57,6 +57,10 @@ export function Layout() {
               )}
             </NavLink>
           )}
+          <NavLink to="/schedules">Schedules</NavLink>
+          <NavLink to="/tasks" end>
+            Tasks &amp; Groups
+          </NavLink>
           <NavLink to="/graph">Graph</NavLink>
         </nav>
         <ConnectionIndicator />

@@ -1,8 +1,10 @@
 import { Link, useNavigate, useParams } from 'react-router';
+import { ORIGIN_LABEL } from '../../../core/origin';
 import { isFinished } from '../../../core/statuses';
 import { ApiError } from '../api/client';
 import type { TaskDetail } from '../api/types';
 import { LifecycleChain } from '../components/LifecycleChain';
+import { OriginBadge } from '../components/OriginBadge';
 import { StatusBadge } from '../components/StatusBadge';
 import { useTaskActions } from '../components/useTaskActions';
 import { durationAt, isCounting } from '../lib/duration';
@@ -49,7 +51,7 @@ function TaskDetailView({ task, receivedAt }: { task: TaskDetail; receivedAt: nu
         <div className="title-block">
           <h1 id="task-title">{title}</h1>
           <StatusBadge status={task.status} progress={task.progress} error={task.error} />
-          <LifecycleChain status={task.status} failedStep={task.failed_step} />
+          <LifecycleChain status={task.status} failedStep={task.failed_step} scheduled={task.origin === 'scheduled'} />
         </div>
         <div className="button-row">
           <button type="button" className="button" onClick={() => void actions.copyId()}>
@@ -141,8 +143,24 @@ function TaskDetailView({ task, receivedAt }: { task: TaskDetail; receivedAt: nu
                 </dd>
               </>
             )}
-            <dt>Worker</dt>
-            <dd className="mono">{task.worker ?? '—'}</dd>
+            <dt>Origin</dt>
+            <dd data-testid="origin">
+              {task.origin === 'pipeline' || task.origin === 'batch' ? ORIGIN_LABEL[task.origin] : <OriginBadge task={task} />}
+              {task.schedule_id && (
+                <>
+                  {' '}
+                  of <Link to={`/schedules/${encodeURIComponent(task.schedule_id)}`}>{task.schedule_id}</Link>
+                </>
+              )}
+            </dd>
+            <dt>Group</dt>
+            <dd>{task.group ? <Link to={`/?group=${encodeURIComponent(task.group)}`}>{task.group}</Link> : '—'}</dd>
+            <dt>Agent</dt>
+            <dd className="mono" title="The worker that runs (or ran) the task">
+              {task.worker ?? task.agent ?? '—'}
+            </dd>
+            <dt>Trigger time</dt>
+            <dd>{formatTime(task.trigger_time)}</dd>
             <dt>Submitted</dt>
             <dd>{formatTime(task.created_at)}</dd>
             <dt>Started</dt>

@@ -8,7 +8,7 @@ import type { GraphModel, TaskFlowEdge, TaskFlowNode } from './graphModel';
 import { GraphMiniMap } from './GraphMiniMap';
 import { GraphOverview } from './GraphOverview';
 import { graphWindow, needsNewWindow, nodeAt, visibleArea, windowBasis } from './graphWindow';
-import { DETAIL_ZOOM, TaskNode, TaskNodeContext } from './TaskNode';
+import { DETAIL_ZOOM, TaskNode, TaskNodeContext, taskPage } from './TaskNode';
 import { fitViewport, graphBounds, initialViewport, type Bounds } from './viewport';
 
 /** Node types at module scope: a new object on each render would make React Flow re-mount every node. */
@@ -35,17 +35,20 @@ interface Props {
   focusId?: string;
   /** Without the minimap and legend, for the small graph of a task's page. */
   compact?: boolean;
+  /** Where a click on a node leads; the node's task page by default. */
+  linkOf?: (id: string) => string;
 }
+
 
 /**
  * The drawing: React Flow with fixed-size task nodes, pan, zoom, fit view and a minimap. Only
  * what is on screen is rendered, nodes turn into plain boxes when zoomed out, and a big graph
  * seen from far out is one canvas, so thousands of tasks pan and zoom without freezing.
  */
-export function TaskGraphView({ model, requestedAt, focusId, compact = false }: Props) {
+export function TaskGraphView({ model, requestedAt, focusId, compact = false, linkOf = taskPage }: Props) {
   const { types } = useTaskTypes();
   const [detailed, setDetailed] = useState(true);
-  const context = useMemo<TaskNodeContext>(() => ({ typeLabel: (id) => typeLabel(types, id), focusId, detailed }), [types, focusId, detailed]);
+  const context = useMemo<TaskNodeContext>(() => ({ typeLabel: (id) => typeLabel(types, id), focusId, detailed, linkOf }), [types, focusId, detailed, linkOf]);
   const navigate = useNavigate();
   const container = useRef<HTMLDivElement>(null);
   const flow = useRef<ReactFlowInstance<TaskFlowNode, TaskFlowEdge> | null>(null);
@@ -124,7 +127,7 @@ export function TaskGraphView({ model, requestedAt, focusId, compact = false }: 
           onMove={(_, viewport) => follow(viewport)}
           onPaneClick={(event) => {
             const task = taskAt(event);
-            if (task) void navigate(`/tasks/${encodeURIComponent(task.id)}`);
+            if (task) void navigate(linkOf(task.id));
           }}
           onPaneMouseMove={(event) => {
             const task = taskAt(event);

@@ -19,8 +19,12 @@ export interface TaskNodeContext {
   typeLabel: (id: string) => string;
   focusId?: string;
   detailed: boolean;
+  /** Where a node links to: its task's page, unless the graph draws something else (definitions). */
+  linkOf: (id: string) => string;
 }
-export const TaskNodeContext = createContext<TaskNodeContext>({ typeLabel: (id) => id, detailed: true });
+
+export const taskPage = (id: string): string => `/tasks/${encodeURIComponent(id)}`;
+export const TaskNodeContext = createContext<TaskNodeContext>({ typeLabel: (id) => id, detailed: true, linkOf: taskPage });
 
 /**
  * A task in the graph: name (or type and short id), type, status and progress, and duration
@@ -28,7 +32,7 @@ export const TaskNodeContext = createContext<TaskNodeContext>({ typeLabel: (id) 
  * update re-renders only the node whose data changed.
  */
 function TaskNodeView({ id, data }: NodeProps<TaskFlowNode>) {
-  const { typeLabel, focusId, detailed } = useContext(TaskNodeContext);
+  const { typeLabel, focusId, detailed, linkOf } = useContext(TaskNodeContext);
   const { task, receivedAt, blockedReason } = data;
   const counting = isCounting(task);
   const now = useNow(counting && detailed);
@@ -49,7 +53,7 @@ function TaskNodeView({ id, data }: NodeProps<TaskFlowNode>) {
     .join('\n');
 
   return (
-    <Link to={`/tasks/${encodeURIComponent(id)}`} className={classes} title={tooltip} data-status={task.status} data-blocked={blockedReason ? 'true' : undefined}>
+    <Link to={linkOf(id)} className={classes} title={tooltip} data-status={task.status} data-blocked={blockedReason ? 'true' : undefined}>
       <Handle type="target" position={Position.Left} isConnectable={false} />
       {detailed && (
         <>

@@ -1,4 +1,5 @@
 import * as Menu from '@radix-ui/react-dropdown-menu';
+import { ORIGINS, ORIGIN_LABEL } from '../../../core/origin';
 import { STATUS_LABEL, TASK_STATUSES } from '../../../core/statuses';
 import type { TaskType } from '../api/types';
 import { TextFilter } from '../components/TextFilter';
@@ -11,7 +12,7 @@ interface Props {
   onReset: () => void;
 }
 
-/** Time window, type, dataset, dataset ID, statuses, user, tag and name search; Reset clears all. */
+/** Time window, type, dataset, dataset ID, statuses, origin, group, user, tag and name search; Reset clears all. */
 export function FilterBar({ view, types, onChange, onReset }: Props) {
   const set = (patch: Partial<TableView>) => onChange({ ...patch, page: 1 });
   const statusSummary = view.status.length === 0 ? 'Any' : view.status.map((s) => STATUS_LABEL[s as keyof typeof STATUS_LABEL] ?? s).join(', ');
@@ -76,6 +77,18 @@ export function FilterBar({ view, types, onChange, onReset }: Props) {
           </Menu.Portal>
         </Menu.Root>
       </div>
+      <label className="field">
+        <span className="field-label">Origin</span>
+        <select value={view.origin} onChange={(e) => set({ origin: e.target.value })}>
+          <option value="">Any</option>
+          {ORIGINS.map((origin) => (
+            <option key={origin} value={origin}>
+              {ORIGIN_LABEL[origin]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <TextFilter label="Group" value={view.group} onCommit={(group) => set({ group })} />
       <TextFilter label="Operated by" value={view.user} onCommit={(user) => set({ user })} />
       <TextFilter label="Tag" value={view.tag} onCommit={(tag) => set({ tag })} />
       <TextFilter label="Name" type="search" placeholder="Search names and IDs" value={view.q} onCommit={(q) => set({ q })} />

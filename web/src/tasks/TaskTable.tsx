@@ -1,13 +1,7 @@
-import { Link } from 'react-router';
-import { isFinished } from '../../../core/statuses';
+import { isCounting } from '../lib/duration';
 import type { TaskType } from '../api/types';
-import { ActionsMenu } from '../components/ActionsMenu';
-import { LifecycleChain } from '../components/LifecycleChain';
-import { StatusBadge } from '../components/StatusBadge';
-import { durationAt, isCounting } from '../lib/duration';
-import { formatDuration, formatTime } from '../lib/format';
-import { typeLabel } from '../lib/taskTypes';
 import { useNow } from '../lib/useNow';
+import { COLUMNS } from './columns';
 import type { SortColumn, TableView } from './filters';
 import type { Row } from './useTaskList';
 
@@ -19,22 +13,12 @@ interface Props {
   /** Ids of the rows selected for a bulk action. */
   selected: ReadonlySet<string>;
   onSelect: (ids: string[], on: boolean) => void;
+  /** Keys of the columns to show, in their order (the column chooser's choice). */
+  shown: readonly string[];
 }
 
-const COLUMNS: { key: string; label: string; sort?: SortColumn }[] = [
-  { key: 'select', label: '' },
-  { key: 'time', label: 'Time', sort: 'time' },
-  { key: 'task', label: 'Task', sort: 'task_type' },
-  { key: 'dataset', label: 'Dataset', sort: 'dataset' },
-  { key: 'dataset_id', label: 'Dataset ID' },
-  { key: 'duration', label: 'Duration', sort: 'duration' },
-  { key: 'user', label: 'User' },
-  { key: 'status', label: 'Status', sort: 'status' },
-  { key: 'lifecycle', label: 'Lifecycle' },
-  { key: 'actions', label: 'Actions' },
-];
-
-export function TaskTable({ rows, view, types, onSort, selected, onSelect }: Props) {
+export function TaskTable({ rows, view, types, onSort, selected, onSelect, shown }: Props) {
+  const columns = shown.flatMap((key) => COLUMNS.filter((c) => c.key === key));
   const allSelected = rows.length > 0 && rows.every((r) => selected.has(r.task.id));
   // One clock for the whole table, ticking only while some row's duration grows.
   const now = useNow(rows.some((r) => isCounting(r.task)));
@@ -43,18 +27,14 @@ export function TaskTable({ rows, view, types, onSort, selected, onSelect }: Pro
       <table className="tasks">
         <thead>
           <tr>
-            {COLUMNS.map((c) => {
+            <th scope="col" className="col-select">
+              <input type="checkbox" aria-label="Select every task on this page" checked={allSelected} onChange={(e) => onSelect(rows.map((r) => r.task.id), e.target.checked)} />
+            </th>
+            {columns.map((c) => {
               const sorted = c.sort !== undefined && view.sort === c.sort;
               return (
                 <th key={c.key} scope="col" className={`col-${c.key}`} aria-sort={sorted ? (view.order === 'asc' ? 'ascending' : 'descending') : undefined}>
-                  {c.key === 'select' ? (
-                    <input
-                      type="checkbox"
-                      aria-label="Select every task on this page"
-                      checked={allSelected}
-                      onChange={(e) => onSelect(rows.map((r) => r.task.id), e.target.checked)}
-                    />
-                  ) : c.sort ? (
+                  {c.sort ? (
                     <button type="button" className="sort" onClick={() => onSort(c.sort!)}>
                       {c.label}
                       <span className="sort-mark" aria-hidden="true">
@@ -70,51 +50,16 @@ export function TaskTable({ rows, view, types, onSort, selected, onSelect }: Pro
           </tr>
         </thead>
         <tbody>
-          {rows.map(({ task, receivedAt }) => (
-            <tr key={task.id} data-task-id={task.id} data-status={task.status}>
+          {rows.map((row) => (
+            <tr key={row.task.id} data-task-id={row.task.id} data-status={row.task.status} data-origin={row.task.origin}>
               <td className="col-select">
-                <input type="checkbox" aria-label={`Select ${task.name ?? task.id}`} checked={selected.has(task.id)} onChange={(e) => onSelect([task.id], e.target.checked)} />
+                <input type="checkbox" aria-label={`Select ${row.task.name ?? row.task.id}`} checked={selected.has(row.task.id)} onChange={(e) => onSelect([row.task.id], e.target.checked)} />
               </td>
-              <td className="col-time">{formatTime(task.created_at)}</td>
-              <td className="col-task">
-                <Link to={`/tasks/${encodeURIComponent(task.id)}`} className="task-link">
-                  <span className="task-type">{typeLabel(types, task.task_type)}</span>
-                  {task.name && <span className="task-name">{task.name}</span>}
-                </Link>
-              </td>
-              <td className="col-dataset">
-                {/* The dataset's page (its status, what holds it, snapshots, tasks); a label with no
-                    dataset ID behind it filters the table instead. */}
-                {task.dataset_id ? (
-                  <Link to={`/datasets/${encodeURIComponent(task.dataset_id)}`} title={`Dataset ${task.dataset ?? task.dataset_id}: status, snapshots and tasks`}>
-                    {task.dataset ?? task.dataset_id}
-                  </Link>
-                ) : task.dataset ? (
-                  <Link to={`/?dataset=${encodeURIComponent(task.dataset)}`} title={`Tasks of dataset ${task.dataset}`}>
-                    {task.dataset}
-                  </Link>
-                ) : (
-                  '—'
-                )}
-              </td>
-              <td className="col-dataset_id mono">{task.dataset_id ?? '—'}</td>
-              <td className="col-duration mono">{formatDuration(durationAt(task, receivedAt, now))}</td>
-              <td className="col-user">{task.user ?? '—'}</td>
-              <td className="col-status">
-                <StatusBadge status={task.status} progress={task.progress} error={task.error} />
-                {/* What a live task is doing or waiting for, e.g. "Waiting for the GPU, 2 ahead". */}
-                {task.message && !isFinished(task.status) && (
-                  <span className="status-message" title={task.message}>
-                    {task.message}
-                  </span>
-                )}
-              </td>
-              <td className="col-lifecycle">
-                <LifecycleChain status={task.status} failedStep={task.failed_step} />
-              </td>
-              <td className="col-actions">
-                <ActionsMenu task={task} />
-              </td>
+              {columns.map((c) => (
+                <td key={c.key} className={`col-${c.key}${c.mono ? ' mono' : ''}`}>
+                  {c.cell({ ...row, now, types })}
+                </td>
+              ))}
             </tr>
           ))}
         </tbody>

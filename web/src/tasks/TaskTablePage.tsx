@@ -3,9 +3,11 @@ import { Link, useSearchParams } from 'react-router';
 import { formatWindow } from '../lib/format';
 import { typeLabel, useTaskTypes } from '../lib/taskTypes';
 import { BulkBar } from './BulkBar';
+import { ColumnChooser } from './ColumnChooser';
 import { FilterBar } from './FilterBar';
 import { DEFAULT_VIEW, PAGE_SIZE, activeFilters, hasFilters, toggleSort, viewFromUrl, viewToUrl, type SortColumn, type TableView } from './filters';
 import { TaskTable } from './TaskTable';
+import { useColumns } from './useColumns';
 import { useTaskList } from './useTaskList';
 
 /** The task table: every operation of the window, filtered, sorted, paged and live. */
@@ -14,6 +16,7 @@ export function TaskTablePage() {
   const view = useMemo(() => viewFromUrl(params), [params]);
   const { types } = useTaskTypes();
   const { rows, total, loading, error } = useTaskList(view);
+  const [columns, setColumns] = useColumns();
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const select = useCallback((ids: string[], on: boolean) => {
     setSelected((current) => {
@@ -36,6 +39,7 @@ export function TaskTablePage() {
     <section className="page" aria-labelledby="tasks-title">
       <header className="page-header">
         <h1 id="tasks-title">Tasks</h1>
+        <ColumnChooser shown={columns} onChange={setColumns} />
         <Link to="/submit" className="button button-primary">
           Submit task
         </Link>
@@ -70,6 +74,7 @@ export function TaskTablePage() {
             onSort={(c: SortColumn) => show(toggleSort(view, c))}
             selected={selected}
             onSelect={select}
+            shown={columns}
           />
         </>
       )}

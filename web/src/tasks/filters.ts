@@ -14,6 +14,10 @@ export interface TableView {
   tag: string;
   batch: string;
   pipeline: string;
+  group: string;
+  /** One origin (adhoc, scheduled, ...), or '' for any. */
+  origin: string;
+  schedule: string;
   q: string;
   sort: SortColumn;
   order: 'asc' | 'desc';
@@ -44,13 +48,16 @@ export const DEFAULT_VIEW: TableView = {
   tag: '',
   batch: '',
   pipeline: '',
+  group: '',
+  origin: '',
+  schedule: '',
   q: '',
   sort: 'time',
   order: 'desc',
   page: 1,
 };
 
-const TEXT_FILTERS = ['task_type', 'dataset', 'dataset_id', 'user', 'tag', 'batch', 'pipeline', 'q'] as const;
+const TEXT_FILTERS = ['task_type', 'dataset', 'dataset_id', 'user', 'tag', 'batch', 'pipeline', 'group', 'origin', 'schedule', 'q'] as const;
 
 export function viewFromUrl(params: URLSearchParams): TableView {
   const view: TableView = { ...DEFAULT_VIEW, status: params.getAll('status').filter((s) => statusesForFilter(s) !== undefined) };
@@ -116,6 +123,9 @@ const CHIP_LABEL: Record<(typeof TEXT_FILTERS)[number], string> = {
   tag: 'Tag',
   batch: 'Batch',
   pipeline: 'Pipeline',
+  group: 'Group',
+  origin: 'Origin',
+  schedule: 'Schedule',
   q: 'Name',
 };
 

@@ -15,6 +15,7 @@ import { datasetHandlers } from './routes/datasets';
 import { graphHandlers } from './routes/graph';
 import { logHandlers } from './routes/logs';
 import { metaHandlers } from './routes/meta';
+import { nodeHandlers } from './routes/nodes';
 import { pipelineHandlers } from './routes/pipelines';
 import { taskHandlers } from './routes/tasks';
 import type { TaskIndex } from './taskIndex';
@@ -74,6 +75,7 @@ export function createApp(deps: AppDeps): Express {
         ...datasetHandlers(deps.index, deps.service, deps.datasets),
         ...graphHandlers(deps.index),
         ...pipelineHandlers(deps.pipelines),
+        ...nodeHandlers(deps.service),
       },
       deps.auth,
     ),

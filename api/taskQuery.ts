@@ -22,6 +22,7 @@ export function queryTasks(records: Iterable<TaskRecord>, query: ListTasksQuery,
     if (query.dataset !== undefined && r.dataset !== query.dataset) continue;
     if (query.dataset_id !== undefined && r.dataset_id !== query.dataset_id) continue;
     if (query.user !== undefined && r.user !== query.user) continue;
+    if (query.node !== undefined && r.node !== query.node) continue;
     if (query.batch !== undefined && r.batch_id !== query.batch) continue;
     if (query.pipeline !== undefined && r.pipeline_id !== query.pipeline) continue;
     if (needle && !(r.name?.toLowerCase().includes(needle) || r.id.toLowerCase().includes(needle))) continue;

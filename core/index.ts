@@ -10,3 +10,4 @@ export * from './roles';
 export * from './graph';
 export * from './pipelines';
 export * from './newTask';
+export * from './nodes';

@@ -21,4 +21,5 @@ export { synthesis } from './synthesis';
 export { training } from './training';
 export { datasetEntity } from './datasetEntity';
 export { gpuQueue } from './gpuQueue';
+export { resourceAllocator } from './resourceAllocator';
 export { taskdeck_pipeline } from './pipeline';

@@ -9,6 +9,7 @@ export * from './pipelines';
 export * from './logs';
 export * from './graph';
 export * from './datasets';
+export * from './nodes';
 export * from './meta';
 export * from './routes';
 export * from './openapi';

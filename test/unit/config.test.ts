@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       pollMs: 1000,
       auth: undefined,
       approvalTypes: [],
+      node: { name: undefined, cores: undefined, memoryMb: undefined, gpus: undefined },
       temporal: {
         address: undefined,
         namespace: 'default',
@@ -85,6 +86,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TASKDECK_AUTH_FILE: file })).toThrow(/TASKDECK_AUTH_FILE: .*tokens\.t\.role/);
     expect(() => loadConfig({ TASKDECK_AUTH_FILE: join(dir, 'missing.json') })).toThrow(/TASKDECK_AUTH_FILE: cannot read/);
     rmSync(dir, { recursive: true });
+  });
+
+  it('reads what a worker declares as its node, and names a bad value', () => {
+    expect(loadConfig({ TASKDECK_NODE_NAME: 'gpu-1', TASKDECK_NODE_CORES: '8', TASKDECK_NODE_MEMORY_MB: '16384', TASKDECK_NODE_GPUS: '0, 1' }).node).toEqual({
+      name: 'gpu-1',
+      cores: 8,
+      memoryMb: 16384,
+      gpus: [0, 1],
+    });
+    expect(loadConfig({ TASKDECK_NODE_GPUS: 'none' }).node.gpus).toEqual([]);
+    expect(() => loadConfig({ TASKDECK_NODE_GPUS: 'a,b' })).toThrow(/TASKDECK_NODE_GPUS: GPU indices separated by commas/);
+    expect(() => loadConfig({ TASKDECK_NODE_CORES: '0' })).toThrow(/TASKDECK_NODE_CORES/);
+    expect(() => loadConfig({ TASKDECK_NODE_NAME: 'has space' })).toThrow(/TASKDECK_NODE_NAME/);
   });
 
   it('reads TASKDECK_APPROVAL_TYPES and names an unknown type', () => {

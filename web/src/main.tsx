@@ -16,6 +16,7 @@ const TaskDetailPage = lazy(() => import('./detail/TaskDetailPage').then((m) => 
 const ApprovalQueuePage = lazy(() => import('./approvals/ApprovalQueuePage').then((m) => ({ default: m.ApprovalQueuePage })));
 const BatchPage = lazy(() => import('./batches/BatchPage').then((m) => ({ default: m.BatchPage })));
 const SubmitPage = lazy(() => import('./submit/SubmitPage').then((m) => ({ default: m.SubmitPage })));
+const NodesPage = lazy(() => import('./nodes/NodesPage').then((m) => ({ default: m.NodesPage })));
 const GraphPage = lazy(() => import('./graph/GraphPage').then((m) => ({ default: m.GraphPage })));
 
 // The app's one cache of server state, kept live by the event stream for the page's lifetime.
@@ -37,6 +38,7 @@ createRoot(document.getElementById('root')!).render(
                 <Route path="approvals" element={<ApprovalQueuePage />} />
                 <Route path="batches/:id" element={<BatchPage />} />
                 <Route path="graph" element={<GraphPage />} />
+                <Route path="nodes" element={<NodesPage />} />
                 <Route path="*" element={<NotFound />} />
               </Route>
             </Routes>

@@ -72,6 +72,7 @@ export const api = {
   task: (id: string, signal?: AbortSignal) => data('getTask', { ...task(id), signal }),
   taskTypes: (signal?: AbortSignal) => data('taskTypes', { signal }),
   datasets: (signal?: AbortSignal) => data('listDatasets', { signal }),
+  nodes: (signal?: AbortSignal) => data('listNodes', { signal }),
   config: (signal?: AbortSignal) => data('config', { signal }),
   start: (body: RequestBodyOf<'startTask'>) => data('startTask', { body }),
   abort: (id: string) => data('abortTask', task(id)),

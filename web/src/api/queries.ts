@@ -49,8 +49,11 @@ export const queryKeys = {
   /** `query`: the `GET /graph` query string. */
   graph: (query: string) => ['graph', query] as const,
   datasets: ['datasets'] as const,
+  nodes: ['nodes'] as const,
 };
 
+/** Node health and load come from Temporal, not from task events: asked again this often. */
+export const NODES_REFRESH_MS = 5000;
 /** Lists go stale after this; the live events invalidate them sooner whenever a task changes. */
 export const LIST_STALE_MS = 5000;
 /** A live task's detail is asked again this often, for the freshest progress message. */
@@ -151,6 +154,12 @@ export const graphQuery = (query: string) =>
     },
   });
 
+export const nodesQuery = queryOptions({
+  queryKey: queryKeys.nodes,
+  queryFn: ({ signal }) => api.nodes(signal),
+  refetchInterval: NODES_REFRESH_MS,
+});
+
 export const datasetsQuery = queryOptions({
   queryKey: queryKeys.datasets,
   queryFn: ({ signal }) => api.datasets(signal),
@@ -169,6 +178,7 @@ export function keysTouchedBy(task: TaskRecord, wasPending = false): QueryKey[] 
   if (task.batch_id) keys.push(queryKeys.batch(task.batch_id));
   if (task.pipeline_id) keys.push(queryKeys.pipeline(task.pipeline_id), queryKeys.pipelines);
   if (task.dataset_id) keys.push(queryKeys.datasets);
+  if (task.node) keys.push(queryKeys.nodes);
   return keys;
 }
 

@@ -11,6 +11,7 @@ export type {
   LogPage,
   LogSearch,
   Me,
+  NodeInfo,
   PipelineDetail,
   PipelineSummary,
   TaskDetail,

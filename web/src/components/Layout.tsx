@@ -55,6 +55,7 @@ export function Layout() {
             </NavLink>
           )}
           <NavLink to="/graph">Graph</NavLink>
+          <NavLink to="/nodes">Nodes</NavLink>
         </nav>
         <ConnectionIndicator />
         {me?.auth && location.pathname !== '/sign-in' && (

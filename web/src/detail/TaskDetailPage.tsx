@@ -1,4 +1,5 @@
 import { Link, useNavigate, useParams } from 'react-router';
+import { formatMemoryMb } from '../../../core/nodes';
 import { isFinished } from '../../../core/statuses';
 import { ApiError } from '../api/client';
 import type { TaskDetail } from '../api/types';
@@ -6,7 +7,7 @@ import { LifecycleChain } from '../components/LifecycleChain';
 import { StatusBadge } from '../components/StatusBadge';
 import { useTaskActions } from '../components/useTaskActions';
 import { durationAt, isCounting } from '../lib/duration';
-import { formatDuration, formatTime } from '../lib/format';
+import { formatAllocation, formatDuration, formatTime } from '../lib/format';
 import { typeLabel, useTaskTypes } from '../lib/taskTypes';
 import { useNow } from '../lib/useNow';
 import { graphLink } from '../graph/graphView';
@@ -135,6 +136,7 @@ function TaskDetailView({ task, receivedAt }: { task: TaskDetail; receivedAt: nu
             )}
             <dt>Worker</dt>
             <dd className="mono">{task.worker ?? '—'}</dd>
+            <Placement task={task} />
             <dt>Submitted</dt>
             <dd>{formatTime(task.created_at)}</dd>
             <dt>Started</dt>
@@ -216,5 +218,33 @@ function TaskDetailView({ task, receivedAt }: { task: TaskDetail; receivedAt: nu
       <TaskDependencies key={`deps-${task.id}`} taskId={task.id} />
       <LogViewer key={task.id} taskId={task.id} finished={isFinished(task.status)} />
     </section>
+  );
+}
+
+/** What the task asked for (its constraints) and where it ran with what it held. */
+function Placement({ task }: { task: TaskDetail }) {
+  const asked = task.constraints;
+  if (!asked && !task.node) return null;
+  const wanted = asked
+    ? [
+        asked.target_node && `node ${asked.target_node}`,
+        asked.cpu_cores && `${asked.cpu_cores} ${asked.cpu_cores === 1 ? 'core' : 'cores'}`,
+        asked.memory_mb && formatMemoryMb(asked.memory_mb),
+        asked.gpu_ids && `GPU ${asked.gpu_ids.join(',')}`,
+        asked.gpu_count && `${asked.gpu_count} GPU${asked.gpu_count > 1 ? 's' : ''}`,
+      ].filter(Boolean)
+    : [];
+  return (
+    <>
+      <dt>Constraints</dt>
+      <dd data-testid="constraints">{wanted.join(' · ') || '—'}</dd>
+      <dt>Node</dt>
+      <dd data-testid="node">{task.node ? <Link to={`/?node=${encodeURIComponent(task.node)}`}>{task.node}</Link> : '—'}</dd>
+      <dt>Resources</dt>
+      <dd data-testid="allocation">
+        {formatAllocation(task.allocation)}
+        {task.allocation?.cores.length ? <span className="muted"> (cores {task.allocation.cores.join(',')})</span> : null}
+      </dd>
+    </>
   );
 }

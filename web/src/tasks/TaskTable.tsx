@@ -5,7 +5,7 @@ import { ActionsMenu } from '../components/ActionsMenu';
 import { LifecycleChain } from '../components/LifecycleChain';
 import { StatusBadge } from '../components/StatusBadge';
 import { durationAt, isCounting } from '../lib/duration';
-import { formatDuration, formatTime } from '../lib/format';
+import { formatAllocation, formatDuration, formatTime } from '../lib/format';
 import { typeLabel } from '../lib/taskTypes';
 import { useNow } from '../lib/useNow';
 import type { SortColumn, TableView } from './filters';
@@ -30,6 +30,9 @@ const COLUMNS: { key: string; label: string; sort?: SortColumn }[] = [
   { key: 'duration', label: 'Duration', sort: 'duration' },
   { key: 'user', label: 'User' },
   { key: 'status', label: 'Status', sort: 'status' },
+  { key: 'node', label: 'Node' },
+  { key: 'allocation', label: 'Resources' },
+  { key: 'exit_code', label: 'Exit code' },
   { key: 'lifecycle', label: 'Lifecycle' },
   { key: 'actions', label: 'Actions' },
 ];
@@ -103,6 +106,7 @@ export function TaskTable({ rows, view, types, onSort, selected, onSelect }: Pro
                   </span>
                 )}
               </td>
+              <NodeCells task={task} />
               <td className="col-lifecycle">
                 <LifecycleChain status={task.status} failedStep={task.failed_step} />
               </td>
@@ -114,5 +118,24 @@ export function TaskTable({ rows, view, types, onSort, selected, onSelect }: Pro
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** Where the task runs and what it holds there (issue 18), and how its process exited. */
+function NodeCells({ task }: { task: Row['task'] }) {
+  return (
+    <>
+      <td className="col-node">
+        {task.node ? (
+          <Link to={`/?node=${encodeURIComponent(task.node)}`} title={`Tasks of node ${task.node}`}>
+            {task.node}
+          </Link>
+        ) : (
+          '—'
+        )}
+      </td>
+      <td className="col-allocation">{formatAllocation(task.allocation)}</td>
+      <td className="col-exit_code mono">{task.exit_code ?? '—'}</td>
+    </>
   );
 }

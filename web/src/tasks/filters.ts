@@ -12,6 +12,7 @@ export interface TableView {
   status: string[];
   user: string;
   tag: string;
+  node: string;
   batch: string;
   q: string;
   sort: SortColumn;
@@ -41,6 +42,7 @@ export const DEFAULT_VIEW: TableView = {
   status: [],
   user: '',
   tag: '',
+  node: '',
   batch: '',
   q: '',
   sort: 'time',
@@ -48,7 +50,7 @@ export const DEFAULT_VIEW: TableView = {
   page: 1,
 };
 
-const TEXT_FILTERS = ['task_type', 'dataset', 'dataset_id', 'user', 'tag', 'batch', 'q'] as const;
+const TEXT_FILTERS = ['task_type', 'dataset', 'dataset_id', 'user', 'tag', 'node', 'batch', 'q'] as const;
 
 export function viewFromUrl(params: URLSearchParams): TableView {
   const view: TableView = { ...DEFAULT_VIEW, status: params.getAll('status').filter((s) => statusesForFilter(s) !== undefined) };

@@ -6,6 +6,8 @@ import { HttpError, conflict, notFound } from './errors';
 
 /** The allocator must answer quickly: the nodes page and every start with a target wait for it. */
 const QUERY_TIMEOUT_MS = 5000;
+/** Starts arriving together share one look at the nodes (a query and a ListWorkers call), this fresh. */
+const SHARED_MS = 1000;
 
 /**
  * The nodes as Temporal knows them: what each declared and who holds what, from the resource
@@ -13,12 +15,25 @@ const QUERY_TIMEOUT_MS = 5000;
  * the pollers of its own task queue. Nothing is kept here.
  */
 export class NodeService {
+  private recent: { at: number; nodes: Promise<NodeInfo[]> } | undefined;
+
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
   ) {}
 
-  async list(): Promise<NodeInfo[]> {
+  /** The nodes by name; calls within SHARED_MS of each other share one answer. */
+  list(): Promise<NodeInfo[]> {
+    if (this.recent && Date.now() - this.recent.at < SHARED_MS) return this.recent.nodes;
+    const nodes = this.load();
+    this.recent = { at: Date.now(), nodes };
+    nodes.catch(() => {
+      if (this.recent?.nodes === nodes) this.recent = undefined;
+    });
+    return nodes;
+  }
+
+  private async load(): Promise<NodeInfo[]> {
     const state = await this.state();
     const names = Object.keys(state.nodes).sort();
     const health = names.length ? await nodesHealth(this.client, this.taskQueue, names) : {};

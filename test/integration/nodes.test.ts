@@ -2,8 +2,8 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { NodeInfo } from '../../core/contract';
-import { runEntry, stopProcess } from '../support/stack';
-import { api, startTask, uniqueTag, waitFor, waitForStatus, type StartBody, type Task } from './helpers';
+import { stopProcess } from '../support/stack';
+import { api, startExtraWorker, startTask, uniqueTag, waitFor, waitForStatus, type StartBody, type Task } from './helpers';
 
 /**
  * Two extra worker processes on the suite's Temporal, each a node declaring its own cores, memory
@@ -18,17 +18,7 @@ const NODES = {
 const workers = new Map<string, ChildProcess>();
 
 function startNode(name: string, env: Record<string, string>): ChildProcess {
-  const child = runEntry(
-    'worker/index.ts',
-    {
-      TASKDECK_DATA: inject('dataDir'),
-      TASKDECK_TASK_QUEUE: inject('taskQueue'),
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TASKDECK_NODE_NAME: name,
-      ...env,
-    },
-    process.env.TASKDECK_TEST_LOGS ? 'inherit' : 'ignore',
-  );
+  const child = startExtraWorker({ TASKDECK_NODE_NAME: name, ...env });
   workers.set(name, child);
   return child;
 }

@@ -74,3 +74,5 @@ export const rejectUpdate = defineUpdate<TaskState, [ApprovalRequest]>('taskdeck
 
 /** Entity workflows continue as new when the server suggests it, not at a fixed event count. */
 export const CONTINUE_AS_NEW_SUGGESTED = 'continue-as-new-suggested';
+/** GPU-bound tasks take the GPU as the resource allocator's `GPU` slot, not from the GPU queue workflow. */
+export const GPU_BY_ALLOCATOR = 'gpu-by-allocator';

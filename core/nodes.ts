@@ -33,7 +33,7 @@ export interface ResourceAsk {
   memory_mb?: number;
   gpu_ids?: number[];
   gpu_count?: number;
-  /** A cluster-wide slot of which only one exists (GPU-bound task types: one at a time). */
+  /** A cluster-wide slot of which only one exists, on no node (GPU-bound task types: one at a time). */
   exclusive?: string;
 }
 
@@ -101,7 +101,11 @@ export function freeOn(state: AllocatorState, node: NodeRecord): { cores: number
  * live node with the most free cores (then memory) that has all it asks for.
  */
 export function tryGrant(state: AllocatorState, ask: ResourceAsk, at: string): ResourceGrant | undefined {
-  if (ask.exclusive && state.holders.some((h) => h.exclusive === ask.exclusive)) return undefined;
+  // A cluster-wide slot belongs to no node: the work of its holder runs where its type says.
+  if (ask.exclusive) {
+    if (state.holders.some((h) => h.exclusive === ask.exclusive)) return undefined;
+    return { task_id: ask.task_id, node: '', cores: [], memory_mb: null, gpus: [], exclusive: ask.exclusive, at };
+  }
   const candidates = Object.values(state.nodes)
     .filter((n) => n.alive && (!ask.target_node || n.name === ask.target_node))
     .map((node) => ({ node, free: freeOn(state, node) }))
@@ -116,7 +120,6 @@ export function tryGrant(state: AllocatorState, ask: ResourceAsk, at: string): R
     cores: best.free.cores.slice(0, ask.cpu_cores ?? 0),
     memory_mb: ask.memory_mb ?? null,
     gpus,
-    ...(ask.exclusive && { exclusive: ask.exclusive }),
     at,
   };
 }
@@ -130,6 +133,7 @@ function fitsFree(free: { cores: number[]; memory_mb: number; gpus: number[] }, 
 
 /** What a waiting task shows as its message: what it waits for, and where. */
 export function waitingMessage(state: AllocatorState, ask: ResourceAsk, ahead: number): string {
+  if (ask.exclusive) return `Waiting for the ${ask.exclusive}${ahead ? `, ${ahead} ahead` : ''}`;
   if (ask.target_node) {
     const node = state.nodes[ask.target_node];
     if (!node) return `Waiting for node ${ask.target_node} to join`;
@@ -137,7 +141,6 @@ export function waitingMessage(state: AllocatorState, ask: ResourceAsk, ahead: n
   } else if (!Object.values(state.nodes).some((n) => n.alive)) {
     return 'Waiting for a node: none is up';
   }
-  if (ask.exclusive) return `Waiting for the ${ask.exclusive}${ahead ? `, ${ahead} ahead` : ''}`;
   const parts = [
     ask.cpu_cores ? `${ask.cpu_cores} ${ask.cpu_cores === 1 ? 'core' : 'cores'}` : '',
     ask.memory_mb ? `${ask.memory_mb} MB` : '',

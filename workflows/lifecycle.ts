@@ -6,6 +6,7 @@ import {
   condition,
   getExternalWorkflowHandle,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -19,6 +20,7 @@ import { describeFailure } from '../plugin/src/failures';
 import { TaskTracker } from '../plugin/src/tracker';
 import { Dependants, upstreamFailureMessage, waitForUpstream } from '../plugin/src/upstream';
 import {
+  GPU_BY_ALLOCATOR,
   SA,
   TASK_TYPES,
   allocatorId,
@@ -269,10 +271,14 @@ class TaskLifecycle {
   ): Promise<{ done: true; result: Result } | { done: false }> {
     const attempt = new CancellationScope();
     let lost = false;
-    void condition(() => this.lostNode === placement.node).then(() => {
-      lost = true;
-      attempt.cancel();
-    });
+    // An abort cancels this wait too: that rejection is expected, not a failure of the workflow.
+    condition(() => this.lostNode === placement.node).then(
+      () => {
+        lost = true;
+        attempt.cancel();
+      },
+      () => undefined,
+    );
     try {
       return { done: true, result: await attempt.run(() => this.work(phases, input, placement)) };
     } catch (err) {
@@ -401,7 +407,9 @@ class Leases {
       }
       this.dataset = datasetId;
     }
-    if (definition.resource === 'gpu') {
+    if (definition.resource === 'gpu' && patched(GPU_BY_ALLOCATOR)) {
+      await this.takeSlot('GPU', wait);
+    } else if (definition.resource === 'gpu') {
       let position = Infinity;
       setHandler(gpuPositionSignal, (update) => void (position = update.position));
       this.gpu = true;
@@ -413,6 +421,22 @@ class Leases {
         await condition(() => position !== seen);
       }
     }
+  }
+
+  /**
+   * Takes a cluster-wide slot of the resource allocator (the GPU: one GPU-bound task at a time),
+   * waiting in pending with its place in line; the same release as a node's resources gives it back.
+   */
+  private async takeSlot(slot: string, wait: (message: string) => void): Promise<void> {
+    let granted = false;
+    setHandler(resourceNewsSignal, (news) => {
+      if (news.kind === 'granted') granted = true;
+      else if (news.kind === 'waiting') wait(news.message);
+    });
+    this.resources = true;
+    await requestResources({ task_id: this.taskId, exclusive: slot });
+    if (!granted) wait(`Waiting for the ${slot}`);
+    await condition(() => granted);
   }
 
   async release(indexed: boolean | undefined): Promise<void> {

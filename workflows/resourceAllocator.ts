@@ -36,6 +36,7 @@ export async function resourceAllocator(initial: AllocatorState): Promise<void> 
   const told = new Map<string, string>();
   let changed = true;
   let checks = 0;
+  // Waiting messages count the tasks ahead, which move on every grant and release.
 
   setHandler(allocatorStateQuery, () => state);
   setHandler(nodeJoinSignal, (capacity) => {
@@ -84,7 +85,9 @@ export async function resourceAllocator(initial: AllocatorState): Promise<void> 
         await tell(ask.task_id, { kind: 'granted', grant });
         continue;
       }
-      const ahead = state.waiting.slice(0, state.waiting.indexOf(ask)).filter((w) => (w.exclusive ?? '') === (ask.exclusive ?? '')).length;
+      // For a slot, its holder counts as ahead too: "1 ahead" is the task running now.
+      const holding = ask.exclusive ? state.holders.filter((h) => h.exclusive === ask.exclusive).length : 0;
+      const ahead = holding + state.waiting.slice(0, state.waiting.indexOf(ask)).filter((w) => (w.exclusive ?? '') === (ask.exclusive ?? '')).length;
       const message = waitingMessage(state, ask, ahead);
       if (told.get(ask.task_id) !== message && (await tell(ask.task_id, { kind: 'waiting', message }))) told.set(ask.task_id, message);
     }
@@ -93,8 +96,7 @@ export async function resourceAllocator(initial: AllocatorState): Promise<void> 
   /** Asks Temporal whose workers are up; a node found down frees what its tasks held and tells them. */
   const checkNodes = async (): Promise<void> => {
     const names = Object.keys(state.nodes);
-    if (names.length === 0) return;
-    const liveness = await nodeLiveness(names);
+    const liveness = names.length ? await nodeLiveness(names) : {};
     for (const name of names) {
       const node = state.nodes[name];
       // A worker that just joined may not have sent its first heartbeat yet.

@@ -52,7 +52,10 @@ describe('nodes in the browser', () => {
     await page.getByTestId('node').getByText(NODE).waitFor();
     await page.getByTestId('allocation').getByText('1 core · 256 MB · GPU 1').waitFor();
     await session.screenshot('task-placement');
+    // Aborted while it runs there, it gives its core, memory and GPU back.
     expect((await api(`/tasks/${task.id}/abort`, { method: 'POST' })).status).toBe(202);
+    await waitForStatus(task.id, ['aborted']);
+    await expect.poll(async () => (await api<NodeInfo>(`/nodes/${NODE}`)).body.used, { timeout: 20_000 }).toEqual({ cores: 0, memory_mb: 0, gpus: [] });
   });
 
   it('starts a command on a chosen node with cores, memory and GPU IDs from the submit form', async () => {

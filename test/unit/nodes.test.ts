@@ -48,9 +48,10 @@ describe('tryGrant', () => {
     expect(tryGrant(s, { task_id: 't6', memory_mb: 600 }, AT)).toBeUndefined();
   });
 
-  it('holds an exclusive slot for one task at a time', () => {
-    const s = state();
+  it('holds an exclusive slot for one task at a time, on no node and even with none up', () => {
+    const s: AllocatorState = { nodes: {}, holders: [], waiting: [] };
     s.holders.push(tryGrant(s, { task_id: 't1', exclusive: 'GPU' }, AT)!);
+    expect(s.holders[0]).toMatchObject({ node: '', exclusive: 'GPU' });
     expect(tryGrant(s, { task_id: 't2', exclusive: 'GPU' }, AT)).toBeUndefined();
   });
 });
@@ -62,6 +63,7 @@ describe('what a task is told', () => {
     expect(waitingMessage(s, { task_id: 't', cpu_cores: 2, memory_mb: 64 }, 3)).toBe('Waiting for 2 cores, 64 MB (3 ahead)');
     expect(waitingMessage(s, { task_id: 't', target_node: 'b' }, 0)).toBe('Node b is down; waiting for it to come back');
     expect(waitingMessage(s, { task_id: 't', target_node: 'c' }, 0)).toBe('Waiting for node c to join');
+    expect(waitingMessage(s, { task_id: 't', exclusive: 'GPU' }, 2)).toBe('Waiting for the GPU, 2 ahead');
   });
 
   it('names what a node can never give', () => {

@@ -4,7 +4,7 @@ import { formatMemoryMb } from '../../../core/nodes';
 import { errorMessage } from '../api/client';
 import { nodesQuery } from '../api/queries';
 import type { NodeInfo } from '../api/types';
-import { formatTime } from '../lib/format';
+import { formatAllocation, formatTime } from '../lib/format';
 
 /** The nodes: whether Temporal sees each one's worker, what it has, how much of it its tasks hold, and which tasks. */
 export function NodesPage() {
@@ -75,9 +75,7 @@ function NodeRow({ node }: { node: NodeInfo }) {
                 <Link to={`/tasks/${encodeURIComponent(t.task_id)}`} className="mono">
                   {t.task_id.slice(0, 8)}
                 </Link>{' '}
-                <span className="muted">
-                  {[t.cores.length && `${t.cores.length} cores`, t.memory_mb && formatMemoryMb(t.memory_mb), t.gpus.length && `GPU ${t.gpus.join(',')}`].filter(Boolean).join(' · ')}
-                </span>
+                <span className="muted">{formatAllocation(t)}</span>
               </li>
             ))}
             {node.waiting > 0 && <li className="muted">{node.waiting} waiting</li>}

@@ -156,7 +156,7 @@ describe('nodes', () => {
     const bound = await command({ target_node: 'gamma', cpu_cores: 1, input: { command: 'sleep 90' } });
     for (const task of [free, bound]) {
       const running = await waitForStatus(task.id, ['running']);
-      expect(running.node).toBe('gamma');
+      expect(running.node, JSON.stringify((await api('/nodes')).body)).toBe('gamma');
     }
     expect((await node('gamma'))!.used.cores).toBe(2);
 

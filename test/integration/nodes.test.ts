@@ -13,6 +13,8 @@ import { api, startExtraWorker, startTask, uniqueTag, waitFor, waitForStatus, ty
 const NODES = {
   alpha: { TASKDECK_NODE_CORES: '2', TASKDECK_NODE_MEMORY_MB: '512', TASKDECK_NODE_GPUS: '0,1' },
   beta: { TASKDECK_NODE_CORES: '1', TASKDECK_NODE_MEMORY_MB: '256', TASKDECK_NODE_GPUS: '2' },
+  // The last test kills this one. It has the most cores, so a task that targets no node goes there first.
+  gamma: { TASKDECK_NODE_CORES: '3', TASKDECK_NODE_MEMORY_MB: '256', TASKDECK_NODE_GPUS: 'none' },
 };
 
 const workers = new Map<string, ChildProcess>();
@@ -29,7 +31,7 @@ async function node(name: string): Promise<NodeInfo | undefined> {
 }
 
 // A worker bundles the workflow code before it polls: a minute or more on a busy machine.
-const aliveNode = (name: string) => waitFor(`node ${name} to be up`, async () => ((await node(name))?.alive ? node(name) : undefined), 150_000);
+const aliveNode = (name: string) => waitFor(`node ${name} to be up`, async () => ((await node(name))?.alive ? node(name) : undefined), 220_000);
 
 /** What a task printed, line by line. */
 async function output(id: string): Promise<string[]> {
@@ -42,7 +44,7 @@ const command = (body: StartBody & { input: { command: string } }) => startTask(
 beforeAll(async () => {
   for (const [name, env] of Object.entries(NODES)) startNode(name, env);
   await Promise.all(Object.keys(NODES).map(aliveNode));
-}, 180_000);
+}, 240_000);
 
 afterAll(async () => {
   await Promise.all([...workers.values()].map((child) => stopProcess(child)));
@@ -149,9 +151,7 @@ describe('nodes', () => {
   });
 
   it('frees what a killed node held once Temporal notices; its tasks run elsewhere or wait for it', async () => {
-    // gamma has the most free cores, so a task that targets no node goes there first.
-    const gamma = startNode('gamma', { TASKDECK_NODE_CORES: '3', TASKDECK_NODE_MEMORY_MB: '256', TASKDECK_NODE_GPUS: 'none' });
-    await aliveNode('gamma');
+    const gamma = workers.get('gamma')!;
     const free = await command({ cpu_cores: 1, input: { command: 'for i in $(seq 1 600); do sleep 0.1; done; echo "finished on $PPID"' } });
     const bound = await command({ target_node: 'gamma', cpu_cores: 1, input: { command: 'sleep 90' } });
     for (const task of [free, bound]) {
@@ -183,5 +183,5 @@ describe('nodes', () => {
     expect((await api('/tasks', { method: 'POST', json: { type: 'command', target_node: 'gamma', input: { command: 'true' } } })).status).toBe(409);
     expect((await api(`/tasks/${bound.id}/abort`, { method: 'POST' })).status).toBe(202);
     await waitForStatus(bound.id, ['aborted']);
-  }, 180_000);
+  }, 240_000);
 });

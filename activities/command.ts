@@ -2,11 +2,11 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { once } from 'node:events';
-import { constants } from 'node:os';
+import { availableParallelism, constants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { logFilePath, type CommandInput, type LogStream } from '../core';
+import { logFilePath, type CommandInput, type LogStream, type ProcessLimits } from '../core';
 import { ProgressThrottle } from '../plugin/src/progressThrottle';
 import { LineSplitter, parseProgressLine } from './progress';
 import { taskExecution } from './context';
@@ -40,25 +40,29 @@ export function createCommandActivities(deps: ActivityDeps) {
     /**
      * Runs the command in its own process group, streaming stdout and stderr to the task's log
      * files and reading progress from both. Abort (activity cancellation) and the timeout kill
-     * the whole group.
+     * the whole group. With `limits` (a task given resources on this node) the process is held to
+     * them: pinned to its cores, its address space capped at its memory, and shown only its GPUs.
      */
-    async runCommand(input: CommandInput): Promise<CommandResult> {
+    async runCommand(input: CommandInput, limits?: ProcessLimits): Promise<CommandResult> {
       const ctx = Context.current();
       const { workflowId, runId } = taskExecution();
       // Logs only ever grow: a retried attempt appends under a marker, so readers' line offsets stay valid.
       const stdoutFile = createWriteStream(logFile(deps.logsRoot, workflowId, 'stdout'), { flags: 'a' });
       const stderrFile = createWriteStream(logFile(deps.logsRoot, workflowId, 'stderr'), { flags: 'a' });
+      // A placed task runs again after its node was lost; on a shared host that node's process may live on.
+      if (limits) await killLeftovers(workflowId);
       if (ctx.info.attempt > 1) {
-        await killLeftovers(workflowId);
+        if (!limits) await killLeftovers(workflowId);
         const marker = `--- taskdeck: attempt ${ctx.info.attempt}, the previous attempt was interrupted ---\n`;
         stdoutFile.write(marker);
         stderrFile.write(marker);
       }
       const throttle = new ProgressThrottle((update) => deps.reportProgress(workflowId, runId, update));
 
-      const child = spawn('/bin/sh', ['-c', input.command], {
+      const [program, ...args] = [...limitedBy(limits), '/bin/sh', '-c', input.command];
+      const child = spawn(program, args, {
         cwd: input.cwd,
-        env: commandEnv(input.env, workflowId),
+        env: { ...commandEnv(input.env, workflowId), ...(limits && { CUDA_VISIBLE_DEVICES: limits.gpus.join(',') }) },
         detached: true,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -129,6 +133,9 @@ export function createCommandActivities(deps: ActivityDeps) {
         if (exitCode !== 0) {
           const tail = stderrTail.join('\n');
           const cause = signal ? `Command killed by ${signal}` : `Command exited with code ${exitCode}`;
+          if (limits?.memory_mb && ranOutOfMemory(signal, stderrTail)) {
+            throw nonRetryable(`memory limit of ${limits.memory_mb} MB exceeded (${cause.toLowerCase()}${tail ? `: ${tail}` : ''})`, { exit_code: exitCode });
+          }
           throw nonRetryable(tail ? `${cause}: ${tail}` : cause, { exit_code: exitCode });
         }
         return { exit_code: 0 };
@@ -147,6 +154,30 @@ export function createCommandActivities(deps: ActivityDeps) {
 
 function nonRetryable(message: string, details?: { exit_code: number }): ApplicationFailure {
   return ApplicationFailure.create({ message, nonRetryable: true, details: details ? [details] : undefined });
+}
+
+/**
+ * The programs that hold a process to its limits before it becomes the shell: prlimit caps its
+ * address space (RLIMIT_AS, inherited by every child), taskset pins it to its cores. Both exec
+ * the next program, so the child's pid stays the process group's leader. A node that declares
+ * more cores than the machine has pins core N to CPU N modulo the machine's.
+ */
+function limitedBy(limits: ProcessLimits | undefined): string[] {
+  if (!limits) return [];
+  const prefix: string[] = [];
+  if (limits.memory_mb) prefix.push('prlimit', `--as=${limits.memory_mb * 2 ** 20}`, '--');
+  if (limits.cores.length) {
+    const cpus = availableParallelism();
+    prefix.push('taskset', '-c', [...new Set(limits.cores.map((c) => c % cpus))].join(','));
+  }
+  return prefix;
+}
+
+/** Under an address-space cap, allocation fails: the process says so, or dies of the null it got back. */
+const OUT_OF_MEMORY = /MemoryError|Cannot allocate memory|out of memory|memory exhausted|bad_alloc|ENOMEM|allocation failed|Killed/i;
+
+function ranOutOfMemory(signal: NodeJS.Signals | null, stderr: string[]): boolean {
+  return signal === 'SIGSEGV' || signal === 'SIGABRT' || signal === 'SIGBUS' || signal === 'SIGKILL' || stderr.some((line) => OUT_OF_MEMORY.test(line));
 }
 
 /**

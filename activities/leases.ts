@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { taskExecution } from './context';
-import { STORE, datasetManifest, gpuQueueId, gpuRequestSignal, type DatasetAccess, type GpuRequest } from '../core';
+import { STORE, datasetManifest, gpuQueueId, gpuRequestSignal, resourceRequestSignal, type DatasetAccess, type GpuRequest, type ResourceAsk } from '../core';
+import { allocatorStart, nodesHealth } from '../runtime/nodes';
 import { acquireDatasetLease, isTaskOpen, type LeaseOutcome } from '../runtime/leases';
 import type { ActivityDeps } from './deps';
 import { readJson } from './store/files';
@@ -31,6 +32,17 @@ export function createLeaseActivities(deps: ActivityDeps) {
         signalArgs: [request],
         staticSummary: 'Taskdeck GPU queue: one GPU-bound task at a time',
       });
+    },
+
+    /** Asks the resource allocator for a node and resources, starting it if it is not running. */
+    async requestResources(ask: ResourceAsk): Promise<void> {
+      await deps.client.workflow.signalWithStart('resourceAllocator', { ...allocatorStart(deps.taskQueue), signal: resourceRequestSignal, signalArgs: [ask] });
+    },
+
+    /** Which nodes' workers Temporal still sees, for the allocator. */
+    async nodeLiveness(names: string[]): Promise<Record<string, boolean>> {
+      const health = await nodesHealth(deps.client, deps.taskQueue, names);
+      return Object.fromEntries(names.map((name) => [name, health[name]?.alive ?? false]));
     },
 
     async isTaskOpen(taskId: string): Promise<boolean> {

@@ -18,6 +18,7 @@ import { datasetHandlers } from './routes/datasets';
 import { graphHandlers } from './routes/graph';
 import { logHandlers } from './routes/logs';
 import { metaHandlers } from './routes/meta';
+import { nodeHandlers } from './routes/nodes';
 import { pipelineHandlers } from './routes/pipelines';
 import { scheduleHandlers } from './routes/schedules';
 import { taskHandlers } from './routes/tasks';
@@ -88,6 +89,7 @@ export function createApp(deps: AppDeps): Express {
         ...pipelineHandlers(deps.pipelines),
         ...codecHandlers(deps.codec),
         ...scheduleHandlers(deps.schedules),
+        ...nodeHandlers(deps.service),
       },
       deps.auth,
       deps.authFailures,

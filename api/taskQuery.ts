@@ -25,6 +25,7 @@ export function queryTasks(records: Iterable<TaskRecord>, query: ListTasksQuery,
     if (dataset !== undefined && r.dataset?.toLowerCase() !== dataset && r.dataset_id?.toLowerCase() !== dataset) continue;
     if (query.dataset_id !== undefined && r.dataset_id !== query.dataset_id) continue;
     if (query.user !== undefined && r.user !== query.user) continue;
+    if (query.node !== undefined && r.node !== query.node) continue;
     if (query.batch !== undefined && r.batch_id !== query.batch) continue;
     if (query.pipeline !== undefined && r.pipeline_id !== query.pipeline) continue;
     if (origins && !origins.has(r.origin)) continue;

@@ -1,5 +1,5 @@
 import type { WorkflowExecutionInfo } from '@temporalio/client';
-import { SA, STATUS_CODE, TEMPORAL_SA, isFinished, originOf, taskStatusOf, type TaskMemo, type TaskStatus } from '../core';
+import { SA, STATUS_CODE, TEMPORAL_SA, isFinished, originOf, taskStatusOf, type PlacementMemo, type TaskMemo, type TaskStatus } from '../core';
 import type { TaskRecord } from '../core/contract';
 
 /** What the mapping reads of a workflow: a visibility row, a describe answer, or a start just made. */
@@ -13,7 +13,7 @@ export type WorkflowFacts = Pick<WorkflowExecutionInfo, 'workflowId' | 'runId' |
  */
 export function toTaskRecord(info: WorkflowFacts): TaskRecord {
   const sa = info.typedSearchAttributes;
-  const memo = (info.memo ?? {}) as TaskMemo;
+  const memo = (info.memo ?? {}) as TaskMemo & PlacementMemo;
   const status = taskStatusOf(info.status.name, sa.get(SA.status));
   const startedAt = sa.get(SA.startedAt);
   const scheduledAt = sa.get(TEMPORAL_SA.scheduledStartTime);
@@ -57,6 +57,8 @@ export function toTaskRecord(info: WorkflowFacts): TaskRecord {
     agent: memo.agent ?? null,
     parent_id: info.parentExecution?.workflowId ?? null,
     run_id: info.runId,
+    node: memo.node ?? null,
+    allocation: memo.allocation ?? null,
   };
 }
 

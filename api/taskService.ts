@@ -6,6 +6,7 @@ import {
   SA,
   STATUS_CODE,
   TASK_TYPES,
+  asksForPlacement,
   datasetId,
   isExclusive,
   isFinished,
@@ -32,6 +33,7 @@ import {
 import type { ApprovalItem, TaskDetail, TaskRecord } from '../core/contract';
 import { acquireDatasetLease, releaseDatasetLease } from '../runtime/leases';
 import type { DatasetStore } from './datasetStore';
+import { NodeService } from './nodeService';
 import { authorize } from './auth';
 import { HttpError, conflict, notFound, parseOr400 } from './errors';
 import type { TaskIndex } from './taskIndex';
@@ -45,7 +47,8 @@ const MAX_APPROVALS = 100;
 export interface TaskAsk {
   type: TaskTypeId;
   input: unknown;
-  meta: TaskMeta;
+  /** `memory` is the start body's size, already in MB; it becomes `memory_mb`. */
+  meta: TaskMeta & { memory?: number };
 }
 
 /** A task checked and ready to start: its workflow argument and what its workflow starts with. */
@@ -84,14 +87,19 @@ export class TaskService {
   readonly temporalUiTemplate: string | null;
   /** The worker that ran each finished run, by run id (see `lastWorker`). */
   private readonly workers = new Map<string, string | null>();
+  /** The nodes tasks may target, and the check of what a task asks of them. */
+  readonly nodes: NodeService;
 
   constructor(private readonly o: TaskServiceOptions) {
     this.temporalUiTemplate = o.temporalUiUrl ? temporalUiWorkflowTemplate(o.temporalUiUrl, o.namespace) : null;
+    this.nodes = new NodeService(o.client, o.taskQueue);
   }
 
   /** The one way a task starts: checked and prepared (`prepare`), then started (`start`). */
   async submit(ask: TaskAsk, actor: Principal | undefined, at: string[] = []): Promise<TaskRecord> {
-    return this.start(await this.prepare(ask, actor, at));
+    const prepared = await this.prepare(ask, actor, at);
+    if (asksForPlacement(prepared.request)) await this.nodes.check(prepared.request, at);
+    return this.start(prepared);
   }
 
   /**
@@ -105,7 +113,14 @@ export class TaskService {
     const definition: TaskTypeDefinition = TASK_TYPES[type];
     const field = (name: string): string => [...at, name].join('.');
     const validInput = parseOr400(definition.input, input, [...at, 'input']);
-    const meta: TaskMeta = { ...given };
+    const { memory, ...rest } = given;
+    const meta: TaskMeta = { ...rest, ...(memory !== undefined && { memory_mb: memory }) };
+    if (asksForPlacement(meta)) {
+      // Only a command's process can be placed and held to its resources (docs/nodes.md).
+      const asked = (['target_node', 'cpu_cores', 'memory', 'gpu_ids', 'gpu_count'] as const).find((key) => given[key] !== undefined)!;
+      if (type !== 'command') throw new HttpError(400, `${field(asked)}: only command tasks can be given a node or resources`, field(asked));
+      if (meta.gpu_ids && meta.gpu_count) throw new HttpError(400, `${field('gpu_count')}: give gpu_ids or gpu_count, not both`, field('gpu_count'));
+    }
     if (actor) {
       if (meta.user !== undefined && meta.user !== actor.user) {
         throw new HttpError(403, `${field('user')}: signed in as ${actor.user}; a task cannot be started as ${meta.user}`, field('user'));
@@ -268,6 +283,7 @@ export class TaskService {
       error_detail: state?.error ?? (record.error ? { message: record.error, step: record.failed_step ?? record.status } : null),
       result: state?.result ?? null,
       approval: state?.approval ?? null,
+      constraints: constraintsOf(state?.meta),
       retries: [...this.o.index.all()]
         .filter((r) => r.retry_of === id)
         .sort((a, b) => a.created_at.localeCompare(b.created_at))
@@ -565,4 +581,16 @@ function lostToTheEnd(err: unknown): boolean {
     if (/unexpected workflow task failure|workflow execution already completed/i.test(e.message)) return true;
   }
   return false;
+}
+
+/** What a task asked for, from its meta; null when it asked for no node and no resources. */
+function constraintsOf(meta: TaskMeta | undefined): TaskDetail['constraints'] {
+  if (!meta || !asksForPlacement(meta)) return null;
+  return {
+    target_node: meta.target_node ?? null,
+    cpu_cores: meta.cpu_cores ?? null,
+    memory_mb: meta.memory_mb ?? null,
+    gpu_ids: meta.gpu_ids ?? null,
+    gpu_count: meta.gpu_count ?? null,
+  };
 }

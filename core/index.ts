@@ -14,3 +14,4 @@ export * from './bulk';
 export * from './secrets';
 export * from './origin';
 export * from './schedules';
+export * from './nodes';

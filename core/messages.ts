@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate, type QueryDefinition } from '@temporalio/workflow';
 import { taskStateQuery as protocolStateQuery } from '../plugin/src/messages';
 import type { AcquireDatasetRequest, DatasetLeaseState, ReleaseDatasetRequest } from './datasets';
+import type { AllocatorState, NodeCapacity, ResourceAsk, ResourceGrant } from './nodes';
 import type { ApprovalRequest, TaskState } from './task';
 
 // Progress, the state query and the upstream signals are the plugin's protocol (plugin/src/messages.ts).
@@ -29,6 +30,24 @@ export const gpuQueueQuery = defineQuery<{ queue: string[] }>('taskdeck.gpu.queu
 export const gpuQueueId = (taskQueue: string): string => `taskdeck-gpu:${taskQueue}`;
 /** Heavy activities of GPU-bound types run here, on a worker that runs one at a time. */
 export const gpuTaskQueue = (taskQueue: string): string => `${taskQueue}-gpu`;
+
+// ---- Resource allocator workflow (one per task queue; nodes, and who holds their resources) ----
+
+/** A node's worker says it is up and what it has; sent at every start (signal-with-start). */
+export const nodeJoinSignal = defineSignal<[NodeCapacity]>('taskdeck.nodes.join');
+/** A task asks for a node and resources; it hears back through `resourceNewsSignal`. */
+export const resourceRequestSignal = defineSignal<[ResourceAsk]>('taskdeck.resources.request');
+/** A task ended or gave its request up: what it held or asked for is free. Releasing twice is harmless. */
+export const resourceReleaseSignal = defineSignal<[{ task_id: string }]>('taskdeck.resources.release');
+export const allocatorStateQuery = defineQuery<AllocatorState>('taskdeck.resources.state');
+
+/** What the allocator tells a task: its grant, why it still waits, a refusal, or that its node was lost. */
+export type ResourceNews =
+  | { kind: 'granted'; grant: ResourceGrant }
+  | { kind: 'waiting'; message: string }
+  | { kind: 'refused'; message: string }
+  | { kind: 'lost'; node: string };
+export const resourceNewsSignal = defineSignal<[ResourceNews]>('taskdeck.resources.news');
 
 /** The protocol's state query, as a catalog task answers it (its meta is Taskdeck's). */
 export const taskStateQuery = protocolStateQuery as QueryDefinition<TaskState>;
@@ -73,3 +92,6 @@ export const CLEAR_WAITING_MESSAGE = 'clear-waiting-message';
 
 /** Tasks record the worker that runs them (agentSignal) in their memo. */
 export const AGENT_MEMO = 'agent-memo';
+
+/** GPU-bound tasks take the GPU as the resource allocator's `GPU` slot, not from the GPU queue workflow. */
+export const GPU_BY_ALLOCATOR = 'gpu-by-allocator';

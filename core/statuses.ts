@@ -14,6 +14,7 @@ export type StatusCode = (typeof STATUS_CODES)[number];
 export const STATUS_CODE: Record<TaskStatus, StatusCode> = {
   pending: 'Q',
   pending_approval: 'Q',
+  assigning: 'Q',
   initializing: 'R',
   running: 'R',
   paused: 'R',

@@ -42,9 +42,20 @@ export const taskMeta = z
       .optional()
       .describe('Tasks that must complete before this one starts; it ends upstream_failed if one of them does not'),
     needs_approval: z.boolean().optional().describe('Waits in pending_approval until an operator approves or rejects it'),
+    target_node: label.optional().describe('The node the task must run on'),
+    cpu_cores: z.number().int().min(1).max(4096).optional().describe('CPU cores the process is pinned to'),
+    memory_mb: z.number().int().min(1).optional().describe('Memory the process may use, in MB'),
+    gpu_ids: z.array(z.number().int().min(0).max(1023)).max(64).optional().describe('GPU indices the process sees'),
+    gpu_count: z.number().int().min(1).max(64).optional().describe('How many GPUs the process sees, any free ones'),
   })
   .strict();
 export type TaskMeta = z.infer<typeof taskMeta>;
+
+/** Taskdeck's own memo keys besides the protocol's: where a task runs and what it holds there. */
+export interface PlacementMemo {
+  node?: string | null;
+  allocation?: { cores: number[]; memory_mb: number | null; gpus: number[] } | null;
+}
 
 /** The argument of every task workflow: `{ input, ...meta }`. */
 export interface TaskRequest<Input = unknown> extends TaskMeta {

@@ -56,6 +56,26 @@ const envSchema = z.object({
       if (unknown.length) ctx.addIssue({ code: 'custom', message: `unknown task type ${unknown.join(', ')}; known: ${TASK_TYPE_IDS.join(', ')}` });
       return types as TaskTypeId[];
     }),
+  /** The node this worker is (default: the host name); tasks target it by this name. */
+  TASKDECK_NODE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'a node name is letters, digits, dots, dashes and underscores, starting with a letter or digit')
+    .optional(),
+  /** Cores the node offers to tasks (default: the cores the machine has). */
+  TASKDECK_NODE_CORES: z.coerce.number().int().min(1).max(4096).optional(),
+  /** Memory the node offers to tasks, in MB (default: the machine's). */
+  TASKDECK_NODE_MEMORY_MB: z.coerce.number().int().min(1).optional(),
+  /** GPU indices the node offers, `0,1` (default: what nvidia-smi lists; `none` for none). */
+  TASKDECK_NODE_GPUS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      if (v.trim() === 'none') return [];
+      const ids = v.split(',').map((t) => t.trim()).filter(Boolean);
+      if (!ids.every((id) => /^\d{1,4}$/.test(id))) ctx.addIssue({ code: 'custom', message: 'GPU indices separated by commas, like 0,1 (or none)' });
+      return [...new Set(ids.map(Number))];
+    }),
   /** Unset: `npm start` runs an embedded dev server. Set: use that cluster, start none. */
   TEMPORAL_ADDRESS: z.string().min(1).optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -100,6 +120,8 @@ export interface Config {
    * set, and then environment values are stored in plain text (each process warns at start).
    */
   encryption: { keys: readonly EncryptionKey[]; source: string } | undefined;
+  /** What a worker declares as its node; unset fields are detected (runtime/nodes.ts). */
+  node: { name?: string; cores?: number; memoryMb?: number; gpus?: number[] };
   temporal: {
     /** Undefined until an embedded server is started or TEMPORAL_ADDRESS is given. */
     address: string | undefined;
@@ -140,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TASKDECK_TRUST_PROXY,
     approvalTypes: e.TASKDECK_APPROVAL_TYPES,
     encryption: encryptionKeys(e.TASKDECK_ENCRYPTION_KEYS, dataDir),
+    node: { name: e.TASKDECK_NODE_NAME, cores: e.TASKDECK_NODE_CORES, memoryMb: e.TASKDECK_NODE_MEMORY_MB, gpus: e.TASKDECK_NODE_GPUS },
     temporal: {
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,

@@ -63,6 +63,11 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     'journal_mode=wal',
     '--sqlite-pragma',
     'synchronous=normal',
+    // Worker heartbeats (ListWorkers): how Taskdeck knows within seconds that a node's worker is gone.
+    '--dynamic-config-value',
+    'frontend.WorkerHeartbeatsEnabled=true',
+    '--dynamic-config-value',
+    'frontend.ListWorkersEnabled=true',
     ...(options.registerSearchAttributes === false ? [] : ALL_SEARCH_ATTRIBUTES).flatMap((key) => ['--search-attribute', `${key.name}=${SEARCH_ATTRIBUTE_FLAG[key.type]}`]),
   ];
   const child = spawn(options.cli, args, {

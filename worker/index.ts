@@ -1,18 +1,24 @@
 import { hostname } from 'node:os';
-import { Worker } from '@temporalio/worker';
+import { Runtime, Worker } from '@temporalio/worker';
 import { PauseWatch, createActivities } from '../activities';
-import { gpuTaskQueue, progressSignal } from '../core';
+import { gpuTaskQueue, nodeJoinSignal, nodeTaskQueue, progressSignal } from '../core';
 import { bootstrapNamespace } from '../runtime/bootstrap';
 import { loadConfig, temporalAddress } from '../runtime/config';
 import { connectTemporal, encryptionNotice } from '../runtime/connection';
+import { WORKER_HEARTBEAT_MS, allocatorStart, localNode } from '../runtime/nodes';
 import { announceAgent } from './agent';
 
 /**
  * The worker process: bootstraps the namespace, then runs every task type on the task queue,
- * and the heavy activities of GPU-bound types on the GPU queue, one at a time.
+ * and the heavy activities of GPU-bound types on the GPU queue, one at a time. It is a node: it
+ * also polls its own task queue (`<queue>@<node>`), where the work of tasks placed on it runs,
+ * and tells the resource allocator what it has.
  */
 async function run(): Promise<void> {
   const config = loadConfig();
+  const node = localNode(config);
+  // Worker heartbeats tell the server (and so Taskdeck's node health) that this process is up.
+  Runtime.install({ workerHeartbeatInterval: WORKER_HEARTBEAT_MS });
   const { connection, client, dataConverter } = await connectTemporal(config);
   try {
     await bootstrapNamespace(connection, config.temporal.namespace);
@@ -57,9 +63,27 @@ async function run(): Promise<void> {
       ...heartbeats,
       ...agent,
     });
-    console.log(`taskdeck worker: polling ${config.taskQueue} and ${gpuTaskQueue(config.taskQueue)} on ${temporalAddress(config)} (${config.temporal.namespace}); ${encryptionNotice(config)}`);
+    const nodeWorker = await Worker.create({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: nodeTaskQueue(config.taskQueue, node.name),
+      activities,
+      dataConverter,
+      maxConcurrentActivityTaskExecutions: config.workerActivities,
+      ...heartbeats,
+      ...agent,
+    });
+    const running = Promise.all([worker.run(), gpuWorker.run(), nodeWorker.run()]);
+    await client.workflow.signalWithStart('resourceAllocator', {
+      ...allocatorStart(config.taskQueue),
+      signal: nodeJoinSignal,
+      signalArgs: [{ ...node, task_queues: [...node.task_queues, gpuTaskQueue(config.taskQueue)] }],
+    });
+    console.log(
+      `taskdeck worker: node ${node.name} (${node.cores} cores, ${node.memory_mb} MB, GPUs ${node.gpus.join(',') || 'none'}), polling ${config.taskQueue}, ${gpuTaskQueue(config.taskQueue)} and ${nodeTaskQueue(config.taskQueue, node.name)} on ${temporalAddress(config)} (${config.temporal.namespace}); ${encryptionNotice(config)}`,
+    );
     // Worker.run() handles SIGINT/SIGTERM itself: it stops polling and lets running activities wind down.
-    await Promise.all([worker.run(), gpuWorker.run()]);
+    await running;
   } finally {
     await connection.close();
   }

@@ -21,5 +21,6 @@ export { synthesis } from './synthesis';
 export { training } from './training';
 export { datasetEntity } from './datasetEntity';
 export { gpuQueue } from './gpuQueue';
+export { resourceAllocator } from './resourceAllocator';
 export { taskdeck_pipeline } from './pipeline';
 export { taskdeck_bulk_retry } from './bulkRetry';

@@ -1,6 +1,7 @@
 import {
   ApplicationFailure,
   CancellationScope,
+  type ActivityOptions,
   ParentClosePolicy,
   condition,
   getExternalWorkflowHandle,
@@ -21,9 +22,12 @@ import { Dependants, upstreamFailureMessage, waitForUpstream } from '../plugin/s
 import {
   CLEAR_WAITING_MESSAGE,
   AGENT_MEMO,
+  GPU_BY_ALLOCATOR,
   SA,
   TASK_TYPES,
   agentSignal,
+  allocatorId,
+  asksForPlacement,
   datasetEntityId,
   gpuPositionSignal,
   gpuQueueId,
@@ -32,13 +36,18 @@ import {
   isFinished,
   approveUpdate,
   newTaskStart,
+  nodeTaskQueue,
   pauseUpdate,
   rejectUpdate,
   resumeUpdate,
   releaseDatasetSignal,
+  resourceNewsSignal,
+  resourceReleaseSignal,
   taskMeta,
   type ApprovalRequest,
+  type PlacementMemo,
   type ReleaseDatasetRequest,
+  type ResourceGrant,
   type TaskMeta,
   type TaskFailure,
   type TaskMemo,
@@ -56,10 +65,13 @@ const UPSTREAM_FAILED = 'UpstreamFailed';
 
 /** The two phases every task type supplies; the runner owns everything around them. */
 export interface TaskPhases<Input, Prepared, Result> {
-  /** Validation, downloads, preparation: the task shows `initializing`. */
-  initialize(input: Input): Promise<Prepared>;
-  /** The work itself: the task shows `running`; activities report progress meanwhile. */
-  run(prepared: Prepared): Promise<Result>;
+  /** Validation, downloads, preparation: the task shows `initializing`. `placement`: see `run`. */
+  initialize(input: Input, placement?: ResourceGrant): Promise<Prepared>;
+  /**
+   * The work itself: the task shows `running`; activities report progress meanwhile. A task that
+   * asked for a node or resources gets its `placement`, and runs its activities on that node.
+   */
+  run(prepared: Prepared, placement?: ResourceGrant): Promise<Result>;
   /** Whether the dataset's index is complete after the task completed, when the task changes it. */
   indexedAfter?(result: Result): boolean | undefined;
   /** A task to start when this one completes; it takes over this task's dataset lease atomically. */
@@ -68,7 +80,7 @@ export interface TaskPhases<Input, Prepared, Result> {
   cleanup?(): Promise<void>;
 }
 
-const { acquireDatasetLease, requestGpu } = proxyActivities<TaskActivities>({
+const { acquireDatasetLease, requestGpu, requestResources } = proxyActivities<TaskActivities>({
   startToCloseTimeout: '1 minute',
   retry: { maximumAttempts: 5 },
 });
@@ -110,6 +122,8 @@ class TaskLifecycle {
   private readonly metaError: string | undefined;
   private readonly dependants = new Dependants();
   private agent: string | undefined;
+  /** Set when the allocator says the node this task runs on was lost. */
+  private lostNode: string | undefined;
 
   constructor(
     private readonly typeId: TaskTypeId,
@@ -175,6 +189,9 @@ class TaskLifecycle {
         // Pending covers waiting for the dataset and the GPU: no duration accumulates meanwhile.
         await leases.acquire(definition, (message) => this.tracker.waitingFor(message));
       }
+      // A task asking for a node or resources waits in `assigning` until the allocator grants them.
+      const placed = this.metaError === undefined && inputCheck.success && asksForPlacement(meta);
+      let placement = placed ? await this.assign(leases) : undefined;
       const startedAt = new Date();
       state.started_at = startedAt.toISOString();
       // What the task waited for (approval, upstream tasks, its dataset, the GPU) no longer holds:
@@ -187,7 +204,7 @@ class TaskLifecycle {
           { key: SA.startedAt, value: startedAt },
           { key: SA.progress, value: 0 },
         ],
-        ...(clearMessage && { memo: { message: null } }),
+        ...((clearMessage || placement) && { memo: { ...(clearMessage && { message: null }), ...(placement && placementMemo(placement)) } }),
       });
       if (this.metaError !== undefined) {
         throw ApplicationFailure.create({ message: `Invalid task metadata: ${this.metaError}`, nonRetryable: true });
@@ -199,13 +216,22 @@ class TaskLifecycle {
         });
       }
       state.input = inputCheck.data;
-      const prepared = await phases.initialize(inputCheck.data as Input);
-      // A task paused while initializing starts running only once resumed.
-      await condition(() => state.status !== 'paused');
-      // Running counts its own 0-100: the bar showed initialization until now.
-      state.progress = 0;
-      this.tracker.record('running', { attributes: [{ key: SA.progress, value: 0 }] });
-      const result = await phases.run(prepared);
+      let result: Result;
+      if (!placement) {
+        result = await this.work(phases, inputCheck.data as Input);
+      } else {
+        // The node may be lost while the task runs there: then it is assigned again and runs
+        // again, elsewhere or, when it targets that node, once the node is back.
+        for (;;) {
+          const outcome = await this.workOn(phases, inputCheck.data as Input, placement);
+          if (outcome.done) {
+            result = outcome.result;
+            break;
+          }
+          placement = await this.assign(leases);
+          this.tracker.record('initializing', { memo: placementMemo(placement) });
+        }
+      }
       state.result = result ?? null;
       state.progress = 100;
       state.exit_code = exitCodeOf(result);
@@ -242,6 +268,74 @@ class TaskLifecycle {
       // Tasks waiting for this one learn how it ended; an unexpected end counts as failed.
       await CancellationScope.nonCancellable(() => this.dependants.ended(isFinished(state.status) ? state.status : 'failed'));
     }
+  }
+
+  /** Initializing, then running: a task's work once it may start. */
+  private async work<Input, Prepared, Result>(phases: TaskPhases<Input, Prepared, Result>, input: Input, placement?: ResourceGrant): Promise<Result> {
+    const { state } = this;
+    const prepared = await phases.initialize(input, placement);
+    // A task paused while initializing starts running only once resumed.
+    await condition(() => state.status !== 'paused');
+    // Running counts its own 0-100: the bar showed initialization until now.
+    state.progress = 0;
+    this.tracker.record('running', { attributes: [{ key: SA.progress, value: 0 }] });
+    return placement ? phases.run(prepared, placement) : phases.run(prepared);
+  }
+
+  /** The work on a granted node; stopped, not failed, when the allocator says the node was lost. */
+  private async workOn<Input, Prepared, Result>(
+    phases: TaskPhases<Input, Prepared, Result>,
+    input: Input,
+    placement: ResourceGrant,
+  ): Promise<{ done: true; result: Result } | { done: false }> {
+    const attempt = new CancellationScope();
+    let lost = false;
+    // An abort cancels this wait too: that rejection is expected, not a failure of the workflow.
+    condition(() => this.lostNode === placement.node).then(
+      () => {
+        lost = true;
+        attempt.cancel();
+      },
+      () => undefined,
+    );
+    try {
+      return { done: true, result: await attempt.run(() => this.work(phases, input, placement)) };
+    } catch (err) {
+      if (!lost || !isCancellation(err) || CancellationScope.current().consideredCancelled) throw err;
+      return { done: false };
+    }
+  }
+
+  /**
+   * Asks the allocator for a node and resources and waits, in `assigning`, for its grant; what it
+   * says meanwhile (why the task waits) is the task's message. A request no node can ever satisfy
+   * fails the task with the allocator's reason.
+   */
+  private async assign(leases: Leases): Promise<ResourceGrant> {
+    const { meta } = this;
+    let grant: ResourceGrant | undefined;
+    let refusal: string | undefined;
+    const lostBefore = this.lostNode;
+    setHandler(resourceNewsSignal, (news) => {
+      if (news.kind === 'granted') grant = news.grant;
+      else if (news.kind === 'waiting') this.tracker.waitingFor(news.message);
+      else if (news.kind === 'refused') refusal = news.message;
+      else if (news.kind === 'lost') this.lostNode = news.node;
+    });
+    this.tracker.record('assigning', lostBefore ? { memo: { message: `Node ${lostBefore} was lost; assigning again`, node: null, allocation: null } as PlacementMemo as TaskMemo } : {});
+    this.lostNode = undefined;
+    leases.resources = true;
+    await requestResources({
+      task_id: workflowInfo().workflowId,
+      target_node: meta.target_node,
+      cpu_cores: meta.cpu_cores,
+      memory_mb: meta.memory_mb,
+      gpu_ids: meta.gpu_ids,
+      gpu_count: meta.gpu_count,
+    });
+    await condition(() => grant !== undefined || refusal !== undefined);
+    if (refusal !== undefined) throw ApplicationFailure.create({ type: 'Unassignable', message: `No node can run this task: ${refusal}`, nonRetryable: true });
+    return grant!;
   }
 
   /** Ends the task without success, with the error its page and the table show. */
@@ -309,6 +403,8 @@ class TaskLifecycle {
 class Leases {
   private dataset: string | undefined;
   private gpu = false;
+  /** Whether the task asked the resource allocator for a node (and may hold one). */
+  resources = false;
 
   constructor(
     private readonly taskId: string,
@@ -330,7 +426,9 @@ class Leases {
       }
       this.dataset = datasetId;
     }
-    if (definition.resource === 'gpu') {
+    if (definition.resource === 'gpu' && patched(GPU_BY_ALLOCATOR)) {
+      await this.takeSlot('GPU', wait);
+    } else if (definition.resource === 'gpu') {
       let position = Infinity;
       setHandler(gpuPositionSignal, (update) => void (position = update.position));
       this.gpu = true;
@@ -344,13 +442,31 @@ class Leases {
     }
   }
 
+  /**
+   * Takes a cluster-wide slot of the resource allocator (the GPU: one GPU-bound task at a time),
+   * waiting in pending with its place in line; the same release as a node's resources gives it back.
+   */
+  private async takeSlot(slot: string, wait: (message: string) => void): Promise<void> {
+    let granted = false;
+    setHandler(resourceNewsSignal, (news) => {
+      if (news.kind === 'granted') granted = true;
+      else if (news.kind === 'waiting') wait(news.message);
+    });
+    this.resources = true;
+    await requestResources({ task_id: this.taskId, exclusive: slot });
+    if (!granted) wait(`Waiting for the ${slot}`);
+    await condition(() => granted);
+  }
+
   async release(indexed: boolean | undefined): Promise<void> {
+    await this.releaseResources();
     await this.releaseGpu();
     await this.releaseDataset({ task_id: this.taskId, indexed });
   }
 
   /** Starts the follow-up task, which takes over the dataset lease before it exists, so nothing slips in between. */
   async handOver(next: { type: TaskTypeId; input: unknown }, indexed: boolean | undefined): Promise<string> {
+    await this.releaseResources();
     await this.releaseGpu();
     const childId = uuid4();
     await this.releaseDataset({ task_id: this.taskId, indexed, handover_to: { task_id: childId, task_type: next.type } });
@@ -370,6 +486,12 @@ class Leases {
     return childId;
   }
 
+  private async releaseResources(): Promise<void> {
+    if (!this.resources) return;
+    this.resources = false;
+    await getExternalWorkflowHandle(allocatorId(this.taskQueue)).signal(resourceReleaseSignal, { task_id: this.taskId });
+  }
+
   private async releaseGpu(): Promise<void> {
     if (!this.gpu) return;
     this.gpu = false;
@@ -382,6 +504,17 @@ class Leases {
     this.dataset = undefined;
     await getExternalWorkflowHandle(datasetEntityId(datasetId)).signal(releaseDatasetSignal, request);
   }
+}
+
+/** Where a task runs and what it holds there, for its row. */
+function placementMemo(grant: ResourceGrant): TaskMemo {
+  const memo: PlacementMemo = { node: grant.node, allocation: { cores: grant.cores, memory_mb: grant.memory_mb, gpus: grant.gpus } };
+  return { ...memo, message: `Assigned to ${grant.node}` } as PlacementMemo as TaskMemo;
+}
+
+/** Activity options with the task queue of the node a task was placed on. */
+export function onNode<T extends ActivityOptions>(placement: ResourceGrant, options: T): T & { taskQueue: string } {
+  return { ...options, taskQueue: nodeTaskQueue(workflowInfo().taskQueue, placement.node) };
 }
 
 function exitCodeOf(result: unknown): number | null {

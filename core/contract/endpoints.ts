@@ -46,6 +46,8 @@ export const ENDPOINTS = {
   listDatasets: { method: 'get', path: '/datasets', auth: 'token' },
   getDataset: { method: 'get', path: '/datasets/:id', auth: 'token' },
   retryEnrichment: { method: 'post', path: '/datasets/:id/enrichment/retry', auth: 'token' },
+  listNodes: { method: 'get', path: '/nodes', auth: 'token' },
+  getNode: { method: 'get', path: '/nodes/:name', auth: 'token' },
   events: { method: 'get', path: '/events', auth: 'token-or-query' },
   taskTypes: { method: 'get', path: '/task-types', auth: 'token' },
   config: { method: 'get', path: '/config', auth: 'token' },

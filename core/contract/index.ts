@@ -10,6 +10,7 @@ export * from './schedules';
 export * from './logs';
 export * from './graph';
 export * from './datasets';
+export * from './nodes';
 export * from './meta';
 export * from './codec';
 export * from './routes';

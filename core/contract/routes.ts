@@ -7,6 +7,7 @@ import { ENDPOINTS, type Endpoint, type EndpointName } from './endpoints';
 import { graphQuery, taskGraph } from './graph';
 import { logFollowEvents, logFollowQuery, logPage, logPageQuery, logSearch, logSearchQuery, logStreamQuery } from './logs';
 import { health, me, taskEvents, taskTypeInfo, uiConfig } from './meta';
+import { nodeInfo, nodeParams } from './nodes';
 import { pipelineAborted, pipelineBody, pipelineDetail, pipelineSummary } from './pipelines';
 import {
   listSchedulesQuery,
@@ -76,9 +77,9 @@ export const ROUTE_SPECS = {
     body: startTaskBody,
     replies: { 201: task('The started task') },
     errors: {
-      400: 'Bad input, or a depends_on entry that names no task: `field` names it',
+      400: 'Bad input, a depends_on entry that names no task, an unknown target node, or resources no node has: `field` names it',
       403: 'A user may start tasks only as itself',
-      409: 'The dataset is blocked by the concurrency rules (`holder` names the task holding it), or the dataset a task would create already exists (`field` names dataset_id or input.new_dataset_id)',
+      409: 'The dataset is blocked by the concurrency rules (`holder` names the task holding it), the dataset a task would create already exists (`field` names dataset_id or input.new_dataset_id), or the target node is down',
     },
   }),
   bulkAbort: route({
@@ -306,6 +307,16 @@ export const ROUTE_SPECS = {
     params: datasetParams,
     replies: { 201: task('The new enrichment task') },
     errors: { 403: 'The role may not retry that task', 404: 'No such dataset, or it never had an enrichment', 409: 'The last enrichment did not fail, or the dataset is busy' },
+  }),
+  listNodes: route({
+    summary: 'The nodes (worker processes) with their cores, memory and GPUs, their health as Temporal knows it, and what their tasks hold',
+    replies: { 200: { description: 'The nodes, by name', json: z.array(nodeInfo) } },
+  }),
+  getNode: route({
+    summary: 'One node: health, capacity, load and the tasks running on it',
+    params: nodeParams,
+    replies: { 200: { description: 'The node', json: nodeInfo } },
+    errors: { 404: 'No such node' },
   }),
   events: route({
     summary: 'Every task change, as server-sent `task` events',

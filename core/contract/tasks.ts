@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DATASET_ID_PATTERN, DATASET_ID_RULE } from '../datasets';
 import { MAX_KEYWORD_LENGTH } from '../searchAttributes';
 import { ORIGINS } from '../origin';
+import { MEMORY_RULE, parseMemoryMb } from '../nodes';
 import { STATUS_CODES, TASK_STATUSES } from '../statuses';
 import { taskMeta } from '../task';
 import { TASK_TYPES, TASK_TYPE_IDS, type TaskTypeDefinition } from '../taskTypes';
@@ -9,6 +10,40 @@ import { queryInt, queryList } from './common';
 import { DEFAULT_LIST_HOURS, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_WINDOW_HOURS, SORT_KEYS } from './listing';
 
 const isoTime = z.iso.datetime();
+
+/** Where a command task runs and what it may use there (see docs/nodes.md). */
+const placementFields = {
+  target_node: z.string().trim().min(1).max(MAX_KEYWORD_LENGTH).optional().describe('The node the task must run on (GET /nodes)'),
+  cpu_cores: z
+    .number({ error: 'cpu_cores must be a whole number of cores, 1 or more' })
+    .int('cpu_cores must be a whole number of cores, 1 or more')
+    .min(1, 'cpu_cores must be a whole number of cores, 1 or more')
+    .max(4096, 'cpu_cores must be at most 4096')
+    .optional()
+    .describe('Cores the command is pinned to'),
+  memory: z
+    .string({ error: MEMORY_RULE })
+    .refine((v) => parseMemoryMb(v) !== undefined, MEMORY_RULE)
+    .transform((v) => parseMemoryMb(v)!)
+    .optional()
+    .describe('Memory the command may use: 512MB, 2GB, 1.5G (MB without a unit)'),
+  gpu_ids: z
+    .array(z.number({ error: 'gpu_ids lists GPU indices, whole numbers 0 or more' }).int('gpu_ids lists GPU indices, whole numbers 0 or more').min(0, 'gpu_ids lists GPU indices, whole numbers 0 or more').max(1023), {
+      error: 'gpu_ids must be a list of GPU indices, like [0, 1]',
+    })
+    .min(1, 'gpu_ids must list at least one GPU; leave it out for none')
+    .max(64)
+    .refine((ids) => new Set(ids).size === ids.length, 'gpu_ids must not repeat a GPU')
+    .optional()
+    .describe('GPU indices the command sees (CUDA_VISIBLE_DEVICES)'),
+  gpu_count: z
+    .number({ error: 'gpu_count must be a whole number, 1 or more' })
+    .int('gpu_count must be a whole number, 1 or more')
+    .min(1, 'gpu_count must be a whole number, 1 or more')
+    .max(64)
+    .optional()
+    .describe('How many GPUs, any free ones (instead of gpu_ids)'),
+};
 
 /**
  * One row of the task table. The first six fields are the `/tasks` contract of
@@ -48,6 +83,15 @@ export const taskRecord = z.strictObject({
   agent: z.string().nullable().describe('The worker that ran it (its identity), kept after the run ended'),
   parent_id: z.string().nullable().describe('The workflow that started this one as its child: a pipeline, the task a follow-up came from'),
   run_id: z.string(),
+  node: z.string().nullable().describe('The node the task was assigned to (tasks given a target node or resources); null for the others'),
+  allocation: z
+    .strictObject({
+      cores: z.array(z.number().int()).describe('Core indices the process is pinned to'),
+      memory_mb: z.number().int().nullable().describe('Memory limit in MB'),
+      gpus: z.array(z.number().int()).describe('GPU indices it sees (CUDA_VISIBLE_DEVICES)'),
+    })
+    .nullable()
+    .describe('What the task holds (or held) on its node'),
 });
 export type TaskRecord = z.infer<typeof taskRecord>;
 
@@ -70,6 +114,16 @@ export const taskDetail = taskRecord.extend({
     .nullable()
     .describe('The error with the lifecycle step that was running when the task failed'),
   approval: approvalDecision.nullable(),
+  constraints: z
+    .strictObject({
+      target_node: z.string().nullable(),
+      cpu_cores: z.number().int().nullable(),
+      memory_mb: z.number().int().nullable(),
+      gpu_ids: z.array(z.number().int()).nullable(),
+      gpu_count: z.number().int().nullable(),
+    })
+    .nullable()
+    .describe('What the task asked for: the node it must run on and the resources; null when it asked for none'),
   result: z.unknown(),
   retries: z.array(z.string()).describe('Tasks that retried this one, oldest first'),
   worker: z.string().nullable().describe('Identity of the worker running its activity; once it finished, of the worker that ran its last activity'),
@@ -143,6 +197,7 @@ export const listTasksQuery = z.strictObject({
   schedule: z.string().optional().describe('Runs one schedule started'),
   agent: z.string().optional().describe('Runs a worker ran'),
   q: z.string().optional().describe('Case-insensitive search in task name and id'),
+  node: z.string().optional().describe('Tasks assigned to one node'),
   sort: z.enum(SORT_KEYS, { error: `sort must be one of ${SORT_KEYS.join(', ')}` }).default('time'),
   order: z.enum(['asc', 'desc'], { error: 'order must be asc or desc' }).default('desc'),
 });
@@ -151,6 +206,7 @@ export type ListTasksQuery = z.infer<typeof listTasksQuery>;
 /** What a client may say about a new task besides its type and input. */
 const startMeta = taskMeta.pick({ name: true, tag: true, dataset: true, user: true, depends_on: true }).extend({
   dataset_id: z.string().trim().min(1).max(MAX_KEYWORD_LENGTH).optional().describe('Identifier of the dataset the task works on'),
+  ...placementFields,
 });
 
 /**

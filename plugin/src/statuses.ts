@@ -6,6 +6,8 @@
 export const TASK_STATUSES = [
   'pending',
   'pending_approval',
+  /** Waiting for a node with the cores, memory and GPUs the task asked for (shown as queued). */
+  'assigning',
   'initializing',
   'running',
   'paused',
@@ -23,6 +25,7 @@ export type TaskStatus = (typeof TASK_STATUSES)[number];
 export const STATUS_LABEL: Record<TaskStatus, string> = {
   pending: 'Pending',
   pending_approval: 'Pending approval',
+  assigning: 'Assigning',
   initializing: 'Initializing',
   running: 'Running',
   paused: 'Paused',
@@ -41,7 +44,7 @@ export function isFinished(status: TaskStatus): boolean {
   return FINISHED.has(status);
 }
 
-/** Duration counts only while a task processes: pending and approval waits do not count. */
+/** Duration counts only while a task processes: pending, approval and assigning waits do not count. */
 export function isProcessing(status: TaskStatus): boolean {
   return status === 'initializing' || status === 'running' || status === 'paused';
 }

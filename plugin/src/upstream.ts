@@ -71,6 +71,7 @@ const ENDED_HOW: Record<UpstreamFailure['status'], string> = {
   missing: 'does not exist',
   pending: 'is pending',
   pending_approval: 'is pending approval',
+  assigning: 'is waiting for a node',
   initializing: 'is initializing',
   running: 'is running',
   paused: 'is paused',

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import type { Client } from '@temporalio/client';
 import { inject } from 'vitest';
 import type { RequestBodyOf, TaskRecord } from '../../core/contract';
@@ -97,4 +98,16 @@ export async function startExtraApi(env: NodeJS.ProcessEnv): Promise<{ base: str
   });
   await waitForHttp(`${base}/healthz`);
   return { base, stop: () => stopProcess(child) };
+}
+
+/**
+ * Another worker process on the suite's Temporal and data folder: a node of its own when `env`
+ * names one (TASKDECK_NODE_NAME, _CORES, _MEMORY_MB, _GPUS).
+ */
+export function startExtraWorker(env: NodeJS.ProcessEnv): ChildProcess {
+  return runEntry(
+    'worker/index.ts',
+    { TASKDECK_DATA: inject('dataDir'), TASKDECK_TASK_QUEUE: inject('taskQueue'), TEMPORAL_ADDRESS: inject('temporalAddress'), ...env },
+    process.env.TASKDECK_TEST_LOGS ? 'inherit' : 'ignore',
+  );
 }

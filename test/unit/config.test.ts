@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       authFailures: { max: 20, windowMs: 300_000 },
       trustProxy: undefined,
       approvalTypes: [],
+      node: { name: undefined, cores: undefined, memoryMb: undefined, gpus: undefined },
       temporal: {
         address: undefined,
         namespace: 'default',
@@ -139,6 +140,19 @@ describe('loadConfig', () => {
     [`k1:${Buffer.alloc(32).toString('base64')},k1:${Buffer.alloc(32, 1).toString('base64')}`, /key id 'k1' is given twice/],
   ])('names TASKDECK_ENCRYPTION_KEYS when it is %j', (value, error) => {
     expect(() => loadConfig({ TASKDECK_ENCRYPTION_KEYS: value })).toThrow(error);
+  });
+
+  it('reads what a worker declares as its node, and names a bad value', () => {
+    expect(loadConfig({ TASKDECK_NODE_NAME: 'gpu-1', TASKDECK_NODE_CORES: '8', TASKDECK_NODE_MEMORY_MB: '16384', TASKDECK_NODE_GPUS: '0, 1' }).node).toEqual({
+      name: 'gpu-1',
+      cores: 8,
+      memoryMb: 16384,
+      gpus: [0, 1],
+    });
+    expect(loadConfig({ TASKDECK_NODE_GPUS: 'none' }).node.gpus).toEqual([]);
+    expect(() => loadConfig({ TASKDECK_NODE_GPUS: 'a,b' })).toThrow(/TASKDECK_NODE_GPUS: GPU indices separated by commas/);
+    expect(() => loadConfig({ TASKDECK_NODE_CORES: '0' })).toThrow(/TASKDECK_NODE_CORES/);
+    expect(() => loadConfig({ TASKDECK_NODE_NAME: 'has space' })).toThrow(/TASKDECK_NODE_NAME/);
   });
 
   it('reads TASKDECK_APPROVAL_TYPES and names an unknown type', () => {

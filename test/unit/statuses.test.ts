@@ -6,6 +6,7 @@ describe('STATUS_CODE', () => {
     expect(STATUS_CODE).toEqual({
       pending: 'Q',
       pending_approval: 'Q',
+      assigning: 'Q',
       initializing: 'R',
       running: 'R',
       paused: 'R',
@@ -27,7 +28,7 @@ describe('statusesForFilter', () => {
   });
 
   it.each([
-    ['Q', ['pending', 'pending_approval']],
+    ['Q', ['pending', 'pending_approval', 'assigning']],
     ['R', ['initializing', 'running', 'paused']],
     ['D', ['completed']],
     ['F', ['failed', 'upstream_failed', 'timed_out']],

@@ -24,6 +24,7 @@ const SchedulesPage = lazy(() => import('./schedules/SchedulesPage').then((m) =>
 const SchedulePage = lazy(() => import('./schedules/SchedulePage').then((m) => ({ default: m.SchedulePage })));
 const TaskGroupsPage = lazy(() => import('./schedules/TaskGroupsPage').then((m) => ({ default: m.TaskGroupsPage })));
 const TimelinePage = lazy(() => import('./runs/TimelinePage').then((m) => ({ default: m.TimelinePage })));
+const NodesPage = lazy(() => import('./nodes/NodesPage').then((m) => ({ default: m.NodesPage })));
 const GraphPage = lazy(() => import('./graph/GraphPage').then((m) => ({ default: m.GraphPage })));
 
 // The app's one cache of server state, kept live by the event stream for the page's lifetime.
@@ -53,6 +54,7 @@ createRoot(document.getElementById('root')!).render(
                 <Route path="schedules" element={<SchedulesPage />} />
                 <Route path="timeline" element={<TimelinePage />} />
                 <Route path="schedules/:id" element={<SchedulePage />} />
+                <Route path="nodes" element={<NodesPage />} />
                 <Route path="*" element={<NotFound />} />
               </Route>
             </Routes>

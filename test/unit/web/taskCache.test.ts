@@ -34,6 +34,7 @@ const detailOf = (task: TaskRecord): TaskDetail => ({
   timeline: [{ status: 'pending', at: task.created_at }],
   error_detail: null,
   approval: null,
+  constraints: null,
   result: null,
   retries: [],
   worker: 'worker-1',

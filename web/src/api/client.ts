@@ -73,6 +73,7 @@ export const api = {
   taskTypes: (signal?: AbortSignal) => data('taskTypes', { signal }),
   datasets: (signal?: AbortSignal) => data('listDatasets', { signal }),
   dataset: (id: string, signal?: AbortSignal) => data('getDataset', { ...task(id), signal }),
+  nodes: (signal?: AbortSignal) => data('listNodes', { signal }),
   config: (signal?: AbortSignal) => data('config', { signal }),
   start: (body: RequestBodyOf<'startTask'>) => data('startTask', { body }),
   abort: (id: string) => data('abortTask', task(id)),

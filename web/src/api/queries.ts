@@ -53,8 +53,11 @@ export const queryKeys = {
   dataset: (id: string) => ['dataset', id] as const,
   schedules: ['schedules'] as const,
   schedule: (id: string) => ['schedules', id] as const,
+  nodes: ['nodes'] as const,
 };
 
+/** Node health and load come from Temporal, not from task events: asked again this often. */
+export const NODES_REFRESH_MS = 5000;
 /** Lists go stale after this; the live events invalidate them sooner whenever a task changes. */
 export const LIST_STALE_MS = 5000;
 /** A live task's detail is asked again this often, for the freshest progress message. */
@@ -176,6 +179,12 @@ export const scheduleQuery = (id: string) =>
     refetchInterval: SCHEDULE_REFRESH_MS,
   });
 
+export const nodesQuery = queryOptions({
+  queryKey: queryKeys.nodes,
+  queryFn: ({ signal }) => api.nodes(signal),
+  refetchInterval: NODES_REFRESH_MS,
+});
+
 export const datasetsQuery = queryOptions({
   queryKey: queryKeys.datasets,
   queryFn: ({ signal }) => api.datasets(signal),
@@ -202,6 +211,7 @@ export function keysTouchedBy(task: TaskRecord, wasPending = false): QueryKey[] 
   if (task.dataset_id) keys.push(queryKeys.datasets, queryKeys.dataset(task.dataset_id));
   // A run's status is a schedule's last run (and, under its group, the Tasks & Groups page).
   if (task.schedule_id || task.group) keys.push(queryKeys.schedules);
+  if (task.node) keys.push(queryKeys.nodes);
   return keys;
 }
 

@@ -13,6 +13,7 @@ export type {
   LogPage,
   LogSearch,
   Me,
+  NodeInfo,
   PipelineDetail,
   PipelineSummary,
   ScheduleDetail,

@@ -62,6 +62,7 @@ export function Layout() {
             Tasks &amp; Groups
           </NavLink>
           <NavLink to="/graph">Graph</NavLink>
+          <NavLink to="/nodes">Nodes</NavLink>
         </nav>
         <ConnectionIndicator />
         {me?.auth && location.pathname !== '/sign-in' && (

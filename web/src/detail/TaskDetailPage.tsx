@@ -1,5 +1,6 @@
 import { Link, useNavigate, useParams } from 'react-router';
 import { ORIGIN_LABEL } from '../../../core/origin';
+import { formatMemoryMb } from '../../../core/nodes';
 import { isFinished } from '../../../core/statuses';
 import { ApiError } from '../api/client';
 import type { TaskDetail } from '../api/types';
@@ -8,7 +9,7 @@ import { OriginBadge } from '../components/OriginBadge';
 import { StatusBadge } from '../components/StatusBadge';
 import { useTaskActions } from '../components/useTaskActions';
 import { durationAt, isCounting } from '../lib/duration';
-import { formatDuration, formatTime } from '../lib/format';
+import { formatAllocation, formatDuration, formatTime } from '../lib/format';
 import { typeLabel, useTaskTypes } from '../lib/taskTypes';
 import { useNow } from '../lib/useNow';
 import { graphLink } from '../graph/graphView';
@@ -161,6 +162,7 @@ function TaskDetailView({ task, receivedAt }: { task: TaskDetail; receivedAt: nu
             </dd>
             <dt>Trigger time</dt>
             <dd>{formatTime(task.trigger_time)}</dd>
+            <Placement task={task} />
             <dt>Submitted</dt>
             <dd>{formatTime(task.created_at)}</dd>
             <dt>Started</dt>
@@ -242,5 +244,33 @@ function TaskDetailView({ task, receivedAt }: { task: TaskDetail; receivedAt: nu
       <TaskDependencies key={`deps-${task.id}`} taskId={task.id} />
       <LogViewer key={task.id} taskId={task.id} finished={isFinished(task.status)} />
     </section>
+  );
+}
+
+/** What the task asked for (its constraints) and where it ran with what it held. */
+function Placement({ task }: { task: TaskDetail }) {
+  const asked = task.constraints;
+  if (!asked && !task.node) return null;
+  const wanted = asked
+    ? [
+        asked.target_node && `node ${asked.target_node}`,
+        asked.cpu_cores && `${asked.cpu_cores} ${asked.cpu_cores === 1 ? 'core' : 'cores'}`,
+        asked.memory_mb && formatMemoryMb(asked.memory_mb),
+        asked.gpu_ids && `GPU ${asked.gpu_ids.join(',')}`,
+        asked.gpu_count && `${asked.gpu_count} GPU${asked.gpu_count > 1 ? 's' : ''}`,
+      ].filter(Boolean)
+    : [];
+  return (
+    <>
+      <dt>Constraints</dt>
+      <dd data-testid="constraints">{wanted.join(' · ') || '—'}</dd>
+      <dt>Node</dt>
+      <dd data-testid="node">{task.node ? <Link to={`/?node=${encodeURIComponent(task.node)}`}>{task.node}</Link> : '—'}</dd>
+      <dt>Resources</dt>
+      <dd data-testid="allocation">
+        {formatAllocation(task.allocation)}
+        {task.allocation?.cores.length ? <span className="muted"> (cores {task.allocation.cores.join(',')})</span> : null}
+      </dd>
+    </>
   );
 }

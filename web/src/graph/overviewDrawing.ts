@@ -13,6 +13,7 @@ const FILL: Partial<Record<TaskStatus, string>> = {
   upstream_failed: '#f2b8b2',
   paused: '#e0a030',
   pending_approval: '#e0a030',
+  assigning: '#b9a6e8',
   aborted: '#c9b08a',
   rejected: '#c9b08a',
   terminated: '#c9b08a',

@@ -1,3 +1,5 @@
+import { formatMemoryMb } from '../../../core/nodes';
+
 /** Display formats shared by the table and the detail page. Pure, so unit tests cover them. */
 
 export function formatDuration(ms: number | null): string {
@@ -38,4 +40,15 @@ export function formatBytes(bytes: number): string {
     unit += 1;
   }
   return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+/** What a task holds on its node, short: `2 cores · 512 MB · GPU 0,1`. */
+export function formatAllocation(allocation: { cores: number[]; memory_mb: number | null; gpus: number[] } | null): string {
+  if (!allocation) return '—';
+  const parts = [
+    allocation.cores.length ? `${allocation.cores.length} ${allocation.cores.length === 1 ? 'core' : 'cores'}` : '',
+    allocation.memory_mb ? formatMemoryMb(allocation.memory_mb) : '',
+    allocation.gpus.length ? `GPU ${allocation.gpus.join(',')}` : '',
+  ].filter(Boolean);
+  return parts.join(' · ') || '—';
 }

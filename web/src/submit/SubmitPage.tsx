@@ -1,8 +1,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, ApiError, errorMessage, type StartTaskBody } from '../api/client';
-import { datasetsQuery, taskKeys } from '../api/queries';
+import { datasetsQuery, nodesQuery, taskKeys } from '../api/queries';
 import type { DatasetSummary, TaskType } from '../api/types';
 import { useTaskTypes } from '../lib/taskTypes';
 import { fieldErrors, fieldsOf, inlineCode, readInput, type Field } from './schemaFields';
@@ -89,6 +89,15 @@ function TaskForm({ type, initial }: { type: TaskType; initial: Record<string, s
     }
     const body: StartTaskBody = { type: type.id, input };
     for (const { name } of META_FIELDS) if (meta[name]?.trim()) body[name] = meta[name].trim();
+    if (type.id === 'command') {
+      const placement = readPlacement(meta);
+      if (placement.error) {
+        setErrors({ gpu_ids: placement.error });
+        focusField('gpu_ids');
+        return;
+      }
+      Object.assign(body, placement.fields);
+    }
     setBusy(true);
     try {
       const task = await api.start(body);
@@ -173,6 +182,7 @@ function TaskForm({ type, initial }: { type: TaskType; initial: Record<string, s
           </datalist>
         </div>
       </fieldset>
+      {type.id === 'command' && <PlacementFields values={meta} errors={errors} onChange={(name, value) => setMeta({ ...meta, [name]: value })} />}
       {formError && (
         <div className="banner banner-error" role="alert">
           {formError.length === 1 ? (
@@ -196,6 +206,70 @@ function TaskForm({ type, initial }: { type: TaskType; initial: Record<string, s
       </div>
     </form>
   );
+}
+
+/** The node and resources of a command: Target node from the live nodes, CPU cores, Memory, GPU IDs. */
+function PlacementFields({ values, errors, onChange }: { values: Record<string, string>; errors: Record<string, string>; onChange: (name: string, value: string) => void }) {
+  const { data: nodes } = useQuery(nodesQuery);
+  const live = nodes?.filter((n) => n.alive) ?? [];
+  const field = (name: string, label: string, control: ReactNode, help: string) => (
+    <div className="field">
+      <label className="field-label" htmlFor={fieldId(name)}>
+        {label}
+      </label>
+      {control}
+      <span className="field-help">{help}</span>
+      {errors[name] && (
+        <span className="field-error" id={`${fieldId(name)}-error`}>
+          {errors[name]}
+        </span>
+      )}
+    </div>
+  );
+  const common = (name: string) => ({
+    id: fieldId(name),
+    value: values[name] ?? '',
+    'aria-invalid': errors[name] ? true : undefined,
+    'aria-describedby': errors[name] ? `${fieldId(name)}-error` : undefined,
+  });
+  return (
+    <fieldset>
+      <legend>Node and resources</legend>
+      <div className="meta-grid">
+        {field(
+          'target_node',
+          'Target node',
+          <select {...common('target_node')} onChange={(e) => onChange('target_node', e.target.value)}>
+            <option value="">Any node</option>
+            {live.map((n) => (
+              <option key={n.name} value={n.name}>
+                {n.name} ({n.cores - n.used.cores}/{n.cores} cores free{n.gpus.length ? `, GPUs ${n.gpus.join(',')}` : ''})
+              </option>
+            ))}
+          </select>,
+          'Only nodes that are up are listed',
+        )}
+        {field('cpu_cores', 'CPU cores', <input type="number" min={1} step={1} {...common('cpu_cores')} onChange={(e) => onChange('cpu_cores', e.target.value)} />, 'Cores the command is pinned to')}
+        {field('memory', 'Memory', <input type="text" placeholder="512MB" {...common('memory')} onChange={(e) => onChange('memory', e.target.value)} />, 'A limit like 512MB or 2GB')}
+        {field('gpu_ids', 'GPU IDs', <input type="text" placeholder="0,1" {...common('gpu_ids')} onChange={(e) => onChange('gpu_ids', e.target.value)} />, 'GPU indices, separated by commas')}
+      </div>
+    </fieldset>
+  );
+}
+
+/** The placement fields of the start body, from what was typed; the API checks their values. */
+function readPlacement(values: Record<string, string>): { fields: Partial<StartTaskBody>; error?: string } {
+  const fields: Record<string, unknown> = {};
+  if (values.target_node) fields.target_node = values.target_node;
+  if (values.cpu_cores?.trim()) fields.cpu_cores = Number(values.cpu_cores);
+  if (values.memory?.trim()) fields.memory = values.memory.trim();
+  const gpus = values.gpu_ids?.trim();
+  if (gpus) {
+    const ids = gpus.split(/[\s,]+/).filter(Boolean);
+    if (!ids.every((id) => /^\d+$/.test(id))) return { fields, error: 'GPU IDs are indices separated by commas, like 0,1' };
+    fields.gpu_ids = ids.map(Number);
+  }
+  return { fields: fields as Partial<StartTaskBody> };
 }
 
 const DATASET_HINT: Record<TaskType['dataset'], string> = {

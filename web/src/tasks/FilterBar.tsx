@@ -1,6 +1,8 @@
 import * as Menu from '@radix-ui/react-dropdown-menu';
 import { ORIGINS, ORIGIN_LABEL } from '../../../core/origin';
+import { useQuery } from '@tanstack/react-query';
 import { STATUS_LABEL, TASK_STATUSES } from '../../../core/statuses';
+import { nodesQuery } from '../api/queries';
 import type { TaskType } from '../api/types';
 import { TextFilter } from '../components/TextFilter';
 import { DEFAULT_VIEW, TIME_WINDOWS, type TableView } from './filters';
@@ -12,9 +14,10 @@ interface Props {
   onReset: () => void;
 }
 
-/** Time window, type, dataset, dataset ID, statuses, origin, group, user, tag and name search; Reset clears all. */
+/** Time window, type, dataset, dataset ID, statuses, origin, group, user, tag, node and name search; Reset clears all. */
 export function FilterBar({ view, types, onChange, onReset }: Props) {
   const set = (patch: Partial<TableView>) => onChange({ ...patch, page: 1 });
+  const nodes = useQuery(nodesQuery).data?.map((n) => n.name);
   const statusSummary = view.status.length === 0 ? 'Any' : view.status.map((s) => STATUS_LABEL[s as keyof typeof STATUS_LABEL] ?? s).join(', ');
   return (
     <form className="filters" role="search" aria-label="Filter tasks" onSubmit={(e) => e.preventDefault()}>
@@ -91,6 +94,17 @@ export function FilterBar({ view, types, onChange, onReset }: Props) {
       <TextFilter label="Group" value={view.group} onCommit={(group) => set({ group })} />
       <TextFilter label="Operated by" value={view.user} onCommit={(user) => set({ user })} />
       <TextFilter label="Tag" value={view.tag} onCommit={(tag) => set({ tag })} />
+      <label className="field">
+        <span className="field-label">Node</span>
+        <select value={view.node} onChange={(e) => set({ node: e.target.value })}>
+          <option value="">All nodes</option>
+          {[...new Set([...(nodes ?? []), ...(view.node ? [view.node] : [])])].map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+        </select>
+      </label>
       <TextFilter label="Name" type="search" placeholder="Search names and IDs" value={view.q} onCommit={(q) => set({ q })} />
       <button type="button" className="button button-quiet reset" onClick={onReset} disabled={JSON.stringify(view) === JSON.stringify(DEFAULT_VIEW)}>
         Reset

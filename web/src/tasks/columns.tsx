@@ -7,7 +7,7 @@ import { LifecycleChain } from '../components/LifecycleChain';
 import { OriginBadge } from '../components/OriginBadge';
 import { StatusBadge } from '../components/StatusBadge';
 import { durationAt } from '../lib/duration';
-import { formatDuration, formatTime } from '../lib/format';
+import { formatAllocation, formatDuration, formatTime } from '../lib/format';
 import { typeLabel } from '../lib/taskTypes';
 import type { SortColumn } from './filters';
 import type { Row } from './useTaskList';
@@ -101,6 +101,20 @@ export const COLUMNS: Column[] = [
       </>
     ),
   },
+  {
+    key: 'node',
+    label: 'Node',
+    cell: ({ task }) =>
+      task.node ? (
+        <Link to={`/?node=${encodeURIComponent(task.node)}`} title={`Tasks of node ${task.node}`}>
+          {task.node}
+        </Link>
+      ) : (
+        '—'
+      ),
+  },
+  { key: 'allocation', label: 'Resources', cell: ({ task }) => formatAllocation(task.allocation) },
+  { key: 'exit_code', label: 'Exit code', mono: true, cell: ({ task }) => task.exit_code ?? '—' },
   { key: 'lifecycle', label: 'Lifecycle', cell: ({ task }) => <LifecycleChain status={task.status} failedStep={task.failed_step} scheduled={task.origin === 'scheduled'} /> },
   { key: 'agent', label: 'Agent', mono: true, cell: ({ task }) => dash(task.agent) },
   { key: 'started', label: 'Started', cell: ({ task }) => time(task.started_at) },

@@ -12,6 +12,7 @@ export interface TableView {
   status: string[];
   user: string;
   tag: string;
+  node: string;
   batch: string;
   pipeline: string;
   group: string;
@@ -46,6 +47,7 @@ export const DEFAULT_VIEW: TableView = {
   status: [],
   user: '',
   tag: '',
+  node: '',
   batch: '',
   pipeline: '',
   group: '',
@@ -57,7 +59,7 @@ export const DEFAULT_VIEW: TableView = {
   page: 1,
 };
 
-const TEXT_FILTERS = ['task_type', 'dataset', 'dataset_id', 'user', 'tag', 'batch', 'pipeline', 'group', 'origin', 'schedule', 'q'] as const;
+const TEXT_FILTERS = ['task_type', 'dataset', 'dataset_id', 'user', 'tag', 'node', 'batch', 'pipeline', 'group', 'origin', 'schedule', 'q'] as const;
 
 export function viewFromUrl(params: URLSearchParams): TableView {
   const view: TableView = { ...DEFAULT_VIEW, status: params.getAll('status').filter((s) => statusesForFilter(s) !== undefined) };
@@ -121,6 +123,7 @@ const CHIP_LABEL: Record<(typeof TEXT_FILTERS)[number], string> = {
   dataset_id: 'Dataset ID',
   user: 'Operated by',
   tag: 'Tag',
+  node: 'Node',
   batch: 'Batch',
   pipeline: 'Pipeline',
   group: 'Group',

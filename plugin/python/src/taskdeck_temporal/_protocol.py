@@ -14,6 +14,7 @@ from temporalio.common import SearchAttributeKey
 TASK_STATUSES: Final = (
     "pending",
     "pending_approval",
+    "assigning",
     "initializing",
     "running",
     "paused",
@@ -29,6 +30,7 @@ TASK_STATUSES: Final = (
 STATUS_LABEL: Final = {
     "pending": "Pending",
     "pending_approval": "Pending approval",
+    "assigning": "Assigning",
     "initializing": "Initializing",
     "running": "Running",
     "paused": "Paused",

@@ -96,6 +96,7 @@ _ENDED_HOW = {
     "missing": "does not exist",
     "pending": "is pending",
     "pending_approval": "is pending approval",
+    "assigning": "is waiting for a node",
     "initializing": "is initializing",
     "running": "is running",
     "paused": "is paused",

@@ -75,7 +75,7 @@ describe('nodes in the browser', () => {
 
     await page.getByLabel('Memory', { exact: true }).fill('64MB');
     const name = uniqueTag('placed');
-    await page.getByLabel('Name', { exact: true }).fill(name);
+    await page.getByLabel('Task name', { exact: true }).fill(name);
     await page.getByRole('button', { name: 'Start Command' }).click();
     await page.waitForURL(/\/tasks\/[0-9a-f-]{36}$/);
     await page.getByTestId('constraints').getByText(`node ${NODE} · 1 core · 64 MB · GPU 0`).waitFor();

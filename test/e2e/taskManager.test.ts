@@ -72,7 +72,7 @@ describe('task table', () => {
     await page.waitForURL(/\/tasks\/[0-9a-f-]{36}$/);
     await page.getByRole('heading', { name }).waitFor();
 
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tasks' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tasks', exact: true }).click();
     await row(name).waitFor();
     const seen = new Set<string>();
     await expect

@@ -181,8 +181,9 @@ describe('a schedule made with the Temporal CLI', () => {
 
 describe('who may act on a schedule', () => {
   it('lets a user act on its own schedules only, and an operator on any', async () => {
-    const tokens = { ada: 't-ada', bob: 't-bob', olga: 't-olga' };
-    const extra = await startExtraApi({ TASKDECK_AUTH_TOKENS: 't-ada:ada:user,t-bob:bob:user,t-olga:olga:operator' });
+    // Tokens of at least 16 characters: an API refuses shorter ones at start.
+    const tokens = { ada: 'schedules-ada-0123', bob: 'schedules-bob-0123', olga: 'schedules-olga-012' };
+    const extra = await startExtraApi({ TASKDECK_AUTH_TOKENS: Object.entries(tokens).map(([user, token]) => `${token}:${user}:${user === 'olga' ? 'operator' : 'user'}`).join(',') });
     try {
       const as = (user: keyof typeof tokens) => ({ base: extra.base, headers: { authorization: `Bearer ${tokens[user]}` } });
       const id = uniqueTag('ada');

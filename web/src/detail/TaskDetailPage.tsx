@@ -156,7 +156,7 @@ function TaskDetailView({ task, receivedAt }: { task: TaskDetail; receivedAt: nu
             </dd>
             <dt>Group</dt>
             <dd>{task.group ? <Link to={`/?group=${encodeURIComponent(task.group)}`}>{task.group}</Link> : '—'}</dd>
-            <dt>Agent</dt>
+            <dt>Agent (worker)</dt>
             <dd className="mono" title="The worker that runs (or ran) the task">
               {task.worker ?? task.agent ?? '—'}
             </dd>

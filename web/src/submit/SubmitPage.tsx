@@ -21,6 +21,8 @@ const META_FIELDS = [
   { name: 'user', label: 'Operated by', hint: 'Who starts the task' },
 ] as const;
 type MetaName = (typeof META_FIELDS)[number]['name'];
+/** A command's node and resources (PlacementFields): the API's errors on them land there too. */
+const PLACEMENT_FIELDS = ['target_node', 'cpu_cores', 'memory', 'gpu_ids', 'gpu_count'];
 const DATASET_FIELDS: readonly MetaName[] = ['dataset_id', 'dataset'];
 
 /** Pick a type; its form is generated from the type's input schema. */
@@ -108,7 +110,7 @@ function TaskForm({ type, initial }: { type: TaskType; initial: Record<string, s
       // Every issue the API names lands next to its field (a 400's `issues`, or the one `field`
       // of a 409 such as a dataset that exists); only what no field shows goes to the banner.
       const issues = err instanceof ApiError ? (err.body.issues ?? (err.body.field ? [{ field: err.body.field, message: err.body.error }] : [])) : [];
-      const { byField, other } = fieldErrors(issues, [...fields.map((f) => `input.${f.name}`), ...META_FIELDS.map((f) => f.name)]);
+      const { byField, other } = fieldErrors(issues, [...fields.map((f) => `input.${f.name}`), ...META_FIELDS.map((f) => f.name), ...PLACEMENT_FIELDS]);
       setErrors(byField);
       const first = Object.keys(byField)[0];
       if (first) focusField(first);

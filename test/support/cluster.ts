@@ -187,6 +187,19 @@ clusterMetadata:
       httpAddress: 127.0.0.1:${httpPort}
 dcRedirectionPolicy:
   policy: noop
+dynamicConfigClient:
+  filepath: ${join(dir, 'config', 'dynamicconfig.yaml')}
+  pollInterval: 10s
+`,
+  );
+  // Worker heartbeats (ListWorkers), as the dev server has them (scripts/devServer.ts): how
+  // Taskdeck tells within seconds that a node's worker is gone.
+  writeFileSync(
+    join(dir, 'config', 'dynamicconfig.yaml'),
+    `frontend.WorkerHeartbeatsEnabled:
+  - value: true
+frontend.ListWorkersEnabled:
+  - value: true
 `,
   );
   const logFile = openSync(join(dir, 'temporal-server.log'), 'a');

@@ -171,3 +171,34 @@ describe('findCycle', () => {
     ).toBeUndefined();
   });
 });
+
+describe('graphs as big as a graph gets', () => {
+  const CHAIN = 50_000;
+  const chain = (status: (i: number) => TaskStatus): GraphTask[] =>
+    Array.from({ length: CHAIN }, (_, i) => task(`t${i}`, status(i), { batch_id: 'long', depends_on: i === 0 ? [] : [`t${i - 1}`] }));
+
+  it('names the failed root of a chain of 50,000 waiting tasks at its far end, without recursion', () => {
+    const links = new TaskLinks(chain((i) => (i === 0 ? 'failed' : 'pending')));
+    expect(links.blockedBy(`t${CHAIN - 1}`)).toEqual(['t0']);
+  });
+
+  it('builds the whole graph of a 50,000-task chain, its critical path end to end', () => {
+    const graph = buildTaskGraph(
+      chain((i) => (i < 10 ? 'completed' : i === 10 ? 'failed' : 'upstream_failed')),
+      { batch: 'long' },
+      NOW,
+    );
+    expect(graph.truncated).toBe(false);
+    expect(graph.nodes).toHaveLength(CHAIN);
+    expect(graph.edges).toHaveLength(CHAIN - 1);
+    expect(graph.critical_path.task_ids).toHaveLength(CHAIN);
+    expect(graph.nodes.find((node) => node.id === `t${CHAIN - 1}`)!.blocked_by).toEqual(['t10']);
+  });
+
+  it('finds a cycle at the end of a chain of 50,000 pipeline keys, and none in the chain alone', () => {
+    const keys = new Map(Array.from({ length: CHAIN }, (_, i) => [`k${i}`, i === 0 ? [] : [`k${i - 1}`]]));
+    expect(findCycle(keys)).toBeUndefined();
+    keys.set('k0', [`k${CHAIN - 1}`]);
+    expect(findCycle(keys)).toHaveLength(CHAIN + 1);
+  });
+});

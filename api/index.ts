@@ -32,7 +32,7 @@ async function run(): Promise<void> {
     approvalTypes: config.auth ? config.approvalTypes : [],
   });
   const batches = new BatchService(client, config.temporal.namespace, index, service);
-  const pipelines = new PipelineService(client, config.temporal.namespace, config.taskQueue, index, service);
+  const pipelines = new PipelineService(client, config.temporal.namespace, config.taskQueue, index, service, config.pipelineSegmentTasks);
   const app = createApp({ connection, index, service, batches, pipelines, hub, logs: new LogStore(config.logsRoot), datasets, auth: config.auth });
 
   const server: Server = app.listen(config.port, () => {

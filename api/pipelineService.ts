@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import {
+  PIPELINE_SIGNAL_TASKS,
   PIPELINE_WORKFLOW,
   SA,
+  pipelineSegmentId,
+  pipelineTasksSignal,
   TASK_STATUSES,
   findCycle,
   isFinished,
   type PipelineMemo,
   type PipelineRequest,
+  type PipelineSegmentRequest,
   type PipelineTask,
   type Principal,
   type TaskStatus,
@@ -32,6 +36,8 @@ export class PipelineService {
     private readonly taskQueue: string,
     private readonly index: TaskIndex,
     private readonly tasks: TaskService,
+    /** A pipeline of more tasks runs in segments of this many (workflows/pipeline.ts). */
+    private readonly segmentTasks: number,
   ) {}
 
   /**
@@ -63,10 +69,9 @@ export class PipelineService {
 
     const id = readableId(body.name, 'pipeline');
     const request: PipelineRequest = { name: body.name, tag: body.tag, user: actor?.user, tasks };
-    const handle = await this.client.workflow.start(PIPELINE_WORKFLOW, {
+    const options = {
       taskQueue: this.taskQueue,
       workflowId: id,
-      args: [request],
       typedSearchAttributes: [
         { key: SA.pipeline, value: id },
         { key: SA.status, value: 'running' },
@@ -76,7 +81,19 @@ export class PipelineService {
       ],
       memo: { name: body.name, task_count: tasks.length } satisfies PipelineMemo,
       staticSummary: `Taskdeck pipeline: ${body.name} (${tasks.length} tasks)`,
-    });
+    };
+    let runId: string;
+    if (tasks.length <= this.segmentTasks) {
+      runId = (await this.client.workflow.start(PIPELINE_WORKFLOW, { ...options, args: [request] })).firstExecutionRunId;
+    } else {
+      // Too many tasks for one start argument (2 MB) and one parent: they go in signals, the first with the start.
+      const size = Math.min(PIPELINE_SIGNAL_TASKS, this.segmentTasks);
+      const part = (offset: number) => ({ offset, tasks: tasks.slice(offset, offset + size) });
+      const big: PipelineRequest = { ...request, tasks: [], task_count: tasks.length, segment_size: this.segmentTasks };
+      const handle = await this.client.workflow.signalWithStart(PIPELINE_WORKFLOW, { ...options, args: [big], signal: pipelineTasksSignal, signalArgs: [part(0)] });
+      for (let offset = size; offset < tasks.length; offset += size) await handle.signal(pipelineTasksSignal, part(offset));
+      runId = handle.signaledRunId;
+    }
     // Known without asking Temporal again; the next poll brings visibility's own row.
     this.index.putPipeline({
       id,
@@ -87,7 +104,7 @@ export class PipelineService {
       user: actor?.user ?? null,
       tag: body.tag ?? null,
       task_count: tasks.length,
-      run_id: handle.firstExecutionRunId,
+      run_id: runId,
     });
     this.shapes.set(id, shapeOf(request));
     return this.detail(id);
@@ -136,9 +153,21 @@ export class PipelineService {
     const known = this.shapes.get(id);
     if (known) return known;
     const request = await workflowArgument<PipelineRequest>(this.client, this.namespace, id);
-    const shape = shapeOf(request ?? { name: id, tasks: [] });
+    const tasks = request?.segment_size === undefined ? (request?.tasks ?? []) : await this.segmentTasksOf(id, request);
+    const shape = shapeOf({ name: id, tasks });
     this.shapes.set(id, shape);
     return shape;
+  }
+
+  /** A big pipeline's tasks, from its segments' start arguments (its own came in signals). */
+  private async segmentTasksOf(id: string, request: PipelineRequest): Promise<PipelineTask[]> {
+    const tasks: PipelineTask[] = [];
+    const segments = Math.ceil((request.task_count ?? 0) / request.segment_size!);
+    for (let i = 0; i < segments; i++) {
+      const segment = await workflowArgument<PipelineSegmentRequest>(this.client, this.namespace, pipelineSegmentId(id, i)).catch(() => undefined);
+      tasks.push(...(segment?.tasks ?? []));
+    }
+    return tasks;
   }
 
   private tasksByPipeline(): Map<string, { status: TaskStatus; progress: number }[]> {

@@ -1,21 +1,14 @@
 import ELK from 'elkjs/lib/elk.bundled.js';
 import type { ELK as ElkApi } from 'elkjs/lib/elk-api';
 import { describe, expect, it } from 'vitest';
-import { layeredDag } from '../../bench/graphShape';
+import { graphInput } from '../../bench/graphShape';
 import { COLUMN_GAP, NODE_HEIGHT, NODE_WIDTH, type LayoutInput, type LayoutResult } from '../../web/src/graph/elkLayout';
 import { ELK_MAX_NODES, layoutForSize } from '../../web/src/graph/graphLayout';
 import { layeredLayout } from '../../web/src/graph/layeredLayout';
 
 /** The layout of big graphs (web/src/graph/layeredLayout.ts), on the bench's shapes and worse. */
-function layered(n: number): LayoutInput {
-  const edges: [number, number][] = [];
-  layeredDag(n).dependsOn.forEach((upstream, i) => upstream.forEach((u) => edges.push([u, i])));
-  return { ids: Array.from({ length: n }, (_, i) => `t${i}`), edges };
-}
-
-function chain(n: number): LayoutInput {
-  return { ids: Array.from({ length: n }, (_, i) => `t${i}`), edges: Array.from({ length: n - 1 }, (_, i): [number, number] => [i, i + 1]) };
-}
+const layered = (n: number): LayoutInput => graphInput('layered', n);
+const chain = (n: number): LayoutInput => graphInput('chain', n);
 
 /** Pairs of nodes whose boxes overlap: columns are a fixed pitch apart, so only one column's nodes can. */
 function overlaps({ x, y }: LayoutResult): number {

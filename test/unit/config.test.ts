@@ -15,6 +15,7 @@ describe('loadConfig', () => {
       taskQueue: 'taskdeck',
       workerActivities: 100,
       pollMs: 1000,
+      pipelineSegmentTasks: 1000,
       auth: undefined,
       approvalTypes: [],
       temporal: {

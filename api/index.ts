@@ -37,7 +37,7 @@ async function run(): Promise<void> {
     approvalTypes: config.auth ? config.approvalTypes : [],
   });
   const batches = new BatchService(client, config.temporal.namespace, index, service);
-  const pipelines = new PipelineService(client, config.temporal.namespace, config.taskQueue, index, service);
+  const pipelines = new PipelineService(client, config.temporal.namespace, config.taskQueue, index, service, config.pipelineSegmentTasks);
   // Activities that need the task service, for workflows that run in the background on the
   // API's behalf (a bulk retry): any API process takes them, so one that dies leaves none behind.
   const apiWorker = await Worker.create({

@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import {
+  PIPELINE_SIGNAL_TASKS,
   PIPELINE_WORKFLOW,
   SA,
+  pipelineSegmentId,
+  pipelineTasksSignal,
   TASK_STATUSES,
   findCycle,
   pipelineRunTasks,
   type PipelineMemo,
   type PipelineRequest,
+  type PipelineSegmentRequest,
   type PipelineTask,
   type Principal,
   type TaskStatus,
@@ -32,6 +36,8 @@ export class PipelineService {
     private readonly taskQueue: string,
     private readonly index: TaskIndex,
     private readonly tasks: TaskService,
+    /** A pipeline of more tasks runs in segments of this many (workflows/pipeline.ts). */
+    private readonly segmentTasks: number,
   ) {}
 
   /**
@@ -42,6 +48,10 @@ export class PipelineService {
   async prepare(body: PipelineBody, actor: Principal | undefined, options: { template?: boolean; group?: string; at?: string[] } = {}): Promise<PipelineRequest> {
     const at = options.at ?? [];
     const field = (...path: string[]) => [...at, ...path].join('.');
+    // A schedule's runs start from the action's argument alone, so no run can take its tasks in signals.
+    if (options.template && body.tasks.length > this.segmentTasks) {
+      throw new HttpError(400, `${field('tasks')}: a scheduled pipeline has at most ${this.segmentTasks} tasks (TASKDECK_PIPELINE_SEGMENT_TASKS), this one ${body.tasks.length}`, field('tasks'));
+    }
     const keys = new Map<string, number>();
     body.tasks.forEach((task, i) => {
       if (keys.has(task.key)) throw new HttpError(400, `${field('tasks', String(i), 'key')}: '${task.key}' is already the key of tasks.${keys.get(task.key)}`, field('tasks', String(i), 'key'));
@@ -92,13 +102,24 @@ export class PipelineService {
     const { tasks } = request;
     const id = readableId(body.name, 'pipeline');
     const start = this.startAttributes(request);
-    const handle = await this.client.workflow.start(PIPELINE_WORKFLOW, {
+    const options = {
       taskQueue: this.taskQueue,
       workflowId: id,
-      args: [request],
       ...start,
       typedSearchAttributes: [{ key: SA.pipeline, value: id }, ...start.typedSearchAttributes],
-    });
+    };
+    let runId: string;
+    if (tasks.length <= this.segmentTasks) {
+      runId = (await this.client.workflow.start(PIPELINE_WORKFLOW, { ...options, args: [request] })).firstExecutionRunId;
+    } else {
+      // Too many tasks for one start argument (2 MB) and one parent: they go in signals, the first with the start.
+      const size = Math.min(PIPELINE_SIGNAL_TASKS, this.segmentTasks);
+      const part = (offset: number) => ({ offset, tasks: tasks.slice(offset, offset + size) });
+      const big: PipelineRequest = { ...request, tasks: [], task_count: tasks.length, segment_size: this.segmentTasks };
+      const handle = await this.client.workflow.signalWithStart(PIPELINE_WORKFLOW, { ...options, args: [big], signal: pipelineTasksSignal, signalArgs: [part(0)] });
+      for (let offset = size; offset < tasks.length; offset += size) await handle.signal(pipelineTasksSignal, part(offset));
+      runId = handle.signaledRunId;
+    }
     // Known without asking Temporal again; the next poll brings visibility's own row.
     const now = new Date().toISOString();
     this.index.putPipeline({
@@ -114,7 +135,7 @@ export class PipelineService {
       group: request.group ?? null,
       schedule_id: null,
       task_count: tasks.length,
-      run_id: handle.firstExecutionRunId,
+      run_id: runId,
     });
     this.shapes.set(id, shapeOf(request, id));
     return this.detail(id);
@@ -163,9 +184,21 @@ export class PipelineService {
     const known = this.shapes.get(id);
     if (known) return known;
     const request = await workflowArgument<PipelineRequest>(this.client, this.namespace, id);
-    const shape = shapeOf(request ?? { name: id, tasks: [] }, id);
+    const tasks = request?.segment_size === undefined ? (request?.tasks ?? []) : await this.segmentTasksOf(id, request);
+    const shape = shapeOf({ ...(request ?? { name: id }), tasks }, id);
     this.shapes.set(id, shape);
     return shape;
+  }
+
+  /** A big pipeline's tasks, from its segments' start arguments (its own came in signals). */
+  private async segmentTasksOf(id: string, request: PipelineRequest): Promise<PipelineTask[]> {
+    const tasks: PipelineTask[] = [];
+    const segments = Math.ceil((request.task_count ?? 0) / request.segment_size!);
+    for (let i = 0; i < segments; i++) {
+      const segment = await workflowArgument<PipelineSegmentRequest>(this.client, this.namespace, pipelineSegmentId(id, i)).catch(() => undefined);
+      tasks.push(...(segment?.tasks ?? []));
+    }
+    return tasks;
   }
 
   private tasksByPipeline(): Map<string, { status: TaskStatus; progress: number }[]> {

@@ -23,6 +23,9 @@ export type Handler<K extends EndpointName> = (call: Call<K>) => Promise<JsonRep
 export type Handlers = { [K in EndpointName]: Handler<K> };
 
 const JSON_LIMIT = '1mb';
+/** A batch or a pipeline of 10,000 tasks is a few MB of JSON. */
+const MANY_TASKS_JSON_LIMIT = '16mb';
+const MANY_TASKS: ReadonlySet<EndpointName> = new Set(['startBatch', 'startPipeline']);
 
 /**
  * The API's routes, made from the contract: each route authenticates (before anything is parsed,
@@ -37,7 +40,7 @@ export function contractRouter(handlers: Handlers, tokens: Tokens | undefined, f
   const methods = new Map<string, Set<string>>();
   for (const route of ROUTES) {
     const chain: RequestHandler[] = [authenticate(tokens, route.auth, failures)];
-    if (route.body) chain.push(express.json({ limit: JSON_LIMIT }));
+    if (route.body) chain.push(express.json({ limit: MANY_TASKS.has(route.name) ? MANY_TASKS_JSON_LIMIT : JSON_LIMIT }));
     chain.push(validated(route, handlers[route.name] as Handler<EndpointName>));
     router[route.method](route.path, ...chain);
     const allowed = methods.get(route.path) ?? new Set(['OPTIONS']);

@@ -1,11 +1,10 @@
 import type { Client } from '@temporalio/client';
-import type { SearchAttributePair } from '@temporalio/common';
 import type { Page } from 'playwright-core';
-import { SA } from '../core';
 import { openBrowser } from '../test/e2e/browser';
+import { seedGraph, waitForGraph } from '../test/support/seededGraph';
 import type { Stack } from '../test/support/stack';
 import { layeredDag } from './graphShape';
-import { median, pool, round, target } from './stats';
+import { median, round, target } from './stats';
 
 /**
  * #8: the dependency graph page in headless Chromium against the bench's own stack. Each graph
@@ -18,24 +17,23 @@ import { median, pool, round, target } from './stats';
 export const GRAPH_SIZES = [100, 1000, 5000] as const;
 /** Tasks the section adds to the bench's window. */
 const SAMPLES: Record<number, number> = { 100: 7, 1000: 5, 5000: 3 };
-const CONCURRENCY = 32;
+/** Every task the main thread runs for 50 ms or more, from the first script on. */
+export const LONG_TASKS_SCRIPT =
+  "window.__longTasks = []; new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration }); }).observe({ type: 'longtask', buffered: true });";
 
 export async function graphFigures(stack: Stack, client: Client, idleQueue: string) {
   const run = Date.now().toString(36);
   const batches = new Map<number, string>();
   for (const n of GRAPH_SIZES) {
     const batch = `bench-graph-${n}-${run}`;
-    await seedGraph(client, idleQueue, batch, n);
+    await seedGraph(client, idleQueue, batch, layeredDag(n).dependsOn);
     batches.set(n, batch);
   }
   for (const [n, batch] of batches) await waitForGraph(stack.apiUrl, batch, n);
 
   const browser = await openBrowser(stack.apiUrl);
   try {
-    // Every task the main thread runs for 50 ms or more, from the first script on.
-    await browser.context.addInitScript(
-      "window.__longTasks = []; new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration }); }).observe({ type: 'longtask', buffered: true });",
-    );
+    await browser.context.addInitScript(LONG_TASKS_SCRIPT);
     const sizes: Record<string, unknown> = {};
     for (const n of GRAPH_SIZES) {
       const samples: Opened[] = [];
@@ -51,7 +49,7 @@ export async function graphFigures(stack: Stack, client: Client, idleQueue: stri
         longest_main_thread_block_until_painted_ms: round(Math.max(...samples.map((s) => s.longestUntilPaintMs))),
       };
     }
-    const moving = await panAndZoom(browser.page);
+    const moving = await panAndZoom(browser.page, 200);
     return {
       what: `GET /graph?batch=… drawn in Chromium, graphs of ${GRAPH_SIZES.join(', ')} tasks (median of ${GRAPH_SIZES.map((n) => SAMPLES[n]).join(', ')} page loads; blocks: the longest over all loads)`,
       ...sizes,
@@ -62,7 +60,7 @@ export async function graphFigures(stack: Stack, client: Client, idleQueue: stri
   }
 }
 
-interface Opened {
+export interface Opened {
   layoutMs: number;
   firstPaintMs: number;
   sinceNavigationMs: number;
@@ -70,7 +68,7 @@ interface Opened {
   longestUntilPaintMs: number;
 }
 
-async function openGraph(page: Page, batch: string): Promise<Opened> {
+export async function openGraph(page: Page, batch: string): Promise<Opened> {
   await page.goto(`/graph?batch=${encodeURIComponent(batch)}`);
   await page.waitForFunction("performance.getEntriesByName('taskdeck:graph-first-paint').length > 0", undefined, { timeout: 120_000 });
   return page.evaluate(`(() => {
@@ -88,10 +86,10 @@ async function openGraph(page: Page, batch: string): Promise<Opened> {
 }
 
 /**
- * With the 5,000-task graph open (the last one loaded): drag to pan, wheel out to the whole
- * graph, fit view, pan there, and wheel back in, as a user would, timing the main thread.
+ * With a big graph open (the last one loaded): drag to pan, wheel out to the whole graph, fit
+ * view, pan there, and wheel back in, as a user would, timing the main thread against `limitMs`.
  */
-async function panAndZoom(page: Page) {
+export async function panAndZoom(page: Page, limitMs: number) {
   // Let the first paint's follow-up work (task type labels, the minimap) settle first.
   await page.waitForTimeout(1000);
   await page.evaluate('window.__longTasks.length = 0');
@@ -129,49 +127,8 @@ async function panAndZoom(page: Page) {
   return {
     what: 'drag-pan, wheel out to the whole graph, fit view, pan, wheel back in, pan (Long Tasks API, tasks of 50 ms or more)',
     seconds: round((Date.now() - started) / 1000),
-    longest_main_thread_block_ms: target(Math.max(...Object.values(phases)), 200, 'max'),
+    longest_main_thread_block_ms: target(Math.max(...Object.values(phases)), limitMs, 'max'),
     longest_by_step_ms: Object.fromEntries(Object.entries(phases).map(([name, ms]) => [name, round(ms)])),
     tasks_over_50_ms: over50,
   };
-}
-
-/** A batch of `n` tasks in the layered shape; early stages completed, a band running, a few failed. */
-async function seedGraph(client: Client, taskQueue: string, batch: string, n: number): Promise<void> {
-  const { dependsOn } = layeredDag(n);
-  await pool(n, CONCURRENCY, async (i) => {
-    const status = seededStatus(i, n);
-    const now = Date.now();
-    const attributes: SearchAttributePair[] = [
-      { key: SA.type, value: 'command' },
-      { key: SA.status, value: status },
-      { key: SA.progress, value: status === 'completed' ? 100 : status === 'running' ? 50 : 0 },
-      { key: SA.updatedAt, value: new Date(now) },
-      { key: SA.batch, value: batch },
-      ...(status === 'pending' ? [] : [{ key: SA.startedAt, value: new Date(now - ((i % 13) + 1) * 60_000) }]),
-    ];
-    await client.workflow.start('command', {
-      taskQueue,
-      workflowId: `${batch}-${i}`,
-      args: [{ input: { command: 'true' }, name: `step ${i}`, batch_id: batch }],
-      typedSearchAttributes: attributes,
-      memo: { name: `step ${i}`, depends_on: dependsOn[i].map((j) => `${batch}-${j}`), ...(status === 'failed' ? { error: 'exit code 1' } : {}) },
-    });
-  });
-}
-
-function seededStatus(i: number, n: number): 'completed' | 'running' | 'failed' | 'pending' {
-  const at = i / n;
-  if (at < 0.3) return 'completed';
-  if (at < 0.36) return i % 17 === 0 ? 'failed' : 'running';
-  return 'pending';
-}
-
-async function waitForGraph(apiUrl: string, batch: string, n: number): Promise<void> {
-  const deadline = Date.now() + 10 * 60_000;
-  for (;;) {
-    const res = await fetch(`${apiUrl}/graph?batch=${encodeURIComponent(batch)}`);
-    if (res.ok && ((await res.json()) as { nodes: unknown[] }).nodes.length >= n) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for the ${n}-task graph ${batch}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
 }

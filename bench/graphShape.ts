@@ -40,3 +40,18 @@ function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** A chain: each task waits for the one before it, the deepest graph of its size. */
+export function chain(n: number): GraphShape {
+  return { dependsOn: Array.from({ length: n }, (_, i) => (i === 0 ? [] : [i - 1])), edges: Math.max(0, n - 1) };
+}
+
+export type ShapeName = 'layered' | 'chain';
+export const SHAPES: Record<ShapeName, (n: number) => GraphShape> = { layered: layeredDag, chain };
+
+/** A shape as the layout takes it: ids, and edges upstream first. */
+export function graphInput(shape: ShapeName, n: number): { ids: string[]; edges: [number, number][] } {
+  const edges: [number, number][] = [];
+  SHAPES[shape](n).dependsOn.forEach((upstream, i) => upstream.forEach((u) => edges.push([u, i])));
+  return { ids: Array.from({ length: n }, (_, i) => `t${i}`), edges };
+}

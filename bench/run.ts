@@ -12,6 +12,7 @@ import { windowQuery } from '../api/visibilityQuery';
 import { openBrowser } from '../test/e2e/browser';
 import { ROOT, startStack, type Stack } from '../test/support/stack';
 import { graphFigures } from './graph';
+import { graphScaleFigures } from './graphScale';
 import { pluginFigures } from './plugin';
 import { followEvents } from './sse';
 import { median, percentile, pool, round, sample, target, timed } from './stats';
@@ -56,7 +57,7 @@ interface SectionSpec {
  * window holds the 10,000 seeded tasks and not the thousands the start rounds add, and the graph
  * comes last for the same reason. `needsWindow`: measured with the 10,000 seeded tasks in the window.
  */
-const SECTIONS: Record<'list' | 'sort' | 'table_first_rows' | 'progress' | 'plugin' | 'events' | 'starts' | 'graph', SectionSpec> = {
+const SECTIONS: Record<'list' | 'sort' | 'table_first_rows' | 'progress' | 'plugin' | 'events' | 'starts' | 'graph' | 'graph_scale', SectionSpec> = {
   list: { title: 'list', needsWindow: true, measure: ({ client, http }) => listFigures(client, http) },
   sort: { title: 'sort', needsWindow: true, measure: ({ http }) => sortFigures(http) },
   table_first_rows: { title: 'first rows', needsWindow: true, measure: ({ stack }) => firstRowsFigures(stack) },
@@ -65,6 +66,7 @@ const SECTIONS: Record<'list' | 'sort' | 'table_first_rows' | 'progress' | 'plug
   events: { title: `${RUNNING} running tasks and ${SSE_CLIENTS} event clients`, needsWindow: true, measure: ({ stack, client, http }) => eventFigures(http, stack, client) },
   starts: { title: 'starts', needsWindow: false, measure: startFigures },
   graph: { title: 'the graph page at 100, 1,000 and 5,000 tasks', needsWindow: false, measure: ({ stack, client }) => graphFigures(stack, client, IDLE_QUEUE) },
+  graph_scale: { title: 'graphs of 5,000 to 50,000 tasks: ELK and the layered layout, and the page at 50,000', needsWindow: false, measure: ({ stack }) => graphScaleFigures(stack) },
 };
 type Section = keyof typeof SECTIONS;
 

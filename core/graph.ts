@@ -36,6 +36,11 @@ export interface GraphScope {
   within_hours?: number;
 }
 
+/**
+ * The most tasks one graph carries. The web app lays out 50,000 in about a second, but draws
+ * 10,000 (the page with 50,000 misses its targets and may run out of memory, and building such
+ * an answer holds the API for seconds: docs/performance.md, row 10), so a graph stops here.
+ */
 export const MAX_GRAPH_NODES = 10_000;
 export const DEFAULT_GRAPH_DEPTH = 2;
 export const MAX_GRAPH_DEPTH = 20;
@@ -123,23 +128,44 @@ export class TaskLinks {
    * Completed and failed tasks themselves are blocked by nothing.
    */
   blockedBy(id: string, memo = new Map<string, string[]>()): string[] {
-    const known = memo.get(id);
-    if (known) return known;
-    memo.set(id, []); // a cycle, which the engine never makes, ends here instead of looping
-    const task = this.byId.get(id);
-    if (!task || task.status === 'completed' || isFailure(task.status)) return [];
-    const causes = new Set<string>();
-    for (const upstreamId of task.depends_on) {
-      const upstream = this.byId.get(upstreamId);
-      if (!upstream) continue;
-      if (isFailure(upstream.status)) causes.add(upstreamId);
-      else if (!isFinished(upstream.status) || upstream.status === 'upstream_failed') {
-        for (const cause of this.blockedBy(upstreamId, memo)) causes.add(cause);
+    // Depth-first with a stack of its own: a chain of 50,000 waiting tasks is deeper than the call stack.
+    const entered = new Set<string>();
+    const stack = [id];
+    while (stack.length > 0) {
+      const current = stack[stack.length - 1];
+      if (memo.has(current)) {
+        stack.pop();
+        continue;
       }
+      const task = this.byId.get(current);
+      if (!task || task.status === 'completed' || isFailure(task.status)) {
+        memo.set(current, []);
+        stack.pop();
+        continue;
+      }
+      const through = task.depends_on.filter((upstreamId) => {
+        const upstream = this.byId.get(upstreamId);
+        return upstream !== undefined && !isFailure(upstream.status) && (!isFinished(upstream.status) || upstream.status === 'upstream_failed');
+      });
+      if (!entered.has(current)) {
+        entered.add(current);
+        // A task entered and not yet settled is on the path: a cycle, which the engine never makes, ends there.
+        const unsettled = through.filter((upstreamId) => !memo.has(upstreamId) && !entered.has(upstreamId));
+        if (unsettled.length > 0) {
+          stack.push(...unsettled);
+          continue;
+        }
+      }
+      const causes = new Set<string>();
+      for (const upstreamId of task.depends_on) {
+        const upstream = this.byId.get(upstreamId);
+        if (upstream && isFailure(upstream.status)) causes.add(upstreamId);
+      }
+      for (const upstreamId of through) for (const cause of memo.get(upstreamId) ?? []) causes.add(cause);
+      memo.set(current, [...causes].sort());
+      stack.pop();
     }
-    const result = [...causes].sort();
-    memo.set(id, result);
-    return result;
+    return memo.get(id)!;
   }
 
   /** The task and its upstream and downstream tasks, following at most `depth` edges each way. */
@@ -296,25 +322,32 @@ export function buildTaskGraph(
  * (`[a, b, a]`), or undefined when there is none. Used to refuse a pipeline that could never run.
  */
 export function findCycle(dependsOn: ReadonlyMap<string, readonly string[]>): string[] | undefined {
+  // Depth-first with a stack of its own: a pipeline may be one chain of thousands of tasks.
   const state = new Map<string, 'visiting' | 'done'>();
-  const path: string[] = [];
-  const visit = (key: string): string[] | undefined => {
-    const seen = state.get(key);
-    if (seen === 'done') return undefined;
-    if (seen === 'visiting') return [...path.slice(path.indexOf(key)), key];
-    state.set(key, 'visiting');
-    path.push(key);
-    for (const upstream of dependsOn.get(key) ?? []) {
-      const cycle = visit(upstream);
-      if (cycle) return cycle;
+  for (const start of dependsOn.keys()) {
+    if (state.has(start)) continue;
+    const path: string[] = [start];
+    const next: number[] = [0];
+    state.set(start, 'visiting');
+    while (path.length > 0) {
+      const key = path[path.length - 1];
+      const upstreams = dependsOn.get(key) ?? [];
+      const i = next[next.length - 1]++;
+      if (i >= upstreams.length) {
+        state.set(key, 'done');
+        path.pop();
+        next.pop();
+        continue;
+      }
+      const upstream = upstreams[i];
+      const seen = state.get(upstream);
+      if (seen === 'visiting') return [...path.slice(path.indexOf(upstream)), upstream].reverse();
+      if (seen === undefined) {
+        state.set(upstream, 'visiting');
+        path.push(upstream);
+        next.push(0);
+      }
     }
-    path.pop();
-    state.set(key, 'done');
-    return undefined;
-  };
-  for (const key of dependsOn.keys()) {
-    const cycle = visit(key);
-    if (cycle) return cycle.reverse();
   }
   return undefined;
 }

@@ -2,6 +2,7 @@ import { defineQuery, defineSignal, defineUpdate, type QueryDefinition } from '@
 import { taskStateQuery as protocolStateQuery } from '../plugin/src/messages';
 import type { AcquireDatasetRequest, DatasetLeaseState, ReleaseDatasetRequest } from './datasets';
 import type { AllocatorState, NodeCapacity, ResourceAsk, ResourceGrant } from './nodes';
+import type { PipelineTask } from './pipelines';
 import type { ApprovalRequest, TaskState } from './task';
 
 // Progress, the state query and the upstream signals are the plugin's protocol (plugin/src/messages.ts).
@@ -51,6 +52,13 @@ export const resourceNewsSignal = defineSignal<[ResourceNews]>('taskdeck.resourc
 
 /** The protocol's state query, as a catalog task answers it (its meta is Taskdeck's). */
 export const taskStateQuery = protocolStateQuery as QueryDefinition<TaskState>;
+
+// ---- Big pipelines (split into segments, workflows/pipeline.ts) ----
+
+/** Part of a big pipeline's tasks, from `offset` in its list: more than one start argument may carry. */
+export const pipelineTasksSignal = defineSignal<[{ offset: number; tasks: PipelineTask[] }]>('taskdeck.pipeline.tasks');
+/** From a segment to its pipeline: every task of segment `index` is started, so tasks downstream of them may start. */
+export const pipelineSegmentStartedSignal = defineSignal<[{ index: number }]>('taskdeck.pipeline.segment_started');
 
 // ---- Pause and resume (operator actions on a running task) ----
 

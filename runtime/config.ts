@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_PIPELINE_SEGMENT_TASKS } from '../core/pipelines';
 import { ROLES, type Principal } from '../core/roles';
 import { TASK_TYPE_IDS, type TaskTypeId } from '../core/taskTypes';
 import { KEYS_SETTING, parseEncryptionKeys, readKeysFile, type EncryptionKey } from './encryption';
@@ -25,6 +26,7 @@ const envSchema = z.object({
   TASKDECK_WORKER_ACTIVITIES: z.coerce.number().int().min(1).max(100_000).default(100),
   /** How often the API's one shared poller asks visibility what changed. */
   TASKDECK_POLL_MS: z.coerce.number().int().min(100).default(1000),
+  TASKDECK_PIPELINE_SEGMENT_TASKS: z.coerce.number().int().min(1).max(1900).default(DEFAULT_PIPELINE_SEGMENT_TASKS),
   /** A JSON file `{"tokens": {"<token>": {"user": "ada", "role": "user"}}}`; turns authentication on. */
   TASKDECK_AUTH_FILE: z.string().min(1).optional(),
   /** `token:user:role,...`; turns authentication on (with the file's tokens, if both are given). */
@@ -107,6 +109,8 @@ export interface Config {
   taskQueue: string;
   workerActivities: number;
   pollMs: number;
+  /** A pipeline of more tasks runs through segment workflows of this many (workflows/pipeline.ts). */
+  pipelineSegmentTasks: number;
   /** API tokens and whom they sign in; undefined when authentication is off (the default). */
   auth: ReadonlyMap<string, Principal> | undefined;
   /** Failed authentications per client address and window before 429 (only with authentication on). */
@@ -157,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     taskQueue: e.TASKDECK_TASK_QUEUE,
     workerActivities: e.TASKDECK_WORKER_ACTIVITIES,
     pollMs: e.TASKDECK_POLL_MS,
+    pipelineSegmentTasks: e.TASKDECK_PIPELINE_SEGMENT_TASKS,
     auth: authTokens(e.TASKDECK_AUTH_FILE, e.TASKDECK_AUTH_TOKENS),
     authFailures: { max: e.TASKDECK_AUTH_MAX_FAILURES, windowMs: e.TASKDECK_AUTH_FAILURE_WINDOW_S * 1000 },
     trustProxy: e.TASKDECK_TRUST_PROXY,

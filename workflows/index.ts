@@ -1,6 +1,6 @@
 // The workflow bundle's entry: every task type's workflow, exported under its type id, and the
-// two entity workflows behind the concurrency rules and the pipeline parent (not task types:
-// never in the task table).
+// two entity workflows behind the concurrency rules and the pipeline parent with its segments
+// (not task types: never in the task table).
 export { auto_labeling } from './auto_labeling';
 export { command } from './command';
 export { custom_metadata } from './custom_metadata';
@@ -22,5 +22,5 @@ export { training } from './training';
 export { datasetEntity } from './datasetEntity';
 export { gpuQueue } from './gpuQueue';
 export { resourceAllocator } from './resourceAllocator';
-export { taskdeck_pipeline } from './pipeline';
+export { taskdeck_pipeline, taskdeck_pipeline_segment } from './pipeline';
 export { taskdeck_bulk_retry } from './bulkRetry';

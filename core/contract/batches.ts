@@ -2,13 +2,15 @@ import { z } from 'zod';
 import { TASK_STATUSES } from '../statuses';
 import { listTasksQuery, startTaskBody, taskRecord } from './tasks';
 
-/** A batch or a bulk action covers at most this many tasks. */
+/** A bulk action covers at most this many tasks. */
 export const MAX_BATCH = 1000;
+/** A batch starts at most this many tasks: they are independent workflows, not children of one. */
+export const MAX_BATCH_TASKS = 10_000;
 
 /** `POST /batches`: one name and a list of tasks, each as `POST /tasks` takes it. */
 export const batchBody = z.strictObject({
   name: z.string().trim().min(1).max(100).optional().describe('Readable start of the batch id'),
-  tasks: z.array(startTaskBody).min(1, 'tasks must list at least one task').max(MAX_BATCH, `tasks must list at most ${MAX_BATCH} tasks`),
+  tasks: z.array(startTaskBody).min(1, 'tasks must list at least one task').max(MAX_BATCH_TASKS, `tasks must list at most ${MAX_BATCH_TASKS} tasks`),
 });
 export type BatchBody = z.infer<typeof batchBody>;
 

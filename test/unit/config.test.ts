@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       taskQueue: 'taskdeck',
       workerActivities: 100,
       pollMs: 1000,
+      pipelineSegmentTasks: 1000,
       auth: undefined,
       authFailures: { max: 20, windowMs: 300_000 },
       trustProxy: undefined,

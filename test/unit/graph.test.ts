@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TaskLinks, buildTaskGraph, criticalPath, findCycle, type GraphTask } from '../../core/graph';
+import { MAX_GRAPH_NODES, TaskLinks, buildTaskGraph, criticalPath, findCycle, type GraphTask } from '../../core/graph';
 import type { TaskStatus } from '../../core/statuses';
 import { HOUR, NOW } from './fixtures';
 
@@ -169,5 +169,36 @@ describe('findCycle', () => {
         ]),
       ),
     ).toBeUndefined();
+  });
+});
+
+describe('graphs as big as a graph gets', () => {
+  const CHAIN = 50_000;
+  const chain = (status: (i: number) => TaskStatus): GraphTask[] =>
+    Array.from({ length: CHAIN }, (_, i) => task(`t${i}`, status(i), { batch_id: 'long', depends_on: i === 0 ? [] : [`t${i - 1}`] }));
+
+  it('names the failed root of a chain of 50,000 waiting tasks at its far end, without recursion', () => {
+    const links = new TaskLinks(chain((i) => (i === 0 ? 'failed' : 'pending')));
+    expect(links.blockedBy(`t${CHAIN - 1}`)).toEqual(['t0']);
+  });
+
+  it('builds the whole graph of a chain as long as a graph carries, its critical path end to end', () => {
+    const graph = buildTaskGraph(
+      chain((i) => (i < 10 ? 'completed' : i === 10 ? 'failed' : 'pending')).slice(0, MAX_GRAPH_NODES),
+      { batch: 'long' },
+      NOW,
+    );
+    expect(graph.truncated).toBe(false);
+    expect(graph.nodes).toHaveLength(MAX_GRAPH_NODES);
+    expect(graph.edges).toHaveLength(MAX_GRAPH_NODES - 1);
+    expect(graph.critical_path.task_ids).toHaveLength(MAX_GRAPH_NODES);
+    expect(graph.nodes.find((node) => node.id === `t${MAX_GRAPH_NODES - 1}`)!.blocked_by).toEqual(['t10']);
+  });
+
+  it('finds a cycle at the end of a chain of 50,000 pipeline keys, and none in the chain alone', () => {
+    const keys = new Map(Array.from({ length: CHAIN }, (_, i) => [`k${i}`, i === 0 ? [] : [`k${i - 1}`]]));
+    expect(findCycle(keys)).toBeUndefined();
+    keys.set('k0', [`k${CHAIN - 1}`]);
+    expect(findCycle(keys)).toHaveLength(CHAIN + 1);
   });
 });

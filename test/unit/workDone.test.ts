@@ -120,7 +120,7 @@ describe("a pipeline's progress", () => {
   ];
 
   it('is the mean of its tasks\' work: a failed pipeline whose 8 tasks all ended is not at 100', async () => {
-    const service = new PipelineService(unused as Client, 'default', 'q', indexOf(tasks, [pipeline]), unused as TaskService);
+    const service = new PipelineService(unused as Client, 'default', 'q', indexOf(tasks, [pipeline]), unused as TaskService, 1000);
     const [listed] = await service.list();
     expect(listed.progress).toBe(Math.floor(150 / 8));
     expect(listed.counts).toEqual({ completed: 1, failed: 1, upstream_failed: 6 });

@@ -135,4 +135,16 @@ describe('bad input gets a 400 naming the field, before anything reaches Tempora
     expect(pipeline.status).toBe(400);
     expect(pipeline.body.field).toBe('tasks.0.dataset_id');
   });
+
+  it('takes batches and pipelines of up to 10,000 tasks, and refuses one more naming tasks', async () => {
+    const batchOf = (n: number) => ({ tasks: Array.from({ length: n }, () => ({ type: 'command', input: { command: 'true' }, depends_on: ['?'] })) });
+    // Checked whole before anything starts: an unknown upstream in the last task refuses the batch of 10,000 (not its size).
+    const full = await request(base, 'POST', '/batches', { json: batchOf(10_000) });
+    expect(full.body.field).not.toBe('tasks');
+    const over = await request(base, 'POST', '/batches', { json: batchOf(10_001) });
+    expect(over.status).toBe(400);
+    expect(over.body).toMatchObject({ field: 'tasks', error: 'tasks: tasks must list at most 10000 tasks' });
+    const pipelineOf = (n: number) => ({ name: 'big', tasks: Array.from({ length: n }, (_, i) => ({ key: `k${i}`, type: 'command', input: { command: 'true' } })) });
+    expect((await request(base, 'POST', '/pipelines', { json: pipelineOf(10_001) })).body.field).toBe('tasks');
+  });
 });

@@ -9,7 +9,7 @@ export const NODE_WIDTH = 240;
 export const NODE_HEIGHT = 86;
 /** Horizontal room between two columns (layers), for the edges React Flow draws there. */
 export const COLUMN_GAP = 80;
-const ROW_GAP = 22;
+export const ROW_GAP = 22;
 
 /** Nodes are indexes into `ids`; edges are pairs of indexes, upstream first. Compact to post. */
 export interface LayoutInput {

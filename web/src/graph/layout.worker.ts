@@ -1,10 +1,12 @@
 import ELK from 'elkjs/lib/elk.bundled.js';
-import { layoutGraph, type LayoutInput, type LayoutResult } from './elkLayout';
+import type { LayoutInput, LayoutResult } from './elkLayout';
+import { layoutForSize } from './graphLayout';
 
 /**
- * The layout's own thread: ELK on a 5,000-node graph computes for seconds, which on the page's
- * thread would freeze scrolling, pan and zoom. The bundled ELK runs its engine in this worker
- * (no nested worker); positions go back as transferred arrays, so the page copies nothing.
+ * The layout's own thread: ELK on a 1,000-node graph, or the layered layout on a 50,000-node
+ * one, computes for a good part of a second, which on the page's thread would freeze pan and
+ * zoom. The bundled ELK runs its engine in this worker (no nested worker); positions go back as
+ * transferred arrays, so the page copies nothing.
  */
 export interface LayoutRequest {
   id: number;
@@ -24,7 +26,7 @@ const scope = self as unknown as {
 scope.onmessage = (event: MessageEvent<LayoutRequest>) => {
   const { id, input } = event.data;
   const started = performance.now();
-  layoutGraph(elk, input).then(
+  layoutForSize(elk, input).then(
     (result) => scope.postMessage({ id, result, ms: performance.now() - started }, [result.x.buffer, result.y.buffer]),
     (err: unknown) => scope.postMessage({ id, error: String(err) }),
   );

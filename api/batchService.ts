@@ -4,7 +4,6 @@ import { SA, TASK_STATUSES, isFinished, mayAct, type Principal, type TaskStatus,
 import { MAX_BATCH, type BatchBody, type BatchSummary, type BulkBody, type BulkOutcome, type TaskRecord } from '../core/contract';
 import { HttpError, notFound } from './errors';
 import type { TaskIndex } from './taskIndex';
-import { queryTasks } from './taskQuery';
 import { present } from './taskRecord';
 import type { TaskService } from './taskService';
 import { literal } from './visibilityQuery';
@@ -44,7 +43,7 @@ export class BatchService {
 
   async summary(id: string): Promise<BatchSummary> {
     await this.index.whenReady();
-    const tasks = [...this.index.all()].filter((r) => r.batch_id === id).sort((a, b) => a.created_at.localeCompare(b.created_at));
+    const tasks = this.index.group('batch_id', id).sort((a, b) => a.created_at.localeCompare(b.created_at));
     if (tasks.length === 0) throw notFound(`Batch ${id}`);
     const counts: Partial<Record<TaskStatus, number>> = {};
     for (const status of TASK_STATUSES) {
@@ -128,7 +127,7 @@ export class BatchService {
       }
       return { targets, refused };
     }
-    const { total, items } = queryTasks(this.index.all(), { ...body.filter!, offset: 0, limit: MAX_BATCH });
+    const { total, items } = this.index.query({ ...body.filter!, offset: 0, limit: MAX_BATCH });
     if (total > MAX_BATCH) throw new HttpError(400, `filter: matches ${total} tasks; a bulk action covers at most ${MAX_BATCH}`, 'filter');
     return { targets: items, refused: [] };
   }

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { resolve } from 'node:path';
 import { bootstrapNamespace } from '../runtime/bootstrap';
 import { loadConfig, temporalAddress } from '../runtime/config';
 import { connectTemporal } from '../runtime/connection';
@@ -17,7 +18,17 @@ async function run(): Promise<void> {
   const { connection, client } = await connectTemporal(config);
   await bootstrapNamespace(connection, config.temporal.namespace);
 
-  const index = new TaskIndex(client, { pollMs: config.pollMs, log: console.error });
+  const index = new TaskIndex(client, {
+    pollMs: config.pollMs,
+    checkMs: config.checkMs,
+    // One file per cluster and namespace: replicas sharing the data folder share it too.
+    snapshot: {
+      file: resolve(config.dataDir, 'index', `${encodeURIComponent(config.temporal.namespace)}.snapshot`),
+      source: `${temporalAddress(config)}/${config.temporal.namespace}`,
+      everyMs: config.snapshotMs,
+    },
+    log: console.error,
+  });
   index.start();
   const hub = new EventHub(index);
   const datasets = new DatasetStore(config.dataDir, client);
@@ -43,9 +54,8 @@ async function run(): Promise<void> {
   });
 
   const shutdown = (): void => {
-    index.stop();
     hub.close();
-    server.close(() => void connection.close().then(() => process.exit(0)));
+    server.close(() => void index.stop().then(() => connection.close().then(() => process.exit(0))));
     server.closeAllConnections();
   };
   process.once('SIGINT', shutdown);

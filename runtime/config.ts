@@ -21,6 +21,10 @@ const envSchema = z.object({
   TASKDECK_WORKER_ACTIVITIES: z.coerce.number().int().min(1).max(100_000).default(100),
   /** How often the API's one shared poller asks visibility what changed. */
   TASKDECK_POLL_MS: z.coerce.number().int().min(100).default(1000),
+  /** How often the API compares its window with a visibility count, to find deletions and missed changes. */
+  TASKDECK_CHECK_MS: z.coerce.number().int().min(100).default(30_000),
+  /** How often the API writes its task index to the data folder, so a restart lists only what changed since. */
+  TASKDECK_SNAPSHOT_MS: z.coerce.number().int().min(1000).default(600_000),
   /** A JSON file `{"tokens": {"<token>": {"user": "ada", "role": "user"}}}`; turns authentication on. */
   TASKDECK_AUTH_FILE: z.string().min(1).optional(),
   /** `token:user:role,...`; turns authentication on (with the file's tokens, if both are given). */
@@ -66,6 +70,8 @@ export interface Config {
   taskQueue: string;
   workerActivities: number;
   pollMs: number;
+  checkMs: number;
+  snapshotMs: number;
   /** API tokens and whom they sign in; undefined when authentication is off (the default). */
   auth: ReadonlyMap<string, Principal> | undefined;
   /** Types whose tasks a `user` submits into pending_approval; only with authentication on. */
@@ -105,6 +111,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     taskQueue: e.TASKDECK_TASK_QUEUE,
     workerActivities: e.TASKDECK_WORKER_ACTIVITIES,
     pollMs: e.TASKDECK_POLL_MS,
+    checkMs: e.TASKDECK_CHECK_MS,
+    snapshotMs: e.TASKDECK_SNAPSHOT_MS,
     auth: authTokens(e.TASKDECK_AUTH_FILE, e.TASKDECK_AUTH_TOKENS),
     approvalTypes: e.TASKDECK_APPROVAL_TYPES,
     temporal: {

@@ -15,6 +15,8 @@ describe('loadConfig', () => {
       taskQueue: 'taskdeck',
       workerActivities: 100,
       pollMs: 1000,
+      checkMs: 30_000,
+      snapshotMs: 600_000,
       auth: undefined,
       approvalTypes: [],
       temporal: {

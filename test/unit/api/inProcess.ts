@@ -17,7 +17,7 @@ const notStubbed = (what: string) => () => {
 export async function inProcessApi(options: { auth?: Tokens; webDir?: string } = {}): Promise<{ url: string; close: () => Promise<void> }> {
   const deps = {
     connection: { workflowService: { getSystemInfo: async () => ({}) } } as unknown as ConnectionLike,
-    index: { whenReady: async () => undefined, all: () => [][Symbol.iterator](), get: () => undefined, size: 0, stats: { visibilityCalls: 0, polls: 1, lastPollAt: null, lastError: null } },
+    index: { whenReady: async () => undefined, get: () => undefined, size: 0, stats: { visibilityCalls: 0, polls: 1, lastPollAt: null, lastError: null, checks: 0, repairs: 0, repairListedRows: 0, snapshotRows: null, readyMs: 1 } },
     service: new Proxy({ temporalUiTemplate: null }, { get: (target, key) => (key in target ? target[key as 'temporalUiTemplate'] : notStubbed(`TaskService.${String(key)}`)) }),
     batches: new Proxy({}, { get: (_t, key) => notStubbed(`BatchService.${String(key)}`) }),
     pipelines: new Proxy({}, { get: (_t, key) => notStubbed(`PipelineService.${String(key)}`) }),

@@ -197,7 +197,7 @@ export class TaskIndex extends EventEmitter<TaskIndexEvents> {
       this.markReady();
       if (started - this.lastCheck >= this.options.checkMs && !this.repairing) {
         this.lastCheck = started;
-        this.repairing = this.check(started).finally(() => (this.repairing = undefined));
+        this.repairing = this.checkWindow(started).finally(() => (this.repairing = undefined));
       }
       if (this.options.snapshot && this.unsaved && started - this.lastSave >= this.options.snapshot.everyMs) await this.save();
     } catch (err) {
@@ -238,8 +238,8 @@ export class TaskIndex extends EventEmitter<TaskIndexEvents> {
     else this.putPipeline(record);
   }
 
-  /** Compares the window's count with visibility's, and repairs the ranges that differ. */
-  private async check(now: number): Promise<void> {
+  /** Compares the window's count with visibility's, and repairs the ranges that differ (every `checkMs`). */
+  async checkWindow(now: number): Promise<void> {
     try {
       const from = now - WINDOW_MS;
       // A task started a moment ago may not be visible yet, or not be in the index yet.
@@ -308,7 +308,8 @@ export class TaskIndex extends EventEmitter<TaskIndexEvents> {
     for (const [run, created] of this.superseded) if (created < now - WINDOW_MS) this.superseded.delete(run);
   }
 
-  private async save(): Promise<void> {
+  /** Writes the snapshot (every `snapshot.everyMs` when something changed, and at stop). */
+  async save(): Promise<void> {
     const { file, source } = this.options.snapshot!;
     this.unsaved = false;
     this.lastSave = Date.now();

@@ -127,7 +127,7 @@ export class TaskIndex extends EventEmitter<TaskIndexEvents> {
     return this.table.query(query, now);
   }
 
-  /** The tasks of one batch, pipeline, dataset, tag, or the retries of a task. */
+  /** The tasks of one batch, pipeline or dataset, or the retries of a task. */
   group(field: GroupField, value: string): TaskRecord[] {
     return this.table.group(field, value);
   }

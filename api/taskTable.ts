@@ -7,7 +7,7 @@ export interface TaskPage {
 }
 
 /** The fields a task can be looked up by in O(its group): each keeps a linked list of its rows. */
-export const GROUP_FIELDS = ['batch_id', 'pipeline_id', 'dataset_id', 'tag', 'retry_of'] as const;
+export const GROUP_FIELDS = ['batch_id', 'pipeline_id', 'dataset_id', 'retry_of'] as const;
 export type GroupField = (typeof GROUP_FIELDS)[number];
 
 /** The string fields kept as codes into one table of distinct strings. */
@@ -42,8 +42,8 @@ type Part = 'all' | 'fixed' | 'ticking';
  * codes into one table of distinct strings, run ids as 16 bytes. A row is a number; a TaskRecord is
  * built only for the rows a request returns. Sorted orders are kept per sort key and direction,
  * repaired from the rows that changed since they were last read (a merge, not a sort); counts are
- * kept per status, type and group; batches, pipelines, datasets, tags and retries are linked lists
- * of their rows. See docs/performance.md for what it costs at a million tasks.
+ * kept per status, type and group; batches, pipelines, datasets and retries are linked lists of
+ * their rows. See docs/performance.md for what it costs at a million tasks.
  */
 export class TaskTable {
   private capacity = 0;
@@ -127,7 +127,7 @@ export class TaskTable {
     return types;
   }
 
-  /** The tasks of one batch, pipeline, dataset, tag, or retried task: O(the group), not O(window). */
+  /** The tasks of one batch, pipeline, dataset, or retried task: O(the group), not O(window). */
   group(field: GroupField, value: string): TaskRecord[] {
     return this.groupRows(field, value).map((row) => this.record(row));
   }
@@ -541,6 +541,16 @@ export class TaskTable {
       this.prev[field] = i32(this.prev[field]);
     }
     this.scratch = new Uint8Array(capacity);
+    // Sized once per doubling: arrays grown by assignment keep up to half their length spare.
+    const sized = <T>(a: T[]) => {
+      const b = new Array<T>(capacity);
+      for (let i = 0; i < a.length; i++) b[i] = a[i];
+      return b;
+    };
+    this.ids = sized(this.ids);
+    this.names = sized(this.names);
+    this.messages = sized(this.messages);
+    this.rare = sized(this.rare);
     this.capacity = capacity;
   }
 
@@ -599,7 +609,6 @@ export class TaskTable {
     if (query.batch !== undefined) lists.push(['batch_id', query.batch]);
     if (query.pipeline !== undefined) lists.push(['pipeline_id', query.pipeline]);
     if (query.dataset_id !== undefined) lists.push(['dataset_id', query.dataset_id]);
-    if (query.tag !== undefined) lists.push(['tag', query.tag]);
     const smallest = lists.sort((a, b) => this.groupSize(...a) - this.groupSize(...b))[0];
     const filtered = [types, statuses, tag, dataset, datasetId, user, batch, pipeline, needle].some((f) => f !== undefined);
     return { test, filtered, list: smallest };

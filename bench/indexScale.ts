@@ -75,11 +75,13 @@ function rawInfo(i: number): temporal.api.workflow.v1.IWorkflowExecutionInfo {
 /** Each attribute encoded once per value, as the server would send it: making a million rows is not what is measured. */
 const encodings = new Map<string, Record<string, temporal.api.common.v1.IPayload>>();
 function encoded(pair: SearchAttributePair): Record<string, temporal.api.common.v1.IPayload> {
-  const key = `${pair.key.name}\u0000${pair.value instanceof Date ? pair.value.getTime() : String(pair.value)}`;
+  // Times differ from row to row: encoded each time, so the cache holds only the few repeated values.
+  if (pair.value instanceof Date || pair.key.name === SA.batch.name) return encodeUnifiedSearchAttributes(undefined, [pair]) as Record<string, temporal.api.common.v1.IPayload>;
+  const key = `${pair.key.name}\u0000${String(pair.value)}`;
   let fields = encodings.get(key);
   if (!fields) {
     fields = encodeUnifiedSearchAttributes(undefined, [pair]) as Record<string, temporal.api.common.v1.IPayload>;
-    if (encodings.size < 100_000) encodings.set(key, fields);
+    encodings.set(key, fields);
   }
   return fields;
 }

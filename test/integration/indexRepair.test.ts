@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
 import type { Client } from '@temporalio/client';
 import { SA } from '../../core';
-import type { Health } from '../../core/contract';
+import type { health as healthSchema } from '../../core/contract';
 import { removeDir, tempDir } from '../support/stack';
 import { api, startExtraApi, temporalClient, uniqueTag, waitFor } from './helpers';
 
@@ -48,7 +49,7 @@ describe('the task index repairs what its polls cannot see', () => {
   const deleteWorkflow = (workflowId: string) =>
     client.workflowService.deleteWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId } });
   const listedIds = async (base: string) => (await api<{ id: string }[]>(`/tasks?tag=${tag}&limit=100`, { base })).body.map((t) => t.id).sort();
-  const health = async (base: string) => (await api<Health>('/healthz', { base })).body.index;
+  const health = async (base: string) => (await api<z.infer<typeof healthSchema>>('/healthz', { base })).body.index;
 
   it('drops a deleted workflow without listing the window again, and after a restart from its snapshot', async () => {
     // Checks every second, its snapshot in a folder of its own.

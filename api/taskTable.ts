@@ -29,8 +29,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const NONE = -1;
 /** A sort order with more changes than this waiting is sorted again instead of merged. */
 const MAX_PENDING_FRACTION = 8;
-/** Below this share of the table, matching rows are sorted on their own instead of walking an order. */
-const SMALL_MATCH_FRACTION = 16;
 
 type Order = 'asc' | 'desc';
 /** Durations are kept in two orders: fixed ones, and ticking ones (running, so counted up to now). */
@@ -220,7 +218,9 @@ export class TaskTable {
       return { total, items: rows.slice(query.offset).map((row) => this.present(row, now)) };
     }
     const matches = this.scan(match);
-    if (matches.length * SMALL_MATCH_FRACTION <= this.live || matches.length <= pageEnd) {
+    // Sort the matches, or walk the kept order until the page is full: whichever reads fewer rows.
+    const walkCost = (pageEnd * this.live) / Math.max(1, matches.length);
+    if (matches.length * Math.log2(matches.length + 2) <= walkCost || matches.length <= pageEnd) {
       const compare = this.comparator(query.sort, direction, now);
       const sorted = Int32Array.from(matches).sort(compare);
       return { total: matches.length, items: [...sorted.subarray(query.offset, pageEnd)].map((row) => this.present(row, now)) };
@@ -582,9 +582,21 @@ export class TaskTable {
   }
 
   private matcher(query: ListTasksQuery, since: number): Matcher {
-    const statuses = query.status ? new Set(query.status.flatMap((s) => statusesForFilter(s) ?? []).map((s) => TASK_STATUSES.indexOf(s))) : undefined;
+    // Statuses and types as lookup tables by code: every row of a filtered list is tested.
+    let statuses: Uint8Array | undefined;
+    if (query.status) {
+      statuses = new Uint8Array(TASK_STATUSES.length);
+      for (const status of query.status.flatMap((s) => statusesForFilter(s) ?? [])) statuses[TASK_STATUSES.indexOf(status)] = 1;
+    }
+    let types: Uint8Array | undefined;
+    if (query.task_type) {
+      types = new Uint8Array(this.strings.length);
+      for (const type of query.task_type) {
+        const known = this.codeOf.get(type);
+        if (known !== undefined) types[known] = 1;
+      }
+    }
     const code = (value: string | undefined) => (value === undefined ? undefined : (this.codeOf.get(value) ?? -2));
-    const types = query.task_type ? new Set(query.task_type.map((t) => this.codeOf.get(t) ?? -2)) : undefined;
     const tag = code(query.tag);
     const dataset = code(query.dataset);
     const datasetId = code(query.dataset_id);
@@ -595,8 +607,8 @@ export class TaskTable {
     const { created, status, codes, names, ids } = this;
     const test = (row: number): boolean =>
       created[row] >= since &&
-      (types === undefined || types.has(codes.task_type[row])) &&
-      (statuses === undefined || statuses.has(status[row])) &&
+      (types === undefined || types[codes.task_type[row]] === 1) &&
+      (statuses === undefined || statuses[status[row]] === 1) &&
       (tag === undefined || codes.tag[row] === tag) &&
       (dataset === undefined || codes.dataset[row] === dataset) &&
       (datasetId === undefined || codes.dataset_id[row] === datasetId) &&

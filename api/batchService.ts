@@ -4,7 +4,6 @@ import { BULK_RETRY_WORKFLOW, SA, TASK_STATUSES, isFinished, mayAct, newTaskStar
 import { MAX_BATCH, type BatchBody, type BatchListItem, type BatchStatus, type BatchSummary, type BulkBody, type BulkOutcome, type TaskRecord } from '../core/contract';
 import { HttpError, notFound } from './errors';
 import type { TaskIndex } from './taskIndex';
-import { queryTasks } from './taskQuery';
 import { present } from './taskRecord';
 import { allInOrder, type TaskService } from './taskService';
 import { literal } from './visibilityQuery';
@@ -46,7 +45,7 @@ export class BatchService {
 
   async summary(id: string): Promise<BatchSummary> {
     await this.index.whenReady();
-    const tasks = [...this.index.all()].filter((r) => r.batch_id === id).sort((a, b) => a.created_at.localeCompare(b.created_at));
+    const tasks = this.index.group('batch_id', id).sort((a, b) => a.created_at.localeCompare(b.created_at));
     if (tasks.length === 0) throw notFound(`Batch ${id}`);
     return { ...batchFacts(id, tasks), tasks: tasks.map((t) => present(t)) };
   }
@@ -54,15 +53,10 @@ export class BatchService {
   /** Every batch of the window, newest first, without its tasks. */
   async list(): Promise<BatchListItem[]> {
     await this.index.whenReady();
-    const byBatch = new Map<string, TaskRecord[]>();
-    for (const task of this.index.all()) {
-      if (!task.batch_id) continue;
-      const tasks = byBatch.get(task.batch_id);
-      if (tasks) tasks.push(task);
-      else byBatch.set(task.batch_id, [task]);
-    }
-    return [...byBatch]
-      .map(([id, tasks]) => {
+    // From the index's batch lists: O(the batches' tasks), not O(the window).
+    return [...this.index.groupValues('batch_id').keys()]
+      .map((id) => {
+        const tasks = this.index.group('batch_id', id);
         tasks.sort((a, b) => a.created_at.localeCompare(b.created_at));
         const facts = batchFacts(id, tasks);
         const ends = tasks.map((t) => t.end_date);
@@ -155,7 +149,7 @@ export class BatchService {
       }
       return { targets, refused };
     }
-    const { total, items } = queryTasks(this.index.all(), { ...body.filter!, offset: 0, limit: MAX_BATCH });
+    const { total, items } = this.index.query({ ...body.filter!, offset: 0, limit: MAX_BATCH });
     if (total > MAX_BATCH) throw new HttpError(400, `filter: matches ${total} tasks; a bulk action covers at most ${MAX_BATCH}`, 'filter');
     return { targets: items, refused: [] };
   }

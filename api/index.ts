@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { Worker } from '@temporalio/worker';
 import { apiTaskQueue } from '../core';
+import { resolve } from 'node:path';
 import { bootstrapNamespace } from '../runtime/bootstrap';
 import { loadConfig, temporalAddress } from '../runtime/config';
 import { connectTemporal, encryptionNotice } from '../runtime/connection';
@@ -22,7 +23,17 @@ async function run(): Promise<void> {
   const { connection, client, dataConverter } = await connectTemporal(config);
   await bootstrapNamespace(connection, config.temporal.namespace);
 
-  const index = new TaskIndex(client, { pollMs: config.pollMs, log: console.error });
+  const index = new TaskIndex(client, {
+    pollMs: config.pollMs,
+    checkMs: config.checkMs,
+    // One file per cluster and namespace: replicas sharing the data folder share it too.
+    snapshot: {
+      file: resolve(config.dataDir, 'index', `${encodeURIComponent(config.temporal.namespace)}.snapshot`),
+      source: `${temporalAddress(config)}/${config.temporal.namespace}`,
+      everyMs: config.snapshotMs,
+    },
+    log: console.error,
+  });
   index.start();
   const hub = new EventHub(index);
   const datasets = new DatasetStore(config.dataDir, client);
@@ -64,11 +75,10 @@ async function run(): Promise<void> {
   });
 
   const shutdown = (): void => {
-    index.stop();
     hub.close();
     // The SDK's own signal handlers may already be shutting it down.
     if (apiWorker.getState() === 'RUNNING') apiWorker.shutdown();
-    server.close(() => void apiWorkerDone.then(() => connection.close()).then(() => process.exit(0)));
+    server.close(() => void Promise.all([apiWorkerDone, index.stop()]).then(() => connection.close()).then(() => process.exit(0)));
     server.closeAllConnections();
   };
   process.once('SIGINT', shutdown);

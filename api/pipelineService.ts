@@ -144,16 +144,15 @@ export class PipelineService {
   /** Every pipeline of the 14-day window, newest first, with its tasks' counts. */
   async list(): Promise<PipelineSummary[]> {
     await this.index.whenReady();
-    const tasksOf = this.tasksByPipeline();
     return [...this.index.pipelines()]
       .sort((a, b) => b.created_at.localeCompare(a.created_at))
-      .map((record) => summarize(record, tasksOf.get(record.id) ?? []));
+      .map((record) => summarize(record, this.index.group('pipeline_id', record.id)));
   }
 
   async detail(id: string): Promise<PipelineDetail> {
     await this.index.whenReady();
     const record = await this.record(id);
-    const tasks = [...this.index.all()].filter((task) => task.pipeline_id === id);
+    const tasks = this.index.group('pipeline_id', id);
     return { ...summarize(record, tasks), ...(await this.shape(id)) };
   }
 
@@ -201,16 +200,6 @@ export class PipelineService {
     return tasks;
   }
 
-  private tasksByPipeline(): Map<string, { status: TaskStatus; progress: number }[]> {
-    const byPipeline = new Map<string, { status: TaskStatus; progress: number }[]>();
-    for (const task of this.index.all()) {
-      if (!task.pipeline_id) continue;
-      const list = byPipeline.get(task.pipeline_id);
-      if (list) list.push(task);
-      else byPipeline.set(task.pipeline_id, [task]);
-    }
-    return byPipeline;
-  }
 }
 
 function shapeOf(request: PipelineRequest, id: string): Pick<PipelineDetail, 'tasks' | 'edges'> {

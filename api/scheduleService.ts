@@ -275,8 +275,7 @@ export class ScheduleService {
   private runs(d: ScheduleDescription): ScheduleRun[] {
     const id = d.scheduleId;
     const runs = new Map<string, ScheduleRun>();
-    for (const r of this.index.all()) {
-      if (r.schedule_id !== id) continue;
+    for (const r of this.index.group('schedule_id', id)) {
       runs.set(r.id, { id: r.id, kind: 'task', status: r.status, trigger_time: r.trigger_time, created_at: r.created_at, started_at: r.started_at, end_date: r.end_date });
     }
     for (const p of this.index.pipelines()) {

@@ -30,7 +30,7 @@ import {
   type TaskTypeId,
   type TimelineEntry,
 } from '../core';
-import type { ApprovalItem, TaskDetail, TaskRecord } from '../core/contract';
+import { MAX_WINDOW_HOURS, type ApprovalItem, type TaskDetail, type TaskRecord } from '../core/contract';
 import { acquireDatasetLease, releaseDatasetLease } from '../runtime/leases';
 import type { DatasetStore } from './datasetStore';
 import { NodeService } from './nodeService';
@@ -251,7 +251,7 @@ export class TaskService {
   private latestRetry(id: string): string {
     let current = id;
     for (let hops = 0; hops < 100; hops++) {
-      const next = [...this.o.index.all()].filter((r) => r.retry_of === current).sort((a, b) => b.created_at.localeCompare(a.created_at))[0];
+      const next = this.o.index.group('retry_of', current).sort((a, b) => b.created_at.localeCompare(a.created_at))[0];
       if (!next) break;
       current = next.id;
     }
@@ -284,8 +284,8 @@ export class TaskService {
       result: state?.result ?? null,
       approval: state?.approval ?? null,
       constraints: constraintsOf(state?.meta),
-      retries: [...this.o.index.all()]
-        .filter((r) => r.retry_of === id)
+      retries: this.o.index
+        .group('retry_of', id)
         .sort((a, b) => a.created_at.localeCompare(b.created_at))
         .map((r) => r.id),
       worker: activity?.lastWorkerIdentity ?? (isFinished(record.status) ? await this.lastWorker(id, record.run_id) : null),
@@ -366,10 +366,7 @@ export class TaskService {
   /** The tasks waiting for approval, oldest first, with what a reviewer needs: input and resources. */
   async approvals(): Promise<ApprovalItem[]> {
     await this.o.index.whenReady();
-    const waiting = [...this.o.index.all()]
-      .filter((r) => r.status === 'pending_approval')
-      .sort((a, b) => a.created_at.localeCompare(b.created_at))
-      .slice(0, MAX_APPROVALS);
+    const waiting = this.o.index.query({ status: ['pending_approval'], sort: 'time', order: 'asc', limit: MAX_APPROVALS, offset: 0, within_hours: MAX_WINDOW_HOURS }).items;
     return Promise.all(
       waiting.map(async (record) => {
         const definition = TASK_TYPES[record.task_type as TaskTypeId];

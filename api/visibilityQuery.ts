@@ -20,6 +20,11 @@ export function windowQuery(since: Date): string {
   return `${TASKS} AND StartTime >= ${literal(since.toISOString())}`;
 }
 
+/** Every task started at or after `from` and before `to`: what the index's repair counts and lists. */
+export function startedBetweenQuery(from: Date, to: Date): string {
+  return `${TASKS} AND StartTime >= ${literal(from.toISOString())} AND StartTime < ${literal(to.toISOString())}`;
+}
+
 /**
  * Tasks that started, changed (every Taskdeck upsert bumps TaskdeckUpdatedAt) or closed since a
  * time. "Closed" needs ExecutionStatus too: SQL visibility gives open workflows a CloseTime far in

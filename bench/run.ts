@@ -13,6 +13,7 @@ import { openBrowser } from '../test/e2e/browser';
 import { ROOT, startStack, type Stack } from '../test/support/stack';
 import { graphFigures } from './graph';
 import { graphScaleFigures } from './graphScale';
+import { indexFigures } from './index';
 import { pluginFigures } from './plugin';
 import { followEvents } from './sse';
 import { median, percentile, pool, round, sample, target, timed } from './stats';
@@ -57,8 +58,14 @@ interface SectionSpec {
  * window holds the 10,000 seeded tasks and not the thousands the start rounds add, and the graph
  * comes last for the same reason. `needsWindow`: measured with the 10,000 seeded tasks in the window.
  */
-const SECTIONS: Record<'list' | 'sort' | 'table_first_rows' | 'progress' | 'plugin' | 'events' | 'starts' | 'graph' | 'graph_scale', SectionSpec> = {
+const SECTIONS: Record<'list' | 'index' | 'sort' | 'table_first_rows' | 'progress' | 'plugin' | 'events' | 'starts' | 'graph' | 'graph_scale', SectionSpec> = {
   list: { title: 'list', needsWindow: true, measure: ({ client, http }) => listFigures(client, http) },
+  index: {
+    title: 'the task index at 10k, 100k and 1M tasks',
+    needsWindow: true,
+    measure: async ({ client, http }) =>
+      indexFigures(await listFigures(client, http), async () => (await http.get<{ index: { visibilityCalls: number } }>('/healthz')).index.visibilityCalls),
+  },
   sort: { title: 'sort', needsWindow: true, measure: ({ http }) => sortFigures(http) },
   table_first_rows: { title: 'first rows', needsWindow: true, measure: ({ stack }) => firstRowsFigures(stack) },
   progress: { title: 'progress', needsWindow: false, measure: ({ client, http }) => progressFigures(client, http) },

@@ -27,6 +27,10 @@ const envSchema = z.object({
   /** How often the API's one shared poller asks visibility what changed. */
   TASKDECK_POLL_MS: z.coerce.number().int().min(100).default(1000),
   TASKDECK_PIPELINE_SEGMENT_TASKS: z.coerce.number().int().min(1).max(1900).default(DEFAULT_PIPELINE_SEGMENT_TASKS),
+  /** How often the API compares its window with a visibility count, to find deletions and missed changes. */
+  TASKDECK_CHECK_MS: z.coerce.number().int().min(100).default(30_000),
+  /** How often the API writes its task index to the data folder, so a restart lists only what changed since. */
+  TASKDECK_SNAPSHOT_MS: z.coerce.number().int().min(1000).default(600_000),
   /** A JSON file `{"tokens": {"<token>": {"user": "ada", "role": "user"}}}`; turns authentication on. */
   TASKDECK_AUTH_FILE: z.string().min(1).optional(),
   /** `token:user:role,...`; turns authentication on (with the file's tokens, if both are given). */
@@ -111,6 +115,8 @@ export interface Config {
   pollMs: number;
   /** A pipeline of more tasks runs through segment workflows of this many (workflows/pipeline.ts). */
   pipelineSegmentTasks: number;
+  checkMs: number;
+  snapshotMs: number;
   /** API tokens and whom they sign in; undefined when authentication is off (the default). */
   auth: ReadonlyMap<string, Principal> | undefined;
   /** Failed authentications per client address and window before 429 (only with authentication on). */
@@ -162,6 +168,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerActivities: e.TASKDECK_WORKER_ACTIVITIES,
     pollMs: e.TASKDECK_POLL_MS,
     pipelineSegmentTasks: e.TASKDECK_PIPELINE_SEGMENT_TASKS,
+    checkMs: e.TASKDECK_CHECK_MS,
+    snapshotMs: e.TASKDECK_SNAPSHOT_MS,
     auth: authTokens(e.TASKDECK_AUTH_FILE, e.TASKDECK_AUTH_TOKENS),
     authFailures: { max: e.TASKDECK_AUTH_MAX_FAILURES, windowMs: e.TASKDECK_AUTH_FAILURE_WINDOW_S * 1000 },
     trustProxy: e.TASKDECK_TRUST_PROXY,

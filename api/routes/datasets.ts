@@ -8,8 +8,8 @@ import { present } from '../taskRecord';
 import type { TaskService } from '../taskService';
 
 function datasetTasks(index: TaskIndex, id: string): TaskRecord[] {
-  return [...index.all()]
-    .filter((t) => t.dataset_id === id)
+  return index
+    .group('dataset_id', id)
     .sort((a, b) => b.created_at.localeCompare(a.created_at))
     .map((t) => present(t));
 }

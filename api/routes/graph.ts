@@ -4,7 +4,7 @@ import type { Handlers } from '../router';
 import type { TaskIndex } from '../taskIndex';
 import { present } from '../taskRecord';
 
-/** The dependency graph, computed from the task index: no visibility call per request. */
+/** The dependency graph, computed from the task index: no visibility call per request, and only the scope's rows read. */
 export function graphHandlers(index: TaskIndex): Pick<Handlers, 'getGraph'> {
   return {
     getGraph: async ({ query: scope }) => {
@@ -13,7 +13,7 @@ export function graphHandlers(index: TaskIndex): Pick<Handlers, 'getGraph'> {
       if (scope.task !== undefined && !index.get(scope.task)) {
         throw new HttpError(404, `Task ${scope.task} not found in the 14-day window`, 'task');
       }
-      return { status: 200, body: buildTaskGraph([...index.all()].map((record) => present(record, now)), scope, now) };
+      return { status: 200, body: buildTaskGraph(index.graphTasks(scope).map((record) => present(record, now)), scope, now) };
     },
   };
 }

@@ -2,7 +2,6 @@ import type { Principal, TaskTypeId } from '../../core';
 import { authorizeRead } from '../auth';
 import type { Handlers } from '../router';
 import type { TaskIndex } from '../taskIndex';
-import { queryTasks } from '../taskQuery';
 import type { TaskService } from '../taskService';
 
 const taskLocation = (id: string) => ({ Location: `/tasks/${encodeURIComponent(id)}` });
@@ -21,7 +20,7 @@ export function taskHandlers(index: TaskIndex, service: TaskService): TaskHandle
   return {
     listTasks: async ({ query }) => {
       await index.whenReady();
-      const page = queryTasks(index.all(), query);
+      const page = index.query(query);
       return { status: 200, body: page.items, headers: { 'X-Total-Count': String(page.total) } };
     },
     startTask: async ({ body, principal }) => {

@@ -18,6 +18,8 @@ describe('loadConfig', () => {
       workerActivities: 100,
       pollMs: 1000,
       pipelineSegmentTasks: 1000,
+      checkMs: 30_000,
+      snapshotMs: 600_000,
       auth: undefined,
       authFailures: { max: 20, windowMs: 300_000 },
       trustProxy: undefined,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { queryTasks } from '../../api/taskQuery';
+import { TaskTable } from '../../api/taskTable';
 import { listTasksQuery, type ListTasksQuery, type TaskRecord } from '../../core/contract';
 import { HOUR, NOW, record } from './fixtures';
 
@@ -12,6 +12,8 @@ function errorOf(input: Record<string, unknown>): string {
 function q(input: Record<string, string | string[]> = {}): ListTasksQuery {
   return listTasksQuery.parse(input);
 }
+
+const queryTasks = (records: TaskRecord[], query: ListTasksQuery, now: number) => TaskTable.from(records).query(query, now);
 
 const ids = (page: { items: TaskRecord[] }) => page.items.map((r) => r.id);
 

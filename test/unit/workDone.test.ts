@@ -6,6 +6,7 @@ import type { PipelineRecord } from '../../api/pipelineRecord';
 import { PipelineService } from '../../api/pipelineService';
 import type { TaskIndex } from '../../api/taskIndex';
 import { toTaskRecord } from '../../api/taskRecord';
+import { TaskTable, type GroupField } from '../../api/taskTable';
 import type { TaskService } from '../../api/taskService';
 import { SA, type TaskMemo, type TaskStatus } from '../../core';
 import { batchList, type TaskRecord } from '../../core/contract';
@@ -57,11 +58,14 @@ describe("a task's progress", () => {
 
 const unused = new Proxy({}, { get: (_t, key) => () => Promise.reject(new Error(`not stubbed: ${String(key)}`)) });
 
+/** The index's reads the services use, over the real table. */
 function indexOf(tasks: TaskRecord[], pipelines: PipelineRecord[] = []): TaskIndex {
+  const table = TaskTable.from(tasks);
   return {
     whenReady: async () => undefined,
-    all: () => tasks[Symbol.iterator](),
-    get: (id: string) => tasks.find((t) => t.id === id),
+    get: (id: string) => table.get(id),
+    group: (field: GroupField, value: string) => table.group(field, value),
+    groupValues: (field: GroupField) => table.groupValues(field),
     pipelines: () => pipelines[Symbol.iterator](),
     pipeline: (id: string) => pipelines.find((p) => p.id === id),
   } as unknown as TaskIndex;

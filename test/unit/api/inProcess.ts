@@ -4,7 +4,8 @@ import type { ConnectionLike } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import { createApp, type AppDeps } from '../../../api/app';
 import type { FailureLimit, Tokens } from '../../../api/auth';
-import type { TaskRecord } from '../../../core/contract';
+import { TaskTable } from '../../../api/taskTable';
+import type { ListTasksQuery, TaskRecord } from '../../../core/contract';
 import { contractProblem } from '../../support/contract';
 
 const notStubbed = (what: string) => () => {
@@ -20,10 +21,10 @@ const notStubbed = (what: string) => () => {
 export async function inProcessApi(
   options: { auth?: Tokens; authFailures?: FailureLimit; trustProxy?: boolean | number | string; codec?: PayloadCodec; webDir?: string; tasks?: TaskRecord[] } = {},
 ): Promise<{ url: string; close: () => Promise<void> }> {
-  const tasks = options.tasks ?? [];
+  const table = TaskTable.from(options.tasks ?? []);
   const deps = {
     connection: { workflowService: { getSystemInfo: async () => ({}) } } as unknown as ConnectionLike,
-    index: { whenReady: async () => undefined, all: () => tasks[Symbol.iterator](), get: () => undefined, size: tasks.length, stats: { visibilityCalls: 0, polls: 1, lastPollAt: null, lastError: null } },
+    index: { whenReady: async () => undefined, get: () => undefined, query: (query: ListTasksQuery) => table.query(query), size: table.size, stats: { visibilityCalls: 0, polls: 1, lastPollAt: null, lastError: null, checks: 0, repairs: 0, repairListedRows: 0, snapshotRows: null, readyMs: 1 } },
     service: new Proxy({ temporalUiTemplate: null }, { get: (target, key) => (key in target ? target[key as 'temporalUiTemplate'] : notStubbed(`TaskService.${String(key)}`)) }),
     batches: new Proxy({}, { get: (_t, key) => notStubbed(`BatchService.${String(key)}`) }),
     pipelines: new Proxy({}, { get: (_t, key) => notStubbed(`PipelineService.${String(key)}`) }),

@@ -18,10 +18,6 @@ export default defineConfig({
   test: {
     name: 'cluster',
     include: ['test/integration/**/*.test.ts', 'test/cluster/**/*.test.ts'],
-    // The nodes file starts three node workers of its own and expects the allocator to place an
-    // untargeted task on the emptiest of them; beside the cluster's two workers (nodes too) it may
-    // go elsewhere, so its node-loss test does not hold there. It runs in npm test.
-    exclude: ['test/integration/nodes.test.ts'],
     globalSetup: ['test/cluster/setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 180_000,

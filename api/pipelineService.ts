@@ -7,7 +7,9 @@ import {
   pipelineSegmentId,
   pipelineTasksSignal,
   TASK_STATUSES,
+  expectedFinish,
   findCycle,
+  medianMs,
   pipelineRunTasks,
   type PipelineMemo,
   type PipelineRequest,
@@ -17,13 +19,18 @@ import {
   type TaskStatus,
   type TaskTypeId,
 } from '../core';
-import type { PipelineBody, PipelineDetail, PipelineSummary } from '../core/contract';
+import { MAX_WINDOW_HOURS, type PipelineBody, type PipelineDetail, type PipelineSummary, type TaskRecord } from '../core/contract';
 import { authorize } from './auth';
 import { HttpError, conflict, notFound } from './errors';
 import { toPipelineRecord, type PipelineRecord } from './pipelineRecord';
+import { durationMs } from './taskRecord';
 import type { TaskIndex } from './taskIndex';
 import { allInOrder, type TaskService } from './taskService';
 import { readableId, workflowArgument } from './workflowArgs';
+
+/** How many earlier runs of a pipeline, and completed tasks of a type, an expected end is made from. */
+const EARLIER_RUNS = 5;
+const TYPE_SAMPLES = 20;
 
 /** Pipelines: a parent workflow per pipeline, its tasks as children (workflows/pipeline.ts). */
 export class PipelineService {
@@ -153,7 +160,47 @@ export class PipelineService {
     await this.index.whenReady();
     const record = await this.record(id);
     const tasks = this.index.group('pipeline_id', id);
-    return { ...summarize(record, tasks), ...(await this.shape(id)) };
+    const shape = await this.shape(id);
+    return { ...summarize(record, tasks), ...shape, expected_end: record.status === 'running' ? this.expectedEnd(record, tasks, shape) : null };
+  }
+
+  /**
+   * When a running pipeline should end (core/expectedFinish.ts): each task is expected to take the
+   * median of what the task of its key took in the latest earlier runs of a pipeline of the same
+   * name, or, without those, of the latest completed tasks of its type.
+   */
+  private expectedEnd(record: PipelineRecord, tasks: readonly TaskRecord[], shape: Pick<PipelineDetail, 'tasks' | 'edges'>): PipelineDetail['expected_end'] {
+    const now = Date.now();
+    const earlier = [...this.index.pipelines()]
+      .filter((p) => p.name === record.name && p.id !== record.id && p.created_at < record.created_at)
+      .sort((a, b) => b.created_at.localeCompare(a.created_at))
+      .slice(0, EARLIER_RUNS);
+    const byKey = new Map<string, number[]>();
+    for (const run of earlier) {
+      for (const task of this.index.group('pipeline_id', run.id)) {
+        const ms = durationMs(task, now);
+        // A pipeline names its tasks by their keys.
+        if (task.status === 'completed' && task.name && ms !== null) byKey.set(task.name, [...(byKey.get(task.name) ?? []), ms]);
+      }
+    }
+    const byType = new Map<string, number | undefined>();
+    const ofType = (type: string): number | undefined => {
+      if (!byType.has(type)) {
+        const { items } = this.index.query({ task_type: [type], status: ['completed'], sort: 'time', order: 'desc', limit: TYPE_SAMPLES, offset: 0, within_hours: MAX_WINDOW_HOURS });
+        byType.set(type, medianMs(items.flatMap((t) => (t.duration_ms === null ? [] : [t.duration_ms]))));
+      }
+      return byType.get(type);
+    };
+    const rows = new Map(tasks.map((t) => [t.id, t]));
+    let fromRuns = false;
+    const finishTasks = shape.tasks.map(({ key, id }) => {
+      const row = rows.get(id);
+      const known = medianMs(byKey.get(key) ?? []);
+      fromRuns ||= known !== undefined;
+      return { id, started_at: row?.started_at, end_date: row?.end_date, expected_ms: known ?? (row ? ofType(row.task_type) : undefined) };
+    });
+    const at = expectedFinish(finishTasks, shape.edges, now);
+    return at === undefined ? null : { at: new Date(at).toISOString(), earlier_runs: fromRuns ? earlier.length : 0 };
   }
 
   /** Cancels the pipeline workflow: Temporal cancels each of its unfinished tasks. */

@@ -97,9 +97,7 @@ export class TaskService {
 
   /** The one way a task starts: checked and prepared (`prepare`), then started (`start`). */
   async submit(ask: TaskAsk, actor: Principal | undefined, at: string[] = []): Promise<TaskRecord> {
-    const prepared = await this.prepare(ask, actor, at);
-    if (asksForPlacement(prepared.request)) await this.nodes.check(prepared.request, at);
-    return this.start(prepared);
+    return this.start(await this.prepare(ask, actor, at));
   }
 
   /**
@@ -116,9 +114,9 @@ export class TaskService {
     const { memory, ...rest } = given;
     const meta: TaskMeta = { ...rest, ...(memory !== undefined && { memory_mb: memory }) };
     if (asksForPlacement(meta)) {
-      // Only a command's process can be placed and held to its resources (docs/nodes.md).
-      const asked = (['target_node', 'cpu_cores', 'memory', 'gpu_ids', 'gpu_count'] as const).find((key) => given[key] !== undefined)!;
-      if (type !== 'command') throw new HttpError(400, `${field(asked)}: only command tasks can be given a node or resources`, field(asked));
+      // Any task runs on the node it names; only a command's process can be held to resources (docs/nodes.md).
+      const asked = (['cpu_cores', 'memory', 'gpu_ids', 'gpu_count'] as const).find((key) => given[key] !== undefined);
+      if (asked && type !== 'command') throw new HttpError(400, `${field(asked)}: only command tasks can be given resources; other tasks may name a target_node`, field(asked));
       if (meta.gpu_ids && meta.gpu_count) throw new HttpError(400, `${field('gpu_count')}: give gpu_ids or gpu_count, not both`, field('gpu_count'));
     }
     if (actor) {
@@ -143,6 +141,9 @@ export class TaskService {
         if (known) meta.dataset = known.name;
       }
     }
+    // A node that does not exist or is down, or resources no node has, are refused however the
+    // task arrives (alone, in a batch, a pipeline or a schedule), naming the field of that task.
+    if (asksForPlacement(meta)) await this.nodes.check(meta, at);
     return { type, request: { input: validInput, ...meta }, start: newTaskStart(type, meta) };
   }
 

@@ -15,3 +15,4 @@ export * from './secrets';
 export * from './origin';
 export * from './schedules';
 export * from './nodes';
+export * from './expectedFinish';

@@ -16,6 +16,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { TaskActivities } from '../activities';
+import { placedNode } from './store';
 import { describeFailure } from '../plugin/src/failures';
 import { TaskTracker } from '../plugin/src/tracker';
 import { Dependants, upstreamFailureMessage, waitForUpstream } from '../plugin/src/upstream';
@@ -124,6 +125,8 @@ class TaskLifecycle {
   private agent: string | undefined;
   /** Set when the allocator says the node this task runs on was lost. */
   private lostNode: string | undefined;
+  /** The node the task's work was last placed on, for its cleanup. */
+  private placedOn: string | undefined;
 
   constructor(
     private readonly typeId: TaskTypeId,
@@ -192,6 +195,7 @@ class TaskLifecycle {
       // A task asking for a node or resources waits in `assigning` until the allocator grants them.
       const placed = this.metaError === undefined && inputCheck.success && asksForPlacement(meta);
       let placement = placed ? await this.assign(leases) : undefined;
+      this.placedOn = placement?.node;
       const startedAt = new Date();
       state.started_at = startedAt.toISOString();
       // What the task waited for (approval, upstream tasks, its dataset, the GPU) no longer holds:
@@ -229,6 +233,7 @@ class TaskLifecycle {
             break;
           }
           placement = await this.assign(leases);
+          this.placedOn = placement.node;
           this.tracker.record('initializing', { memo: placementMemo(placement) });
         }
       }
@@ -263,7 +268,9 @@ class TaskLifecycle {
       // Failed and aborted tasks leave the dataset as it was: no outcome, just the release.
       await CancellationScope.nonCancellable(async () => {
         await leases.release(undefined);
-        await phases.cleanup?.();
+        // The staging folder is where the work ran: on the task's node when it was placed.
+        const node = this.placedOn;
+        if (phases.cleanup) await (node ? placedNode.run(node, () => phases.cleanup!()) : phases.cleanup());
       });
       // Tasks waiting for this one learn how it ended; an unexpected end counts as failed.
       await CancellationScope.nonCancellable(() => this.dependants.ended(isFinished(state.status) ? state.status : 'failed'));
@@ -273,13 +280,15 @@ class TaskLifecycle {
   /** Initializing, then running: a task's work once it may start. */
   private async work<Input, Prepared, Result>(phases: TaskPhases<Input, Prepared, Result>, input: Input, placement?: ResourceGrant): Promise<Result> {
     const { state } = this;
-    const prepared = await phases.initialize(input, placement);
+    // A placed task's store activities go to its node (workflows/store.ts); a command's own phases say so themselves.
+    const onItsNode = <T>(step: () => Promise<T>): Promise<T> => (placement ? placedNode.run(placement.node, step) : step());
+    const prepared = await onItsNode(() => phases.initialize(input, placement));
     // A task paused while initializing starts running only once resumed.
     await condition(() => state.status !== 'paused');
     // Running counts its own 0-100: the bar showed initialization until now.
     state.progress = 0;
     this.tracker.record('running', { attributes: [{ key: SA.progress, value: 0 }] });
-    return placement ? phases.run(prepared, placement) : phases.run(prepared);
+    return placement ? onItsNode(() => phases.run(prepared, placement)) : phases.run(prepared);
   }
 
   /** The work on a granted node; stopped, not failed, when the allocator says the node was lost. */

@@ -1,6 +1,6 @@
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { AsyncLocalStorage, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { TaskActivities } from '../activities';
-import { gpuTaskQueue } from '../core';
+import { gpuTaskQueue, nodeTaskQueue } from '../core';
 
 const storeOptions = {
   startToCloseTimeout: '4 hours',
@@ -10,12 +10,31 @@ const storeOptions = {
   retry: { maximumAttempts: 3 },
 } as const;
 
-/** Store activities on the task queue of the task itself. */
-export const store = proxyActivities<TaskActivities>(storeOptions);
+/**
+ * The node a task given a target node was placed on: the lifecycle runs the task's work (and its
+ * cleanup) inside it, so every store activity of the task goes to that node's own task queue.
+ * Per workflow and per call chain, as Temporal's AsyncLocalStorage is, never module state shared
+ * between workflows.
+ */
+export const placedNode = new AsyncLocalStorage<string>();
 
-/** The heavy activity of a GPU-bound type, on the GPU queue, whose worker runs one at a time. */
+const anywhere = proxyActivities<TaskActivities>(storeOptions);
+
+/** Store activities on the task queue of the task itself, or of its node once placed. */
+export const store: typeof anywhere = new Proxy(anywhere, {
+  get: (target, name: keyof typeof anywhere) => {
+    const node = placedNode.getStore();
+    return node ? proxyActivities<TaskActivities>({ ...storeOptions, taskQueue: nodeTaskQueue(workflowInfo().taskQueue, node) })[name] : target[name];
+  },
+});
+
+/**
+ * The heavy activity of a GPU-bound type, on the GPU queue, whose worker runs one at a time; on
+ * its node's queue once placed (the allocator then holds the node's GPU for it).
+ */
 export function gpuStore() {
-  return proxyActivities<TaskActivities>({ ...storeOptions, taskQueue: gpuTaskQueue(workflowInfo().taskQueue) });
+  const node = placedNode.getStore();
+  return proxyActivities<TaskActivities>({ ...storeOptions, taskQueue: node ? nodeTaskQueue(workflowInfo().taskQueue, node) : gpuTaskQueue(workflowInfo().taskQueue) });
 }
 
 /** Every task removes its staging folder when it ends, whatever the outcome. */

@@ -50,6 +50,13 @@ export type PipelineSummary = z.infer<typeof pipelineSummary>;
 export const pipelineDetail = pipelineSummary.extend({
   tasks: z.array(z.strictObject({ key: z.string(), id: z.string() })).describe("Each task's key in the pipeline and its task id"),
   edges: z.array(z.strictObject({ source: z.string(), target: z.string() })),
+  expected_end: z
+    .strictObject({
+      at: isoTime,
+      earlier_runs: z.number().int().describe('Earlier runs of a pipeline of this name whose task durations it used; 0: durations of tasks of the same types'),
+    })
+    .nullable()
+    .describe('While it runs: when it is expected to end, from the durations of its earlier runs or of tasks of the same types; null once ended, or when a task has neither'),
 });
 export type PipelineDetail = z.infer<typeof pipelineDetail>;
 

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ScheduleDetail } from '../../core/contract';
+import type { PipelineDetail, ScheduleDetail } from '../../core/contract';
 import { api, apiUrl, startTask, uniqueTag, waitFor, waitForStatus, type Task } from '../integration/helpers';
 import { openBrowser, type BrowserSession } from './browser';
 
@@ -231,5 +231,37 @@ describe('the timeline of a pipeline', () => {
     await session.screenshot('pipeline-timeline');
     await rows.nth(1).click();
     await page.waitForURL(/Render_Invoice$/);
+  });
+
+  it("shows a running pipeline's expected end from its earlier run, and opens the table's filtered tasks as a timeline", async () => {
+    const tag = uniqueTag('expected');
+    const body = (command: string) => ({
+      name: `expected ${tag}`,
+      tag,
+      tasks: [
+        { key: 'fetch', type: 'command', input: { command: 'sleep 1' } },
+        { key: 'load', type: 'command', input: { command }, depends_on: ['fetch'] },
+      ],
+    });
+    const first = await api<PipelineDetail>('/pipelines', { method: 'POST', json: body('sleep 2') });
+    await waitFor('the first run to complete', async () => (await api<PipelineDetail>(`/pipelines/${first.body.id}`)).body.status === 'completed', 60_000);
+    const second = await api<PipelineDetail>('/pipelines', { method: 'POST', json: body('sleep 120') });
+    try {
+      await page.goto(`/ui/timeline?pipeline=${encodeURIComponent(second.body.id)}`);
+      await expect.poll(() => page.getByTestId('expected-end').textContent(), { timeout: 30_000 }).toMatch(/^Expected to end at .+, from 1 earlier run$/);
+      expect(await page.locator('.run-expected').count()).toBe(2);
+      await session.screenshot('pipeline-timeline-expected-end');
+
+      // The table's filter, drawn: both runs' tasks, oldest first.
+      await page.goto(`/ui/?tag=${encodeURIComponent(tag)}`);
+      await page.getByRole('link', { name: 'Timeline', exact: true }).click();
+      const rows = page.locator('[data-testid="run-timeline"] .run-row');
+      await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(4);
+      expect(await page.getByTestId('timeline-filters').textContent()).toBe(`4 runs: Tag: ${tag}`);
+      expect((await rows.locator('.run-label').allTextContents()).sort()).toEqual(['fetch', 'fetch', 'load', 'load']);
+      await session.screenshot('table-timeline');
+    } finally {
+      await api(`/pipelines/${second.body.id}/abort`, { method: 'POST' });
+    }
   });
 });

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
+import type * as Contract from '../../core/contract';
 import type { TaskGraph } from '../../core/graph';
 import { pngImage } from '../support/fixtures';
 import { api, startTask, temporalClient, uniqueTag, waitFor, waitForStatus, type Task } from './helpers';
@@ -170,16 +171,7 @@ describe('depends_on', () => {
   });
 });
 
-interface PipelineDetail {
-  id: string;
-  name: string;
-  status: string;
-  task_count: number;
-  counts: Record<string, number>;
-  progress: number;
-  tasks: { key: string; id: string }[];
-  edges: { source: string; target: string }[];
-}
+type PipelineDetail = Contract.PipelineDetail;
 
 const postPipeline = (json: unknown) => api<PipelineDetail & { error: string; field: string }>('/pipelines', { method: 'POST', json });
 const pipeline = async (id: string) => (await api<PipelineDetail>(`/pipelines/${id}`)).body;
@@ -302,6 +294,34 @@ describe('pipelines', () => {
     const enrich = await waitForStatus(body.tasks[1].id, ['completed', 'failed', 'upstream_failed'], 60_000);
     expect(enrich.status, enrich.error ?? '').toBe('completed');
     expect(enrich.dataset_id).toBe(datasetId);
+  });
+
+  it('says when a running pipeline should end, from the durations of its earlier run', async () => {
+    const tag = uniqueTag('pipe-expected');
+    const name = `expected ${tag}`;
+    const tasks = (gate?: string) => [
+      { key: 'fetch', type: 'command', input: { command: 'sleep 2' } },
+      { key: 'load', type: 'command', input: gate ? gated(gate) : { command: 'sleep 3' }, depends_on: ['fetch'] },
+    ];
+    const first = await postPipeline({ name, tag, tasks: tasks() });
+    await waitFor('the first run to complete', async () => ((await pipeline(first.body.id)).status === 'completed' ? true : undefined), 60_000);
+    expect((await pipeline(first.body.id)).expected_end).toBeNull();
+
+    const second = await postPipeline({ name, tag, tasks: tasks(`${tag}-load`) });
+    const idOf = (key: string) => second.body.tasks.find((t) => t.key === key)!.id;
+    const fetched = await waitForStatus(idOf('fetch'), ['completed'], 60_000);
+    const running = await waitFor('the load task to run', async () => {
+      const p = await pipeline(second.body.id);
+      return p.counts.running ? p : undefined;
+    });
+    // fetch took its ~2 s; load runs about as long as last time (~3 s) from when it started.
+    expect(running.expected_end?.earlier_runs).toBe(1);
+    const expected = Date.parse(running.expected_end!.at);
+    const loadStarted = Date.parse((await detail(idOf('load'))).started_at ?? fetched.end_date!);
+    expect(expected).toBeGreaterThanOrEqual(loadStarted + 2500);
+    expect(expected).toBeLessThan(loadStarted + 15_000);
+    open(`${tag}-load`);
+    await waitFor('the second run to complete', async () => ((await pipeline(second.body.id)).status === 'completed' ? true : undefined), 60_000);
   });
 
   it('refuses a cycle, an unknown or repeated key and a bad input with a 400 naming it, and starts nothing', async () => {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { folderWith, pngImage } from '../support/fixtures';
@@ -21,8 +21,9 @@ describe('GPU-bound task types', () => {
     // Each command logs when it holds the GPU; overlapping runs would interleave start/end lines.
     const command = (name: string, seconds = 2): string =>
       `echo "start ${name}" >> ${trace}; for i in $(seq 1 ${seconds}); do echo "PROGRESS $((i*100/${seconds})) step $i"; sleep 1; done; echo "end ${name}" >> ${trace}`;
-    // The first holds the GPU long enough for the others to be seen waiting, even on a busy machine.
-    const first = await startTask({ type: 'training', dataset_id: id, input: { command: command('first', 10) } });
+    // The first holds the GPU until the others were seen waiting (its gate opens), however busy the machine.
+    const gate = join(work, 'gate');
+    const first = await startTask({ type: 'training', dataset_id: id, input: { command: `while [ ! -f ${gate} ]; do sleep 0.2; done; ${command('first')}` } });
     await waitForStatus(first.id, ['running']);
     const second = await startTask({ type: 'model_training', dataset_id: id, input: { command: command('second') } });
     const third = await startTask({ type: 'training', dataset_id: id, input: { command: command('third') } });
@@ -37,7 +38,7 @@ describe('GPU-bound task types', () => {
       const [a, b] = rows.map(ahead);
       // First come, first served: whichever of the two reached the GPU queue first is ahead.
       return a !== undefined && b !== undefined && Math.min(a, b) >= 1 && a !== b ? rows : undefined;
-    });
+    }, 90_000);
     for (const row of [waitingSecond, waitingThird]) {
       expect(row).toMatchObject({ status: 'pending', task_status: 'Q', started_at: null, duration_ms: null });
     }
@@ -46,6 +47,7 @@ describe('GPU-bound task types', () => {
     expect((await api(`/tasks/${third.id}/abort`, { method: 'POST' })).status).toBe(202);
     const aborted = await waitForStatus(third.id, ['aborted']);
     expect(aborted.started_at).toBeNull();
+    writeFileSync(gate, '');
 
     const done = await waitForStatus(second.id, ['completed', 'failed'], 60_000);
     expect(done.status, done.error ?? '').toBe('completed');

@@ -3,7 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { NodeInfo } from '../../core/contract';
 import { stopProcess } from '../support/stack';
-import { api, startExtraWorker, startTask, uniqueTag, waitFor, waitForStatus, type StartBody, type Task } from './helpers';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { folderWith, pngImage } from '../support/fixtures';
+import { api, startExtraWorker, startTask, temporalClient, uniqueTag, waitFor, waitForStatus, type StartBody, type Task } from './helpers';
 
 /**
  * Two extra worker processes on the suite's Temporal, each a node declaring its own cores, memory
@@ -13,8 +17,10 @@ import { api, startExtraWorker, startTask, uniqueTag, waitFor, waitForStatus, ty
 const NODES = {
   alpha: { TASKDECK_NODE_CORES: '2', TASKDECK_NODE_MEMORY_MB: '512', TASKDECK_NODE_GPUS: '0,1' },
   beta: { TASKDECK_NODE_CORES: '1', TASKDECK_NODE_MEMORY_MB: '256', TASKDECK_NODE_GPUS: '2' },
-  // The last test kills this one. It has the most cores, so a task that targets no node goes there first.
-  gamma: { TASKDECK_NODE_CORES: '3', TASKDECK_NODE_MEMORY_MB: '256', TASKDECK_NODE_GPUS: 'none' },
+  // The last test kills this one. It declares far more cores than any machine's own worker has, so
+  // a task that targets no node goes there first, beside a cluster's workers too (cores past the
+  // machine's are pinned modulo its count).
+  gamma: { TASKDECK_NODE_CORES: '64', TASKDECK_NODE_MEMORY_MB: '256', TASKDECK_NODE_GPUS: 'none' },
 };
 
 const workers = new Map<string, ChildProcess>();
@@ -74,6 +80,33 @@ describe('nodes', () => {
     }
   });
 
+  it('runs a dataset task that targets a node on that node, every activity of it, and refuses it resources', async () => {
+    const folder = folderWith(mkdtempSync(join(tmpdir(), 'taskdeck-node-ds-')), { 'red-1.png': pngImage([255, 0, 0]), 'blue-1.png': pngImage([0, 0, 255]) });
+    const id = uniqueTag('node-ds').toLowerCase();
+    const task = await startTask({ type: 'dataset_creation', input: { folder }, dataset_id: id, target_node: 'beta', tag: uniqueTag('nodes') });
+    const done = await waitForStatus(task.id, ['completed', 'failed']);
+    expect(done.status, done.error ?? '').toBe('completed');
+    expect(done.node).toBe('beta');
+    // Its history: every activity of its work, the staging cleanup included, was scheduled on
+    // beta's own queue; only the lifecycle's requests (the dataset lease, the allocator's grant) elsewhere.
+    const temporal = await temporalClient();
+    try {
+      const { events } = await temporal.client.workflow.getHandle(task.id).fetchHistory();
+      const scheduled = events!.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes] : []));
+      const onBeta = scheduled.filter((a) => a.taskQueue?.name === `${inject('taskQueue')}@beta`).map((a) => a.activityType!.name!);
+      const elsewhere = scheduled.filter((a) => a.taskQueue?.name !== `${inject('taskQueue')}@beta`).map((a) => a.activityType!.name!);
+      expect(onBeta).toContain('cleanupStaging');
+      expect(onBeta.length).toBeGreaterThanOrEqual(3);
+      expect(new Set(elsewhere)).toEqual(new Set(elsewhere.filter((name) => ['acquireDatasetLease', 'requestResources', 'requestGpu', 'inspectUpstream'].includes(name))));
+    } finally {
+      await temporal.close();
+    }
+    const refused = await api<{ error: string; field?: string }>('/tasks', { method: 'POST', json: { type: 'dataset_creation', input: { folder }, dataset_id: `${id}-2`, target_node: 'beta', cpu_cores: 1 } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.field).toBe('cpu_cores');
+    expect(refused.body.error).toMatch(/only command tasks can be given resources/);
+  });
+
   it('refuses bad or impossible requests with a 400 or 409 naming the field', async () => {
     const refused = async (body: Record<string, unknown>) => {
       const res = await api<{ error: string; field?: string }>('/tasks', { method: 'POST', json: { type: 'command', input: { command: 'true' }, ...body } });
@@ -88,6 +121,16 @@ describe('nodes', () => {
     expect(await refused({ target_node: 'beta', cpu_cores: 2 })).toMatchObject({ status: 400, field: 'cpu_cores', error: 'cpu_cores: beta has 1 cores' });
     expect(await refused({ target_node: 'nowhere' })).toMatchObject({ status: 400, field: 'target_node', error: expect.stringContaining('no node named nowhere') });
     expect(await refused({ type: 'reindex', dataset_id: 'ds-x', input: {}, cpu_cores: 1 })).toMatchObject({ status: 400, field: 'cpu_cores' });
+    // The same check for a task of a batch or a pipeline, naming that task's field; nothing starts.
+    const tag = uniqueTag('nodes-refused');
+    const task = (key: string, extra: Record<string, unknown> = {}) => ({ key, type: 'command', input: { command: 'true' }, ...extra });
+    const batch = await api<{ error: string; field?: string }>('/batches', { method: 'POST', json: { name: tag, tasks: [task('a'), task('b', { target_node: 'nowhere' })].map(({ key: _key, ...t }) => ({ ...t, tag })) } });
+    expect(batch.status).toBe(400);
+    expect(batch.body.field).toBe('tasks.1.target_node');
+    const pipeline = await api<{ error: string; field?: string }>('/pipelines', { method: 'POST', json: { name: tag, tag, tasks: [task('a'), task('b', { depends_on: ['a'], target_node: 'beta', cpu_cores: 2 })] } });
+    expect(pipeline.status).toBe(400);
+    expect(pipeline.body).toMatchObject({ field: 'tasks.1.cpu_cores', error: 'tasks.1.cpu_cores: beta has 1 cores' });
+    expect((await api<Task[]>(`/tasks?tag=${tag}&within_hours=1`)).body).toEqual([]);
   });
 
   it('fills a node; the next task waits in assigning (listed as queued) until one ends', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
-import { datasetEntityId, gpuQueueId } from '../../core';
+import { allocatorId, datasetEntityId, pipelineSegmentId } from '../../core';
 import { folderWith, pngImage } from '../support/fixtures';
 import { ROOT, removeDir, startStack, tempDir } from '../support/stack';
 import { HISTORIES_DIR, INDEX_FILE, type CorpusEntry, type CorpusIndex } from './corpus';
@@ -24,6 +24,8 @@ type Caller = keyof typeof TOKENS;
 const STACK_ENV = {
   TASKDECK_AUTH_TOKENS: `${TOKENS.user}:ada:user,${TOKENS.operator}:olga:operator`,
   TASKDECK_APPROVAL_TYPES: 'command',
+  // Pipelines of more tasks run through segment workflows: the four-task pipelines below do not, the six-task one does.
+  TASKDECK_PIPELINE_SEGMENT_TASKS: '4',
 };
 const DATASET = 'replay-birds';
 const RED: [number, number, number] = [250, 20, 20];
@@ -390,10 +392,40 @@ const SCENARIOS: { name: string; run: (ctx: Context) => Promise<void> }[] = [
     },
   },
   {
-    name: 'entity workflows: the dataset and the GPU queue',
+    name: 'nodes and resources, a segmented pipeline, a bulk retry',
+    run: async ({ rec }) => {
+      // A command asking for a core: assigning until the allocator grants it, then on its node's own queue.
+      const placed = await rec.start('command', { command: 'nproc' }, { name: 'one core', cpu_cores: 1 });
+      await rec.reach(placed.id, 'completed');
+      await rec.keepClosed('placed_command.json', placed.id, 'command asking for 1 core: assigning, granted by the resource allocator, runs on <queue>@<node> pinned to it; its agent in the memo');
+      // A dataset task given a target node: every store activity of it on that node's queue.
+      const { body: nodes } = await rec.call<{ name: string }[]>('/nodes');
+      const targeted = await rec.start('reindex', {}, { dataset_id: DATASET, target_node: nodes[0].name, name: 'reindex on a node' });
+      await rec.reach(targeted.id, 'completed');
+      await rec.keepClosed('targeted_reindex.json', targeted.id, 'reindex with a target_node: assigning, then its store activities and cleanup on <queue>@<node>');
+
+      // Six tasks, segment size 4: the tasks come in signals and run through two segment workflows.
+      const segmented = await rec.startPipeline({
+        name: 'segmented',
+        tasks: Array.from({ length: 6 }, (_, i) => ({ key: `step-${i}`, type: 'command', input: { command: `echo step ${i}` }, ...(i > 0 && { depends_on: [`step-${i - 1}`] }) })),
+      });
+      await rec.reach(segmented.tasks.at(-1)!.id, 'completed');
+      await rec.keepClosed('pipeline_segmented.json', segmented.id, 'taskdeck_pipeline of six chained commands above its segment size (4): tasks in signals, two segments: completed');
+      await rec.keepClosed('pipeline_segment.json', pipelineSegmentId(segmented.id, 0), 'the first segment of pipeline_segmented.json: starts four tasks, tells the pipeline, waits for them');
+
+      // A bulk retry of two failed tasks: the background task that retries them one by one.
+      const failed = await Promise.all(['first', 'second'].map((name) => rec.start('command', { command: `echo ${name} fails; exit 1` }, { name: `bulk ${name}`, tag: 'replay-bulk' })));
+      for (const task of failed) await rec.reach(task.id, 'failed');
+      const outcome = await rec.post<{ job_id: string }>('/tasks/bulk/retry', 202, { ids: failed.map((t) => t.id) });
+      await rec.keepClosed('bulk_retry.json', outcome.job_id, 'taskdeck_bulk_retry of two failed commands: retries each through the API worker\'s activity, with progress');
+    },
+  },
+  {
+    name: 'entity workflows: the dataset and the resource allocator',
     run: async ({ rec }) => {
       await rec.keepOpen('dataset_entity.json', datasetEntityId(DATASET), `datasetEntity of ${DATASET} after every write above (acquire Updates, release signals, a handover): OPEN`);
-      await rec.keepOpen('gpu_queue.json', gpuQueueId(TASK_QUEUE), 'gpuQueue of the task queue after every GPU-bound task above (requests, releases, positions): OPEN');
+      // The GPU rule is the allocator's GPU slot now; gpuQueue histories stay in the older recording.
+      await rec.keepOpen('resource_allocator.json', allocatorId(TASK_QUEUE), 'resourceAllocator of the task queue after the GPU-bound tasks, the placed tasks and the node joins above: OPEN');
     },
   },
 ];

@@ -17,7 +17,7 @@ import { historyFromJSON } from './historyJson';
 
 const WORKFLOWS = join(__dirname, '../../workflows/index.ts');
 /** Workflows that are not task types but run next to them, each recorded too. */
-const OTHER_WORKFLOWS = ['taskdeck_pipeline', 'datasetEntity', 'gpuQueue'];
+const OTHER_WORKFLOWS = ['taskdeck_pipeline', 'taskdeck_pipeline_segment', 'taskdeck_bulk_retry', 'datasetEntity', 'gpuQueue', 'resourceAllocator'];
 
 const corpus = loadCorpus();
 /** One result per history, in corpus order: the replayer replays one history at a time, in order. */

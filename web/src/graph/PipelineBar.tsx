@@ -1,10 +1,12 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
+import { Link } from 'react-router';
 import { api, errorMessage } from '../api/client';
 import { pipelineQuery, queryKeys, taskKeys } from '../api/queries';
 import { useNotify } from '../components/Notices';
 import { StatusBadge } from '../components/StatusBadge';
 import { outcomeSummary } from '../lib/outcomes';
+import { ExpectedEnd } from '../runs/ExpectedEnd';
 
 /**
  * The pipeline the graph draws: its status, its progress (work done), how its tasks ended, and one action that
@@ -52,6 +54,8 @@ export function PipelineBar({ id }: { id: string }) {
       <span className="pipeline-bar-count" data-testid="pipeline-finished">
         {outcomeSummary(pipeline.counts, pipeline.task_count)}
       </span>
+      {running && pipeline.expected_end && <ExpectedEnd expected={pipeline.expected_end} />}
+      <Link to={`/timeline?pipeline=${encodeURIComponent(id)}`}>Timeline</Link>
       {running && (
         <button type="button" className="button button-danger" disabled={aborting} onClick={() => void abort()}>
           {aborting ? 'Aborting…' : 'Abort pipeline'}

@@ -24,13 +24,13 @@ const ZOOMS = [1, 2, 4, 8] as const;
  * the run time (start to end), coloured by status, growing while a run goes on; zoom widens the
  * axis, a click opens the task, and the critical path is outlined.
  */
-export function RunTimeline({ runs }: { runs: TimelineRun[] }) {
+export function RunTimeline({ runs, expectedEnd }: { runs: TimelineRun[]; /** A running pipeline's expected end (epoch ms): a dashed line. */ expectedEnd?: number }) {
   const navigate = useNavigate();
   const [zoom, setZoom] = useState<(typeof ZOOMS)[number]>(1);
   const now = useNow(runs.some((r) => !isFinished(r.status)));
   if (runs.length === 0) return <p className="muted">No runs to draw.</p>;
   const start = Math.min(...runs.map((r) => Date.parse(r.trigger)));
-  const end = Math.max(...runs.map((r) => (r.end_date ? Date.parse(r.end_date) : now)), start + 1000);
+  const end = Math.max(...runs.map((r) => (r.end_date ? Date.parse(r.end_date) : now)), start + 1000, expectedEnd ?? 0);
   const span = end - start;
   const at = (t: number) => `${((t - start) / span) * 100}%`;
   const width = (a: number, b: number) => `${(Math.max(0, b - a) / span) * 100}%`;
@@ -49,6 +49,12 @@ export function RunTimeline({ runs }: { runs: TimelineRun[] }) {
         </span>
         <span className="run-legend">
           <span className="run-queue run-legend-swatch" /> queued <span className="run-bar run-legend-swatch status-completed" /> running <span className="run-legend-swatch run-critical-swatch" /> critical path
+          {expectedEnd !== undefined && (
+            <>
+              {' '}
+              <span className="run-legend-swatch run-expected-swatch" /> expected end
+            </>
+          )}
         </span>
       </div>
       <div className="run-timeline-scroll">
@@ -72,6 +78,7 @@ export function RunTimeline({ runs }: { runs: TimelineRun[] }) {
                 <span className="run-track">
                   <span className="run-queue" style={{ left: at(trigger), width: width(trigger, queuedUntil) }} data-testid="queue" />
                   {started !== null && <span className={`run-bar status-${run.status}`} style={{ left: at(started), width: width(started, ended) }} data-testid="bar" />}
+                  {expectedEnd !== undefined && <span className="run-expected" style={{ left: at(expectedEnd) }} aria-hidden="true" />}
                 </span>
               </li>
             );

@@ -2,16 +2,20 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
 import { isFinished } from '../../../core/statuses';
 import { errorMessage } from '../api/client';
-import { graphQuery, taskListQuery } from '../api/queries';
+import { graphQuery, pipelineQuery, taskListQuery } from '../api/queries';
 import type { TaskGraph } from '../api/types';
+import { MAX_PAGE_SIZE } from '../../../core/contract/listing';
+import { activeFilters, viewFromUrl, viewToApiQuery, viewToUrl } from '../tasks/filters';
+import { ExpectedEnd } from './ExpectedEnd';
 import { RunTimeline, type TimelineRun } from './RunTimeline';
 
 /** While a run goes on, the drawing is asked again this often (the bars grow meanwhile anyway). */
 const LIVE_MS = 2000;
 
 /**
- * The timeline of a pipeline's or a batch's tasks (in dependency order, critical path marked) or
- * of a schedule's recent runs: `/ui/timeline?pipeline=…`, `?batch=…`, `?schedule=…`.
+ * The timeline of a pipeline's or a batch's tasks (in dependency order, critical path marked, a
+ * running pipeline's expected end), or of the latest runs the task table's filters select (a
+ * schedule's, say): `/ui/timeline?pipeline=…`, `?batch=…`, `?schedule=…`, or any table filters.
  */
 export function TimelinePage() {
   const [params] = useSearchParams();
@@ -22,31 +26,47 @@ export function TimelinePage() {
     enabled: scope !== null,
     refetchInterval: (q) => (q.state.data?.graph.nodes.every((n) => isFinished(n.status)) ? false : LIVE_MS),
   });
-  const runs = useQuery({
-    ...taskListQuery(new URLSearchParams({ schedule: schedule ?? '', limit: '50', order: 'asc' }).toString()),
-    enabled: schedule !== null,
-    refetchInterval: LIVE_MS,
-  });
+  const pipeline = useQuery({ ...pipelineQuery(params.get('pipeline') ?? ''), enabled: scope === 'pipeline' });
+  // The table's view, newest runs first (as many as a page may hold), drawn oldest first.
+  const view = viewFromUrl(params);
+  const listQuery = viewToApiQuery({ ...view, sort: 'time', order: 'desc', page: 1 });
+  listQuery.set('limit', String(MAX_PAGE_SIZE));
+  const runs = useQuery({ ...taskListQuery(listQuery.toString()), enabled: scope === null, refetchInterval: LIVE_MS });
   const bars: TimelineRun[] = scope
     ? graph.data
       ? inDependencyOrder(graph.data.graph)
       : []
-    : (runs.data?.rows ?? []).map(({ task }) => ({ id: task.id, name: task.name ?? task.id, status: task.status, trigger: task.trigger_time, started_at: task.started_at, end_date: task.end_date }));
+    : (runs.data?.rows ?? [])
+        .map(({ task }) => ({ id: task.id, name: task.name ?? task.id, status: task.status, trigger: task.trigger_time, started_at: task.started_at, end_date: task.end_date }))
+        .reverse();
   const error = graph.error ?? runs.error;
-  const what = scope ? `${scope} ${params.get(scope)}` : schedule ? `schedule ${schedule}` : null;
+  const filters = activeFilters(view, (id) => id);
+  const what = scope ? `${scope} ${params.get(scope)}` : schedule ? `schedule ${schedule}` : filters.length ? 'the filtered tasks' : 'the latest tasks';
+  const expected = scope === 'pipeline' ? pipeline.data?.expected_end : null;
   return (
     <section className="page" aria-labelledby="timeline-title">
       <header className="page-header">
         <h1 id="timeline-title">Timeline{what && <small className="muted"> of {what}</small>}</h1>
-        {schedule && <Link to={`/schedules/${encodeURIComponent(schedule)}`}>Back to the schedule</Link>}
+        {schedule && !scope && <Link to={`/schedules/${encodeURIComponent(schedule)}`}>Back to the schedule</Link>}
+        {!scope && !schedule && <Link to={`/?${viewToUrl({ ...view, page: 1 }).toString()}`}>Back to the table</Link>}
       </header>
-      {!what && <p className="muted">Open a timeline from a schedule, a pipeline or a batch.</p>}
+      {!scope && (
+        <p className="muted" data-testid="timeline-filters">
+          {runs.data && runs.data.total > bars.length ? `The latest ${bars.length} of ${runs.data.total} runs` : `${bars.length} runs`}
+          {filters.length > 0 && `: ${filters.map((f) => f.text).join(', ')}`}
+        </p>
+      )}
+      {expected && (
+        <p>
+          <ExpectedEnd expected={expected} />
+        </p>
+      )}
       {error && (
         <p className="banner banner-error" role="alert">
           {errorMessage(error)}
         </p>
       )}
-      {what && <RunTimeline runs={bars} />}
+      <RunTimeline runs={bars} expectedEnd={expected ? Date.parse(expected.at) : undefined} />
     </section>
   );
 }

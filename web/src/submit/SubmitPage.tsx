@@ -91,15 +91,13 @@ function TaskForm({ type, initial }: { type: TaskType; initial: Record<string, s
     }
     const body: StartTaskBody = { type: type.id, input };
     for (const { name } of META_FIELDS) if (meta[name]?.trim()) body[name] = meta[name].trim();
-    if (type.id === 'command') {
-      const placement = readPlacement(meta);
-      if (placement.error) {
-        setErrors({ gpu_ids: placement.error });
-        focusField('gpu_ids');
-        return;
-      }
-      Object.assign(body, placement.fields);
+    const placement = readPlacement(meta, type.id === 'command');
+    if (placement.error) {
+      setErrors({ gpu_ids: placement.error });
+      focusField('gpu_ids');
+      return;
     }
+    Object.assign(body, placement.fields);
     setBusy(true);
     try {
       const task = await api.start(body);
@@ -184,7 +182,7 @@ function TaskForm({ type, initial }: { type: TaskType; initial: Record<string, s
           </datalist>
         </div>
       </fieldset>
-      {type.id === 'command' && <PlacementFields values={meta} errors={errors} onChange={(name, value) => setMeta({ ...meta, [name]: value })} />}
+      <PlacementFields resources={type.id === 'command'} values={meta} errors={errors} onChange={(name, value) => setMeta({ ...meta, [name]: value })} />
       {formError && (
         <div className="banner banner-error" role="alert">
           {formError.length === 1 ? (
@@ -210,8 +208,21 @@ function TaskForm({ type, initial }: { type: TaskType; initial: Record<string, s
   );
 }
 
-/** The node and resources of a command: Target node from the live nodes, CPU cores, Memory, GPU IDs. */
-function PlacementFields({ values, errors, onChange }: { values: Record<string, string>; errors: Record<string, string>; onChange: (name: string, value: string) => void }) {
+/**
+ * Where a task runs: Target node from the live nodes, for every type; and for a command, whose
+ * process can be held to them, CPU cores, Memory and GPU IDs.
+ */
+function PlacementFields({
+  resources,
+  values,
+  errors,
+  onChange,
+}: {
+  resources: boolean;
+  values: Record<string, string>;
+  errors: Record<string, string>;
+  onChange: (name: string, value: string) => void;
+}) {
   const { data: nodes } = useQuery(nodesQuery);
   const live = nodes?.filter((n) => n.alive) ?? [];
   const field = (name: string, label: string, control: ReactNode, help: string) => (
@@ -236,7 +247,7 @@ function PlacementFields({ values, errors, onChange }: { values: Record<string, 
   });
   return (
     <fieldset>
-      <legend>Node and resources</legend>
+      <legend>{resources ? 'Node and resources' : 'Node'}</legend>
       <div className="meta-grid">
         {field(
           'target_node',
@@ -251,18 +262,24 @@ function PlacementFields({ values, errors, onChange }: { values: Record<string, 
           </select>,
           'Only nodes that are up are listed',
         )}
-        {field('cpu_cores', 'CPU cores', <input type="number" min={1} step={1} {...common('cpu_cores')} onChange={(e) => onChange('cpu_cores', e.target.value)} />, 'Cores the command is pinned to')}
-        {field('memory', 'Memory', <input type="text" placeholder="512MB" {...common('memory')} onChange={(e) => onChange('memory', e.target.value)} />, 'A limit like 512MB or 2GB')}
-        {field('gpu_ids', 'GPU IDs', <input type="text" placeholder="0,1" {...common('gpu_ids')} onChange={(e) => onChange('gpu_ids', e.target.value)} />, 'GPU indices, separated by commas')}
+        {resources && (
+          <>
+            {field('cpu_cores', 'CPU cores', <input type="number" min={1} step={1} {...common('cpu_cores')} onChange={(e) => onChange('cpu_cores', e.target.value)} />, 'Cores the command is pinned to')}
+            {field('memory', 'Memory', <input type="text" placeholder="512MB" {...common('memory')} onChange={(e) => onChange('memory', e.target.value)} />, 'A limit like 512MB or 2GB')}
+            {field('gpu_ids', 'GPU IDs', <input type="text" placeholder="0,1" {...common('gpu_ids')} onChange={(e) => onChange('gpu_ids', e.target.value)} />, 'GPU indices, separated by commas')}
+          </>
+        )}
       </div>
     </fieldset>
   );
 }
 
 /** The placement fields of the start body, from what was typed; the API checks their values. */
-function readPlacement(values: Record<string, string>): { fields: Partial<StartTaskBody>; error?: string } {
+function readPlacement(values: Record<string, string>, resources: boolean): { fields: Partial<StartTaskBody>; error?: string } {
   const fields: Record<string, unknown> = {};
   if (values.target_node) fields.target_node = values.target_node;
+  // Fields typed for a command stay in the form when the type changes; other types do not send them.
+  if (!resources) return { fields: fields as Partial<StartTaskBody> };
   if (values.cpu_cores?.trim()) fields.cpu_cores = Number(values.cpu_cores);
   if (values.memory?.trim()) fields.memory = values.memory.trim();
   const gpus = values.gpu_ids?.trim();

@@ -40,6 +40,10 @@ export function TaskTablePage() {
       <header className="page-header">
         <h1 id="tasks-title">Tasks</h1>
         <ColumnChooser shown={columns} onChange={setColumns} />
+        {/* The same filters as bars on a time axis: queue time, run time, status. */}
+        <Link to={`/timeline?${viewToUrl({ ...view, page: 1 }).toString()}`} className="button">
+          Timeline
+        </Link>
         <Link to="/submit" className="button button-primary">
           Submit task
         </Link>

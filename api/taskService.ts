@@ -117,6 +117,10 @@ export class TaskService {
       // Any task runs on the node it names; only a command's process can be held to resources (docs/nodes.md).
       const asked = (['cpu_cores', 'memory', 'gpu_ids', 'gpu_count'] as const).find((key) => given[key] !== undefined);
       if (asked && type !== 'command') throw new HttpError(400, `${field(asked)}: only command tasks can be given resources; other tasks may name a target_node`, field(asked));
+      // Its GPU is the allocator's cluster-wide GPU slot, which belongs to no node (docs/nodes.md).
+      if (meta.target_node && definition.resource === 'gpu') {
+        throw new HttpError(400, `${field('target_node')}: ${type} is GPU-bound and waits for the cluster's one GPU slot, which no node holds; it cannot be given a target node`, field('target_node'));
+      }
       if (meta.gpu_ids && meta.gpu_count) throw new HttpError(400, `${field('gpu_count')}: give gpu_ids or gpu_count, not both`, field('gpu_count'));
     }
     if (actor) {

@@ -249,7 +249,8 @@ describe('the timeline of a pipeline', () => {
     try {
       await page.goto(`/ui/timeline?pipeline=${encodeURIComponent(second.body.id)}`);
       await expect.poll(() => page.getByTestId('expected-end').textContent(), { timeout: 30_000 }).toMatch(/^Expected to end at .+, from 1 earlier run$/);
-      expect(await page.locator('.run-expected').count()).toBe(2);
+      // One dashed mark per row, once the graph's two tasks are drawn.
+      await expect.poll(() => page.locator('.run-expected').count(), { timeout: 30_000 }).toBe(2);
       await session.screenshot('pipeline-timeline-expected-end');
 
       // The table's filter, drawn: both runs' tasks, oldest first.

@@ -80,10 +80,10 @@ describe('nodes', () => {
     }
   });
 
-  it('runs a dataset task that targets a node on that node, every activity of it, and refuses it resources', async () => {
-    const folder = folderWith(mkdtempSync(join(tmpdir(), 'taskdeck-node-ds-')), { 'red-1.png': pngImage([255, 0, 0]), 'blue-1.png': pngImage([0, 0, 255]) });
-    const id = uniqueTag('node-ds').toLowerCase();
-    const task = await startTask({ type: 'dataset_creation', input: { folder }, dataset_id: id, target_node: 'beta', tag: uniqueTag('nodes') });
+  it('runs a store task that targets a node on that node, every activity of it, and refuses it resources', async () => {
+    const folder = folderWith(mkdtempSync(join(tmpdir(), 'taskdeck-node-model-')), { 'weights.bin': pngImage([255, 0, 0]) });
+    const body = { type: 'model_upload', input: { name: uniqueTag('weights'), path: join(folder, 'weights.bin') }, target_node: 'beta' };
+    const task = await startTask({ ...body, tag: uniqueTag('nodes') });
     const done = await waitForStatus(task.id, ['completed', 'failed']);
     expect(done.status, done.error ?? '').toBe('completed');
     expect(done.node).toBe('beta');
@@ -101,10 +101,14 @@ describe('nodes', () => {
     } finally {
       await temporal.close();
     }
-    const refused = await api<{ error: string; field?: string }>('/tasks', { method: 'POST', json: { type: 'dataset_creation', input: { folder }, dataset_id: `${id}-2`, target_node: 'beta', cpu_cores: 1 } });
+    const refused = await api<{ error: string; field?: string }>('/tasks', { method: 'POST', json: { ...body, cpu_cores: 1 } });
     expect(refused.status).toBe(400);
     expect(refused.body.field).toBe('cpu_cores');
     expect(refused.body.error).toMatch(/only command tasks can be given resources/);
+    // A GPU-bound type waits for the cluster's GPU slot, which is on no node.
+    const gpuBound = await api<{ error: string; field?: string }>('/tasks', { method: 'POST', json: { type: 'dataset_creation', input: { folder }, dataset_id: uniqueTag('node-ds').toLowerCase(), target_node: 'beta' } });
+    expect(gpuBound.status).toBe(400);
+    expect(gpuBound.body).toMatchObject({ field: 'target_node', error: expect.stringContaining('GPU-bound') });
   });
 
   it('refuses bad or impossible requests with a 400 or 409 naming the field', async () => {

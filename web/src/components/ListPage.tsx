@@ -26,6 +26,8 @@ interface ListPageProps<T> {
   title: string;
   /** A button or link beside the heading. */
   action?: ReactNode;
+  /** A sentence under the heading on what the page shows. */
+  intro?: ReactNode;
   items: T[] | undefined;
   error: unknown;
   /** What an empty list says. */
@@ -35,8 +37,8 @@ interface ListPageProps<T> {
   row: (item: T) => ReactNode;
 }
 
-/** A page that lists one kind of thing (datasets, batches, pipelines): loading, error, empty, or the table. */
-export function ListPage<T>({ title, action, items, error, empty, headers, tableClass, row }: ListPageProps<T>) {
+/** A page that lists one kind of thing (datasets, batches, pipelines, nodes): loading, error, empty, or the table. */
+export function ListPage<T>({ title, action, intro, items, error, empty, headers, tableClass, row }: ListPageProps<T>) {
   const id = `${title.toLowerCase()}-title`;
   const noun = title.toLowerCase();
   return (
@@ -45,6 +47,7 @@ export function ListPage<T>({ title, action, items, error, empty, headers, table
         <h1 id={id}>{title}</h1>
         {action}
       </header>
+      {intro && <p className="page-intro">{intro}</p>}
       {error && !items ? (
         <p className="banner banner-error">
           Could not load the {noun}: {errorMessage(error)}

@@ -1,43 +1,25 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { formatMemoryMb } from '../../../core/nodes';
-import { errorMessage } from '../api/client';
 import { nodesQuery } from '../api/queries';
 import type { NodeInfo } from '../api/types';
+import { ListPage } from '../components/ListPage';
 import { formatAllocation, formatTime } from '../lib/format';
 
 /** The nodes: whether Temporal sees each one's worker, what it has, how much of it its tasks hold, and which tasks. */
 export function NodesPage() {
-  const { data: nodes, error, isPending } = useQuery(nodesQuery);
+  const { data: nodes, error } = useQuery(nodesQuery);
   return (
-    <section className="page" aria-labelledby="nodes-title">
-      <h1 id="nodes-title">Nodes</h1>
-      <p className="page-intro">Every worker process is a node. Health is what Temporal knows of its worker; load is what its tasks hold.</p>
-      {error && <p className="banner banner-error">Could not load the nodes: {errorMessage(error)}</p>}
-      {isPending && <p className="muted">Loading…</p>}
-      {nodes?.length === 0 && <p className="empty">No node has joined yet: start a worker.</p>}
-      {nodes && nodes.length > 0 && (
-        <div className="table-scroll">
-          <table className="nodes">
-            <thead>
-              <tr>
-                <th scope="col">Node</th>
-                <th scope="col">Health</th>
-                <th scope="col">Cores</th>
-                <th scope="col">Memory</th>
-                <th scope="col">GPUs</th>
-                <th scope="col">Running here</th>
-              </tr>
-            </thead>
-            <tbody>
-              {nodes.map((node) => (
-                <NodeRow key={node.name} node={node} />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </section>
+    <ListPage
+      title="Nodes"
+      intro="Every worker process is a node. Health is what Temporal knows of its worker; load is what its tasks hold."
+      items={nodes}
+      error={error}
+      empty="No node has joined yet: start a worker."
+      headers={['Node', 'Health', 'Cores', 'Memory', 'GPUs', 'Running here']}
+      tableClass="nodes"
+      row={(node) => <NodeRow key={node.name} node={node} />}
+    />
   );
 }
 

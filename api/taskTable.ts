@@ -6,7 +6,7 @@ export interface TaskPage {
   items: TaskRecord[];
 }
 
-/** The fields a task can be looked up by in O(its group): each keeps a linked list of its rows. */
+/** The fields a task can be looked up by in O(its group): each value keeps the set of its rows. */
 export const GROUP_FIELDS = ['batch_id', 'pipeline_id', 'dataset_id', 'retry_of', 'schedule_id'] as const;
 export type GroupField = (typeof GROUP_FIELDS)[number];
 
@@ -38,18 +38,19 @@ type Part = 'all' | 'fixed' | 'ticking';
 /**
  * The task rows of the window, stored by column: epoch milliseconds in Float64Arrays, statuses and
  * progress in bytes, repeated strings (types, tags, datasets, users, batch and pipeline ids) as
- * codes into one table of distinct strings, run ids as 16 bytes. A row is a number; a TaskRecord is
- * built only for the rows a request returns. Sorted orders are kept per sort key and direction,
+ * codes into one table of distinct strings, run ids and most task ids as 16 bytes (IdColumn), the
+ * id → row lookup an open-addressing table (RowIndex). A row is a number; a TaskRecord is built
+ * only for the rows a request returns. Sorted orders are kept per sort key and direction,
  * repaired from the rows that changed since they were last read (a merge, not a sort); counts are
- * kept per status, type and group; batches, pipelines, datasets and retries are linked lists of
- * their rows. See docs/performance.md for what it costs at a million tasks.
+ * kept per status, type and group; batches, pipelines, datasets, retries and schedules keep the
+ * set of their rows. See docs/performance.md for what it costs at a million tasks.
  */
 export class TaskTable {
   private capacity = 0;
   private top = 0;
   private live = 0;
   private readonly free: number[] = [];
-  private readonly rowOf = new Map<string, number>();
+  private readonly rowOf = new RowIndex((row) => this.ids.get(row));
 
   private alive = new Uint8Array(0);
   private created = new Float64Array(0);
@@ -61,7 +62,12 @@ export class TaskTable {
   private progress = new Uint8Array(0);
   private runUuid = new Uint32Array(0);
   private readonly codes = {} as Record<CodedField, Int32Array>;
-  private ids: (string | undefined)[] = [];
+  /** Task ids: most are `<type>-<uuid>` or a bare UUID, kept as a prefix code and 16 bytes. */
+  private readonly ids = new IdColumn(
+    (value) => this.intern(value, 1),
+    (code) => this.release(code, 1),
+    (code) => this.strings[code]!,
+  );
   private names: (string | null)[] = [];
   private messages: (string | null)[] = [];
   private rare: (Rare | undefined)[] = [];
@@ -72,9 +78,8 @@ export class TaskTable {
   private refs = new Int32Array(0);
   private readonly freeCodes: number[] = [];
 
-  private readonly next = {} as Record<GroupField, Int32Array>;
-  private readonly prev = {} as Record<GroupField, Int32Array>;
-  private readonly groups = {} as Record<GroupField, Map<number, { head: number; count: number }>>;
+  /** Per group field, each value's rows: only rows in a group cost anything (most have no batch, pipeline, retry or schedule). */
+  private readonly groups = {} as Record<GroupField, Map<number, Set<number>>>;
   private readonly statusCounts = new Int32Array(TASK_STATUSES.length);
   private readonly typeCounts = new Map<number, number>();
   /** Upstream task id → rows that name it (depends_on, triggered_by, parent_id): the graph's downstream edges. */
@@ -85,11 +90,7 @@ export class TaskTable {
 
   constructor() {
     for (const field of CODED) this.codes[field] = new Int32Array(0);
-    for (const field of GROUP_FIELDS) {
-      this.next[field] = new Int32Array(0);
-      this.prev[field] = new Int32Array(0);
-      this.groups[field] = new Map();
-    }
+    for (const field of GROUP_FIELDS) this.groups[field] = new Map();
   }
 
   static from(records: Iterable<TaskRecord>): TaskTable {
@@ -136,13 +137,13 @@ export class TaskTable {
   /** The values a group field has in the window (every batch id, say), each with its task count. */
   groupValues(field: GroupField): Map<string, number> {
     const values = new Map<string, number>();
-    for (const [code, group] of this.groups[field]) values.set(this.strings[code]!, group.count);
+    for (const [code, rows] of this.groups[field]) values.set(this.strings[code]!, rows.size);
     return values;
   }
 
   groupSize(field: GroupField, value: string): number {
     const code = this.codeOf.get(value);
-    return code === undefined ? 0 : (this.groups[field].get(code)?.count ?? 0);
+    return code === undefined ? 0 : (this.groups[field].get(code)?.size ?? 0);
   }
 
   /** Stores a row, replacing the task's row if it has one. */
@@ -152,8 +153,8 @@ export class TaskTable {
     else {
       row = this.free.pop() ?? this.top++;
       if (row >= this.capacity) this.grow(Math.max(1024, this.capacity * 2));
+      this.ids.set(row, record.id);
       this.rowOf.set(record.id, row);
-      this.ids[row] = record.id;
       this.live += 1;
     }
     this.write(row, record);
@@ -173,7 +174,7 @@ export class TaskTable {
     }
     this.alive[row] = 0;
     this.rowOf.delete(id);
-    this.ids[row] = undefined;
+    this.ids.clear(row);
     this.names[row] = null;
     this.messages[row] = null;
     this.rare[row] = undefined;
@@ -200,7 +201,7 @@ export class TaskTable {
     const start = firstIndex(order.rows, order.length, (row) => created[row] < to);
     const end = firstIndex(order.rows, order.length, (row) => created[row] < from);
     const ids: string[] = [];
-    for (let i = start; i < end; i++) ids.push(this.ids[order.rows[i]]!);
+    for (let i = start; i < end; i++) ids.push(this.ids.get(order.rows[i]));
     return ids;
   }
 
@@ -210,7 +211,7 @@ export class TaskTable {
     const created = this.created;
     const end = firstIndex(order.rows, order.length, (row) => created[row] < before);
     const old: string[] = [];
-    for (let i = end; i < order.length; i++) old.push(this.ids[order.rows[i]]!);
+    for (let i = end; i < order.length; i++) old.push(this.ids.get(order.rows[i]));
     for (const id of old) this.delete(id);
     return old.length;
   }
@@ -290,7 +291,7 @@ export class TaskTable {
     const codes = {} as Record<CodedField, Int32Array>;
     for (const field of CODED) codes[field] = Int32Array.from(rows, (row) => recode(this.codes[field][row]));
     return {
-      ids: rows.map((row) => this.ids[row]!),
+      ids: rows.map((row) => this.ids.get(row)),
       run_ids: rows.map((row) => this.runId(row)),
       names: rows.map((row) => this.names[row]),
       messages: rows.map((row) => this.messages[row]),
@@ -329,7 +330,7 @@ export class TaskTable {
     }
     for (let row = 0; row < n; row++) {
       const id = snapshot.ids[row];
-      table.ids[row] = id;
+      table.ids.set(row, id);
       table.rowOf.set(id, row);
       table.names[row] = snapshot.names[row];
       table.messages[row] = snapshot.messages[row];
@@ -352,7 +353,7 @@ export class TaskTable {
       return code === NONE ? null : this.strings[code]!;
     };
     return {
-      id: this.ids[row]!,
+      id: this.ids.get(row),
       task_type: s('task_type')!,
       task_status: STATUS_CODE[status],
       tag: s('tag'),
@@ -438,18 +439,13 @@ export class TaskTable {
 
   private setRunId(row: number, runId: string): void {
     if (UUID.test(runId)) {
-      const hex = runId.replace(/-/g, '');
-      for (let i = 0; i < 4; i++) this.runUuid[row * 4 + i] = parseInt(hex.slice(i * 8, i * 8 + 8), 16);
+      packUuid(runId, this.runUuid, row * 4);
       this.runIdText.delete(row);
     } else this.runIdText.set(row, runId);
   }
 
   private runId(row: number): string {
-    const text = this.runIdText.get(row);
-    if (text !== undefined) return text;
-    let hex = '';
-    for (let i = 0; i < 4; i++) hex += this.runUuid[row * 4 + i].toString(16).padStart(8, '0');
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+    return this.runIdText.get(row) ?? uuidText(this.runUuid, row * 4);
   }
 
   /** Adds the row to its groups, counts and edges. */
@@ -459,18 +455,10 @@ export class TaskTable {
     this.typeCounts.set(type, (this.typeCounts.get(type) ?? 0) + 1);
     for (const field of GROUP_FIELDS) {
       const code = this.codes[field][row];
-      const next = this.next[field];
-      const prev = this.prev[field];
-      prev[row] = NONE;
-      next[row] = NONE;
       if (code === NONE) continue;
-      const group = this.groups[field].get(code);
-      if (group) {
-        next[row] = group.head;
-        prev[group.head] = row;
-        group.head = row;
-        group.count += 1;
-      } else this.groups[field].set(code, { head: row, count: 1 });
+      const rows = this.groups[field].get(code);
+      if (rows) rows.add(row);
+      else this.groups[field].set(code, new Set([row]));
     }
     for (const upstream of this.upstreamIds(row)) {
       const rows = this.downstream.get(upstream);
@@ -489,14 +477,9 @@ export class TaskTable {
     for (const field of GROUP_FIELDS) {
       const code = this.codes[field][row];
       if (code === NONE) continue;
-      const next = this.next[field];
-      const prev = this.prev[field];
-      const group = this.groups[field].get(code)!;
-      if (prev[row] === NONE) group.head = next[row];
-      else next[prev[row]] = next[row];
-      if (next[row] !== NONE) prev[next[row]] = prev[row];
-      group.count -= 1;
-      if (group.count === 0) this.groups[field].delete(code);
+      const rows = this.groups[field].get(code)!;
+      rows.delete(row);
+      if (rows.size === 0) this.groups[field].delete(code);
     }
     for (const upstream of this.upstreamIds(row)) {
       const rows = this.downstream.get(upstream)!;
@@ -574,10 +557,6 @@ export class TaskTable {
     uuid.set(this.runUuid);
     this.runUuid = uuid;
     for (const field of CODED) this.codes[field] = i32(this.codes[field]);
-    for (const field of GROUP_FIELDS) {
-      this.next[field] = i32(this.next[field]);
-      this.prev[field] = i32(this.prev[field]);
-    }
     this.scratch = new Uint8Array(capacity);
     // Sized once per doubling: arrays grown by assignment keep up to half their length spare.
     const sized = <T>(a: T[]) => {
@@ -585,7 +564,7 @@ export class TaskTable {
       for (let i = 0; i < a.length; i++) b[i] = a[i];
       return b;
     };
-    this.ids = sized(this.ids);
+    this.ids.grow(capacity);
     this.names = sized(this.names);
     this.messages = sized(this.messages);
     this.rare = sized(this.rare);
@@ -594,10 +573,8 @@ export class TaskTable {
 
   private groupRows(field: GroupField, value: string): number[] {
     const code = this.codeOf.get(value);
-    const group = code === undefined ? undefined : this.groups[field].get(code);
-    const rows: number[] = [];
-    for (let row = group?.head ?? NONE; row !== NONE; row = this.next[field][row]) rows.push(row);
-    return rows;
+    const rows = code === undefined ? undefined : this.groups[field].get(code);
+    return rows ? [...rows] : [];
   }
 
   private oldest(): number {
@@ -655,7 +632,8 @@ export class TaskTable {
     const agent = code(query.agent);
     const node = code(query.node);
     const needle = query.q?.toLowerCase();
-    const { created, status, codes, names, ids } = this;
+    const { created, status, codes, names } = this;
+    const ids = this.ids;
     const test = (row: number): boolean =>
       created[row] >= since &&
       (types === undefined || types[codes.task_type[row]] === 1) &&
@@ -671,7 +649,7 @@ export class TaskTable {
       (schedule === undefined || codes.schedule_id[row] === schedule) &&
       (agent === undefined || codes.agent[row] === agent) &&
       (node === undefined || codes.node[row] === node) &&
-      (needle === undefined || Boolean(names[row]?.toLowerCase().includes(needle)) || ids[row]!.toLowerCase().includes(needle));
+      (needle === undefined || Boolean(names[row]?.toLowerCase().includes(needle)) || ids.get(row).toLowerCase().includes(needle));
     // The smallest group list among the filters, when there is one: only its rows are scanned.
     const lists: [GroupField, string][] = [];
     if (query.batch !== undefined) lists.push(['batch_id', query.batch]);
@@ -766,7 +744,8 @@ export class TaskTable {
   private comparator(sort: SortKey, direction: Order, now: number, part: Part = 'all'): (a: number, b: number) => number {
     const sign = direction === 'asc' ? 1 : -1;
     const { created, ids } = this;
-    const tie = (a: number, b: number) => (created[a] === created[b] ? (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0) : created[a] > created[b] ? -1 : 1);
+    const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const tie = (a: number, b: number) => (created[a] === created[b] ? byId(ids.get(a), ids.get(b)) : created[a] > created[b] ? -1 : 1);
     const key = this.keyOf(sort, now, part);
     return (a, b) => {
       const x = key(a);
@@ -819,7 +798,7 @@ export class TaskTable {
       }
     };
     walk((row) => this.upstreamRows(row));
-    walk((row) => this.downstream.get(this.ids[row]!) ?? []);
+    walk((row) => this.downstream.get(this.ids.get(row)) ?? []);
   }
 
   private upstreamRows(row: number): number[] {
@@ -836,7 +815,7 @@ export class TaskTable {
     const queue = [...chosen];
     while (queue.length > 0) {
       const row = queue.pop()!;
-      const id = this.ids[row]!;
+      const id = this.ids.get(row);
       for (const downstream of this.downstream.get(id) ?? []) {
         if (this.rare[downstream]?.triggered_by === id && !chosen.has(downstream)) {
           chosen.add(downstream);
@@ -860,6 +839,156 @@ export class TaskTable {
       }
     }
   }
+}
+
+/** A task id of the usual shape: an optional prefix (the task type, a readable name) and a UUID. */
+const PACKABLE = /^(?:(.+)-)?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+const PLAIN = -1;
+const BARE = -2;
+
+/**
+ * The id column: an id of the usual shape costs a prefix code (shared with the table's other
+ * strings) and 16 bytes instead of a string of 60-odd bytes and its slot; any other id is kept as
+ * it is. The string is made again when a row is read.
+ */
+class IdColumn {
+  private prefix = new Int32Array(0);
+  private uuid = new Uint32Array(0);
+  private readonly plain = new Map<number, string>();
+
+  constructor(
+    private readonly intern: (value: string) => number,
+    private readonly release: (code: number) => void,
+    private readonly text: (code: number) => string,
+  ) {}
+
+  grow(capacity: number): void {
+    const prefix = new Int32Array(capacity).fill(PLAIN);
+    prefix.set(this.prefix);
+    this.prefix = prefix;
+    const uuid = new Uint32Array(capacity * 4);
+    uuid.set(this.uuid);
+    this.uuid = uuid;
+  }
+
+  set(row: number, id: string): void {
+    const match = PACKABLE.exec(id);
+    if (!match) {
+      this.prefix[row] = PLAIN;
+      this.plain.set(row, id);
+      return;
+    }
+    this.prefix[row] = match[1] === undefined ? BARE : this.intern(match[1]);
+    packUuid(match[2], this.uuid, row * 4);
+  }
+
+  clear(row: number): void {
+    const prefix = this.prefix[row];
+    if (prefix >= 0) this.release(prefix);
+    this.prefix[row] = PLAIN;
+    this.plain.delete(row);
+  }
+
+  get(row: number): string {
+    const prefix = this.prefix[row];
+    if (prefix === PLAIN) return this.plain.get(row)!;
+    const uuid = uuidText(this.uuid, row * 4);
+    return prefix === BARE ? uuid : `${this.text(prefix)}-${uuid}`;
+  }
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** A lowercase UUID into four words at `at`. */
+function packUuid(uuid: string, words: Uint32Array, at: number): void {
+  const hex = uuid.replace(/-/g, '');
+  for (let i = 0; i < 4; i++) words[at + i] = parseInt(hex.slice(i * 8, i * 8 + 8), 16);
+}
+
+/** The four words at `at` as a UUID's text. */
+function uuidText(words: Uint32Array, at: number): string {
+  let hex = '';
+  for (let i = 0; i < 4; i++) {
+    const w = words[at + i];
+    hex += HEX[w >>> 24] + HEX[(w >>> 16) & 255] + HEX[(w >>> 8) & 255] + HEX[w & 255];
+  }
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+const EMPTY = -1;
+const DELETED = -2;
+
+/**
+ * Task id → row without a Map entry per task (about 40 bytes each at a million): an
+ * open-addressing table of row numbers, at most half full, whose ids are compared through the
+ * table's own id column. 8 bytes a task.
+ */
+class RowIndex {
+  private slots = new Int32Array(1024).fill(EMPTY);
+  /** Slots not EMPTY: rows and DELETED marks, which probes pass over. */
+  private taken = 0;
+  private count = 0;
+
+  constructor(private readonly idOf: (row: number) => string | undefined) {}
+
+  has(id: string): boolean {
+    return this.get(id) !== undefined;
+  }
+
+  get(id: string): number | undefined {
+    const mask = this.slots.length - 1;
+    for (let i = hashOf(id) & mask; ; i = (i + 1) & mask) {
+      const row = this.slots[i];
+      if (row === EMPTY) return undefined;
+      if (row >= 0 && this.idOf(row) === id) return row;
+    }
+  }
+
+  /** For an id not in the table. */
+  set(id: string, row: number): void {
+    // Sized for the live rows, so a table that keeps as many rows while they change does not grow.
+    if ((this.taken + 1) * 2 > this.slots.length) this.rehash(Math.max(1024, 2 ** Math.ceil(Math.log2((this.count + 1) * 4))));
+    const mask = this.slots.length - 1;
+    let i = hashOf(id) & mask;
+    while (this.slots[i] >= 0) i = (i + 1) & mask;
+    if (this.slots[i] === EMPTY) this.taken += 1;
+    this.slots[i] = row;
+    this.count += 1;
+  }
+
+  delete(id: string): void {
+    const mask = this.slots.length - 1;
+    for (let i = hashOf(id) & mask; this.slots[i] !== EMPTY; i = (i + 1) & mask) {
+      const row = this.slots[i];
+      if (row >= 0 && this.idOf(row) === id) {
+        this.slots[i] = DELETED;
+        this.count -= 1;
+        return;
+      }
+    }
+  }
+
+  /** Into a table of `size` slots (a power of two), dropping DELETED marks. */
+  private rehash(size: number): void {
+    const old = this.slots;
+    this.slots = new Int32Array(size).fill(EMPTY);
+    this.taken = 0;
+    const mask = size - 1;
+    for (const row of old) {
+      if (row < 0) continue;
+      let i = hashOf(this.idOf(row)!) & mask;
+      while (this.slots[i] !== EMPTY) i = (i + 1) & mask;
+      this.slots[i] = row;
+      this.taken += 1;
+    }
+  }
+}
+
+/** FNV-1a over the id's UTF-16 code units. */
+function hashOf(id: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
 }
 
 interface SortedRows {

@@ -16,7 +16,7 @@ type Scale = {
   sort_ms: Record<string, number>;
   count_ms: number;
   graph_batch_of_100_ms: number;
-  snapshot: { restart_process_ready_ms: number };
+  snapshot: { restart_process_ready_ms: number; restart_memory: { rss_mb: number } };
   repair: { calls_per_second: number };
 };
 
@@ -49,9 +49,11 @@ export async function indexFigures(list: object, apiVisibilityCalls: () => Promi
     targets_at_1m: {
       rss_mb: target(largest.rss_mb, 500, 'max'),
       default_list_ms: target(largest.list_ms.default, 20, 'max'),
-      filtered_list_ms: target(largest.list_ms.filtered_type_status, 20, 'max'),
+      // The slowest of the filtered lists (type and status, tag, batch, user and status in 24 h, name search).
+      filtered_list_ms: target(Math.max(...Object.entries(largest.list_ms).filter(([name]) => name.startsWith('filtered') || name === 'search_q').map(([, ms]) => ms)), 20, 'max'),
       worst_sort_ms: target(worstSort, 100, 'max'),
       restart_ready_ms: target(largest.snapshot.restart_process_ready_ms, 30_000, 'max'),
+      restart_rss_mb: target(largest.snapshot.restart_memory.rss_mb, 500, 'max'),
       repair_visibility_calls_per_second: target(largest.repair.calls_per_second, 2, 'max'),
       graph_batch_of_100_ms_growth_10k_to_1m: round(largest.graph_batch_of_100_ms / scales[SIZES[0]].graph_batch_of_100_ms),
     },

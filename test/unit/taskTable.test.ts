@@ -40,7 +40,9 @@ function randomRecord(r: Random, id: string, ids: string[]): TaskRecord {
   const status = r.pick(TASK_STATUSES);
   const created = NOW - r.int(400) * HOUR + r.int(3) * 1000;
   const finished = ['completed', 'failed', 'aborted', 'rejected', 'upstream_failed', 'terminated', 'timed_out'].includes(status);
-  const started = status === 'pending' || status === 'pending_approval' || (finished && r.next() < 0.3) ? null : created + r.int(60) * 60_000;
+  // Started before now: a start in the future (clock skew) clamps a running duration at 0, where
+  // the kept order by start and the reference's order by duration may break the tie differently.
+  const started = status === 'pending' || status === 'pending_approval' || (finished && r.next() < 0.3) ? null : Math.min(NOW - 1000, created + r.int(60) * 60_000);
   const end = finished ? Math.min(NOW, (started ?? created) + r.int(120) * 60_000) : null;
   const pausedAt = status === 'paused' && started !== null ? Math.min(NOW, started + r.int(30) * 60_000) : null;
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -82,6 +84,11 @@ function randomRecord(r: Random, id: string, ids: string[]): TaskRecord {
   };
 }
 
+function idOfShape(n: number): string {
+  const uuid = `${n.toString(16).padStart(8, '0')}-0000-4000-8000-${(n * 7919).toString(16).padStart(12, '0')}`;
+  return [`command-${uuid}`, uuid, `task-${n}`, `Nightly-${uuid.toUpperCase()}`][n % 4];
+}
+
 function randomQuery(r: Random): ListTasksQuery {
   const input: Record<string, string | string[]> = {};
   if (r.next() < 0.3) input.task_type = r.next() < 0.5 ? r.pick(TYPES) : [r.pick(TYPES), r.pick(TYPES)];
@@ -97,7 +104,7 @@ function randomQuery(r: Random): ListTasksQuery {
   if (r.next() < 0.1) input.user = r.pick(USERS);
   if (r.next() < 0.15) input.batch = r.pick(BATCHES);
   if (r.next() < 0.1) input.pipeline = r.pick(PIPELINES);
-  if (r.next() < 0.1) input.q = r.pick(['import', 'CATS', 'task-1', 'x']);
+  if (r.next() < 0.1) input.q = r.pick(['import', 'CATS', 'task-1', 'x', 'command-0000001', '-0000-4000', 'nightly-0']);
   if (r.next() < 0.4) input.within_hours = String(1 + r.int(336));
   input.sort = r.pick(SORT_KEYS);
   input.order = r.pick(['asc', 'desc']);
@@ -162,7 +169,8 @@ describe('TaskTable against a naive reference over random data', () => {
       for (let i = 0; i < changes; i++) {
         const action = truth.size === 0 ? 0 : r.next();
         if (action < 0.6) {
-          const id = `task-${ids.length}`;
+          // Ids of the three shapes the table keeps apart: a type and a UUID, a bare UUID, anything else.
+          const id = idOfShape(ids.length);
           ids.push(id);
           const record = randomRecord(r, id, ids);
           truth.set(id, record);

@@ -24,7 +24,11 @@ export function TimelinePage() {
   const graph = useQuery({
     ...graphQuery(scope ? new URLSearchParams({ [scope]: params.get(scope)! }).toString() : ''),
     enabled: scope !== null,
-    refetchInterval: (q) => (q.state.data?.graph.nodes.every((n) => isFinished(n.status)) ? false : LIVE_MS),
+    // Asked again until every task has ended; an empty graph (its tasks not listed yet) is asked again too.
+    refetchInterval: (q) => {
+      const nodes = q.state.data?.graph.nodes;
+      return nodes?.length && nodes.every((n) => isFinished(n.status)) ? false : LIVE_MS;
+    },
   });
   const pipeline = useQuery({ ...pipelineQuery(params.get('pipeline') ?? ''), enabled: scope === 'pipeline' });
   // The table's view, newest runs first (as many as a page may hold), drawn oldest first.

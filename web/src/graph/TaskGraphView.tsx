@@ -6,7 +6,8 @@ import { typeLabel, useTaskTypes } from '../lib/taskTypes';
 import './graph.css';
 import type { GraphModel, TaskFlowEdge, TaskFlowNode } from './graphModel';
 import { GraphMiniMap } from './GraphMiniMap';
-import { GraphOverview } from './GraphOverview';
+import { GraphOverview, useRaster } from './GraphOverview';
+import { drawingOf } from './overviewDrawing';
 import { graphWindow, needsNewWindow, nodeAt, visibleArea, windowBasis } from './graphWindow';
 import { DETAIL_ZOOM, TaskNode, TaskNodeContext, taskPage } from './TaskNode';
 import { fitViewport, graphBounds, initialViewport, type Bounds } from './viewport';
@@ -55,9 +56,23 @@ export function TaskGraphView({ model, requestedAt, focusId, compact = false, li
   const painted = useRef(false);
   const big = model.nodes.length >= BIG_GRAPH_NODES;
   const [overview, setOverview] = useState(false);
+  // How much React Flow draws: 2 nodes and edges, 1 nodes only, 0 nothing (the canvas does).
+  // Between nodes and canvas it goes one step per task: taking a few hundred nodes and their
+  // edges out of React Flow (or back) at once blocked the page for 100-250 ms at 50,000 tasks.
+  const [flowStage, setFlowStage] = useState(2);
+  const flowTarget = overview ? 0 : 2;
+  useEffect(() => {
+    if (flowStage === flowTarget) return;
+    const timer = setTimeout(() => setFlowStage((stage) => stage + Math.sign(flowTarget - stage)), 0);
+    return () => clearTimeout(timer);
+  }, [flowStage, flowTarget]);
+  // The canvas stays until React Flow's edges are back, so the graph never goes blank between.
+  const onCanvas = overview || flowStage < 2;
   // What the window of a big graph was cut around (null until the viewport is known).
   const [windowView, setWindowView] = useState<Bounds | null>(null);
-  const cut = useMemo(() => (big && windowView ? graphWindow(model.nodes, model.edges, windowView) : null), [big, model, windowView]);
+  const cut = useMemo(() => (big && windowView ? graphWindow(model, windowView) : null), [big, model, windowView]);
+  const drawing = useMemo(() => drawingOf(model), [model]);
+  const raster = useRaster(drawing);
 
   // The first time tasks are on screen, after the browser painted them.
   useEffect(() => {
@@ -94,7 +109,8 @@ export function TaskGraphView({ model, requestedAt, focusId, compact = false, li
   };
   const follow = (viewport: Viewport) => {
     const far = big && viewport.zoom < DETAIL_ZOOM;
-    setDetailed(viewport.zoom >= DETAIL_ZOOM);
+    // A big graph's nodes are on the canvas, unseen, below the detail zoom: they stay as they are.
+    if (!big) setDetailed(viewport.zoom >= DETAIL_ZOOM);
     setOverview(far);
     if (!big || far || !container.current) return;
     const view = visibleArea(viewport, screenSize());
@@ -104,24 +120,24 @@ export function TaskGraphView({ model, requestedAt, focusId, compact = false, li
   const onInit = (instance: ReactFlowInstance<TaskFlowNode, TaskFlowEdge>) => {
     flow.current = instance;
     const focus = model.nodes.find((node) => node.id === (focusId ?? model.criticalPath.task_ids[0]));
-    const viewport = initialViewport(graphBounds(model.nodes), screenSize(), focus?.position);
+    const viewport = initialViewport(graphBounds(model), screenSize(), focus?.position);
     follow(viewport);
     void instance.setViewport(viewport);
   };
   const fitAll = () => {
-    const viewport = fitViewport(graphBounds(model.nodes), screenSize(), MIN_ZOOM);
+    const viewport = fitViewport(graphBounds(model), screenSize(), MIN_ZOOM);
     follow(viewport);
     void flow.current?.setViewport(viewport);
   };
   // On the canvas there are no node elements: the pane finds the task under the pointer.
-  const taskAt = (event: MouseEvent) => (overview && flow.current ? nodeAt(model.nodes, flow.current.screenToFlowPosition({ x: event.clientX, y: event.clientY })) : undefined);
+  const taskAt = (event: MouseEvent) => (onCanvas && flow.current ? nodeAt(model, flow.current.screenToFlowPosition({ x: event.clientX, y: event.clientY })) : undefined);
 
   return (
     <TaskNodeContext.Provider value={context}>
-      <div className={`task-graph${compact ? ' task-graph-compact' : ''}`} ref={container} data-testid="task-graph" data-overview={overview || undefined}>
+      <div className={`task-graph${compact ? ' task-graph-compact' : ''}`} ref={container} data-testid="task-graph" data-overview={onCanvas || undefined}>
         <ReactFlow<TaskFlowNode, TaskFlowEdge>
-          nodes={overview ? NO_NODES : big ? (cut?.nodes ?? NO_NODES) : model.nodes}
-          edges={overview ? NO_EDGES : big ? (cut?.edges ?? NO_EDGES) : model.edges}
+          nodes={flowStage < 1 ? NO_NODES : big ? (cut?.nodes ?? NO_NODES) : model.nodes}
+          edges={flowStage < 2 ? NO_EDGES : big ? (cut?.edges ?? NO_EDGES) : model.edges}
           nodeTypes={nodeTypes}
           onInit={onInit}
           onMove={(_, viewport) => follow(viewport)}
@@ -145,7 +161,7 @@ export function TaskGraphView({ model, requestedAt, focusId, compact = false, li
           maxZoom={1.5}
         >
           <Background gap={24} size={1} color="#dfe3ea" />
-          {overview && <GraphOverview nodes={model.nodes} edges={model.edges} />}
+          {onCanvas && <GraphOverview drawing={drawing} raster={raster} />}
           <Controls showInteractive={false} showFitView={false} aria-label="Zoom and fit">
             <ControlButton onClick={fitAll} title="Fit view" aria-label="Fit view">
               <svg viewBox="0 0 16 16" aria-hidden="true">
@@ -153,7 +169,7 @@ export function TaskGraphView({ model, requestedAt, focusId, compact = false, li
               </svg>
             </ControlButton>
           </Controls>
-          {!compact && <GraphMiniMap nodes={model.nodes} />}
+          {!compact && <GraphMiniMap drawing={drawing} />}
           {!compact && (
             <Panel position="top-right">
               <GraphLegend />

@@ -1,5 +1,5 @@
-import { NODE_HEIGHT, NODE_WIDTH } from './elkLayout';
-import type { TaskFlowEdge, TaskFlowNode } from './graphModel';
+import type { GraphModel, TaskFlowEdge, TaskFlowNode } from './graphModel';
+import { edgesIn, nodesIn } from './spatialGrid';
 import type { Bounds, Size, Viewport } from './viewport';
 
 /**
@@ -40,31 +40,21 @@ export function needsNewWindow(window: GraphWindow | null, view: Bounds, basis: 
   return window === null || !covers(window.area, view) || basis.width * 4 < window.area.width;
 }
 
-/** The window cut around `basis` (see windowBasis). */
-export function graphWindow(nodes: readonly TaskFlowNode[], edges: readonly TaskFlowEdge[], basis: Bounds): GraphWindow {
+/** The window cut around `basis` (see windowBasis), from the model's grid: only the cells it covers are visited. */
+export function graphWindow(model: Pick<GraphModel, 'nodes' | 'edges' | 'x' | 'y' | 'grid'>, basis: Bounds): GraphWindow {
   const area = { x: basis.x - basis.width / 2, y: basis.y - basis.height / 2, width: basis.width * 2, height: basis.height * 2 };
-  const meets = (left: number, top: number, right: number, bottom: number) => right >= area.x && left <= area.x + area.width && bottom >= area.y && top <= area.y + area.height;
-  const byId = new Map(nodes.map((node) => [node.id, node]));
-  const kept = new Set<string>();
-  for (const node of nodes) {
-    const { x, y } = node.position;
-    if (meets(x, y, x + NODE_WIDTH, y + NODE_HEIGHT)) kept.add(node.id);
-  }
+  const kept = new Set(nodesIn(model.grid, model.x, model.y, area));
   // An edge that crosses the area brings both its ends, even from far away.
-  const windowEdges = edges.filter((edge) => {
-    const source = byId.get(edge.source)?.position;
-    const target = byId.get(edge.target)?.position;
-    if (!source || !target) return false;
-    const crosses = meets(Math.min(source.x, target.x), Math.min(source.y, target.y), Math.max(source.x, target.x) + NODE_WIDTH, Math.max(source.y, target.y) + NODE_HEIGHT);
-    if (!crosses) return false;
-    kept.add(edge.source);
-    kept.add(edge.target);
-    return true;
-  });
-  return { area, nodes: nodes.filter((node) => kept.has(node.id)), edges: windowEdges };
+  const crossing = edgesIn(model.grid, model.x, model.y, area);
+  for (const e of crossing) {
+    kept.add(model.grid.source[e]);
+    kept.add(model.grid.target[e]);
+  }
+  return { area, nodes: [...kept].sort((a, b) => a - b).map((i) => model.nodes[i]), edges: crossing.sort((a, b) => a - b).map((e) => model.edges[e]) };
 }
 
 /** The node under a point of the flow (graph coordinates), for clicks and hovers on the canvas. */
-export function nodeAt(nodes: readonly TaskFlowNode[], point: { x: number; y: number }): TaskFlowNode | undefined {
-  return nodes.find((node) => point.x >= node.position.x && point.x <= node.position.x + NODE_WIDTH && point.y >= node.position.y && point.y <= node.position.y + NODE_HEIGHT);
+export function nodeAt(model: Pick<GraphModel, 'nodes' | 'x' | 'y' | 'grid'>, point: { x: number; y: number }): TaskFlowNode | undefined {
+  const [i] = nodesIn(model.grid, model.x, model.y, { ...point, width: 0, height: 0 });
+  return i === undefined ? undefined : model.nodes[i];
 }

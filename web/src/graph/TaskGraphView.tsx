@@ -1,10 +1,11 @@
 import { Background, ControlButton, Controls, Panel, ReactFlow, type ReactFlowInstance, type Viewport } from '@xyflow/react';
 import '@xyflow/react/dist/base.css';
-import { useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
+import { startTransition, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { typeLabel, useTaskTypes } from '../lib/taskTypes';
 import './graph.css';
 import type { GraphModel, TaskFlowEdge, TaskFlowNode } from './graphModel';
+import { GraphEdges } from './GraphEdges';
 import { GraphMiniMap } from './GraphMiniMap';
 import { GraphOverview, useRaster } from './GraphOverview';
 import { drawingOf } from './overviewDrawing';
@@ -20,9 +21,11 @@ const MIN_ZOOM = 0.02;
 
 export const FIRST_PAINT_MEASURE = 'taskdeck:graph-first-paint';
 /**
- * From this many tasks on, React Flow gets only a window of the graph around the view
- * (graphWindow.ts), and zooming out past the detail zoom draws the graph on a canvas instead of
- * as DOM nodes (GraphOverview). Measured in headless Chromium: with 5,000 DOM nodes and 6,400
+ * From this many tasks on, React Flow gets only a window of the graph's tasks around the view
+ * (graphWindow.ts) and none of its edges, which a canvas under the nodes draws (GraphEdges); zooming out past
+ * the detail zoom draws the whole graph on that canvas instead of as DOM nodes (GraphOverview).
+ * At 50,000 tasks in the bench's layered shape, a window's edges were a thousand SVG paths and
+ * brought 800 tasks from far away for their ends: React Flow took 150-200 ms at each recut. Measured in headless Chromium: with 5,000 DOM nodes and 6,400
  * SVG edges on screen every pan frame was a 300-1,100 ms main-thread task, and handing React
  * Flow all 5,000 nodes again when zooming back in froze the page for 450 ms.
  */
@@ -56,18 +59,16 @@ export function TaskGraphView({ model, requestedAt, focusId, compact = false, li
   const painted = useRef(false);
   const big = model.nodes.length >= BIG_GRAPH_NODES;
   const [overview, setOverview] = useState(false);
-  // How much React Flow draws: 2 nodes and edges, 1 nodes only, 0 nothing (the canvas does).
-  // Between nodes and canvas it goes one step per task: taking a few hundred nodes and their
-  // edges out of React Flow (or back) at once blocked the page for 100-250 ms at 50,000 tasks.
-  const [flowStage, setFlowStage] = useState(2);
-  const flowTarget = overview ? 0 : 2;
+  // Whether React Flow holds the window's nodes: they leave and come back a task after the switch
+  // to the canvas, so that switch is one task and taking them out (or back) another.
+  const [flowNodes, setFlowNodes] = useState(true);
   useEffect(() => {
-    if (flowStage === flowTarget) return;
-    const timer = setTimeout(() => setFlowStage((stage) => stage + Math.sign(flowTarget - stage)), 0);
+    if (flowNodes !== overview) return;
+    const timer = setTimeout(() => setFlowNodes(!overview), 0);
     return () => clearTimeout(timer);
-  }, [flowStage, flowTarget]);
-  // The canvas stays until React Flow's edges are back, so the graph never goes blank between.
-  const onCanvas = overview || flowStage < 2;
+  }, [flowNodes, overview]);
+  // The canvas stays until the nodes are back, so the graph never goes blank between.
+  const onCanvas = overview || !flowNodes;
   // What the window of a big graph was cut around (null until the viewport is known).
   const [windowView, setWindowView] = useState<Bounds | null>(null);
   const cut = useMemo(() => (big && windowView ? graphWindow(model, windowView) : null), [big, model, windowView]);
@@ -115,7 +116,8 @@ export function TaskGraphView({ model, requestedAt, focusId, compact = false, li
     if (!big || far || !container.current) return;
     const view = visibleArea(viewport, screenSize());
     const basis = windowBasis(view, viewport.zoom, DETAIL_ZOOM);
-    if (needsNewWindow(cut, view, basis)) setWindowView(basis);
+    // In a transition: the new window's nodes mount in a task of their own, not in the wheel or drag event's.
+    if (needsNewWindow(cut, view, basis)) startTransition(() => setWindowView(basis));
   };
   const onInit = (instance: ReactFlowInstance<TaskFlowNode, TaskFlowEdge>) => {
     flow.current = instance;
@@ -136,8 +138,8 @@ export function TaskGraphView({ model, requestedAt, focusId, compact = false, li
     <TaskNodeContext.Provider value={context}>
       <div className={`task-graph${compact ? ' task-graph-compact' : ''}`} ref={container} data-testid="task-graph" data-overview={onCanvas || undefined}>
         <ReactFlow<TaskFlowNode, TaskFlowEdge>
-          nodes={flowStage < 1 ? NO_NODES : big ? (cut?.nodes ?? NO_NODES) : model.nodes}
-          edges={flowStage < 2 ? NO_EDGES : big ? (cut?.edges ?? NO_EDGES) : model.edges}
+          nodes={!flowNodes ? NO_NODES : big ? (cut?.nodes ?? NO_NODES) : model.nodes}
+          edges={big ? NO_EDGES : model.edges}
           nodeTypes={nodeTypes}
           onInit={onInit}
           onMove={(_, viewport) => follow(viewport)}
@@ -161,7 +163,7 @@ export function TaskGraphView({ model, requestedAt, focusId, compact = false, li
           maxZoom={1.5}
         >
           <Background gap={24} size={1} color="#dfe3ea" />
-          {onCanvas && <GraphOverview drawing={drawing} raster={raster} />}
+          {big && (onCanvas ? <GraphOverview drawing={drawing} raster={raster} /> : <GraphEdges drawing={drawing} />)}
           <Controls showInteractive={false} showFitView={false} aria-label="Zoom and fit">
             <ControlButton onClick={fitAll} title="Fit view" aria-label="Fit view">
               <svg viewBox="0 0 16 16" aria-hidden="true">

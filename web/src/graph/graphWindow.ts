@@ -1,12 +1,11 @@
-import type { GraphModel, TaskFlowEdge, TaskFlowNode } from './graphModel';
-import { edgesIn, nodesIn } from './spatialGrid';
+import type { GraphModel, TaskFlowNode } from './graphModel';
+import { nodesIn } from './spatialGrid';
 import type { Bounds, Size, Viewport } from './viewport';
 
 /**
  * React Flow keeps every node it is given in its store and walks all of them on each change;
  * at 5,000 tasks that alone costs hundreds of milliseconds. A big graph therefore hands React
- * Flow only a window: the tasks around the visible area and the edges crossing it, with both
- * their ends. The window is cut around the view as large as it gets before nodes give way to
+ * Flow only a window: the tasks around the visible area (its edges are on a canvas). The window is cut around the view as large as it gets before nodes give way to
  * the canvas (so zooming out needs no new window), with half that again on every side, and is
  * cut anew once the view leaves it.
  */
@@ -14,7 +13,6 @@ export interface GraphWindow {
   /** The area covered, in graph coordinates. */
   area: Bounds;
   nodes: TaskFlowNode[];
-  edges: TaskFlowEdge[];
 }
 
 /** The visible area of the graph for a viewport of a screen. */
@@ -41,16 +39,9 @@ export function needsNewWindow(window: GraphWindow | null, view: Bounds, basis: 
 }
 
 /** The window cut around `basis` (see windowBasis), from the model's grid: only the cells it covers are visited. */
-export function graphWindow(model: Pick<GraphModel, 'nodes' | 'edges' | 'x' | 'y' | 'grid'>, basis: Bounds): GraphWindow {
+export function graphWindow(model: Pick<GraphModel, 'nodes' | 'x' | 'y' | 'grid'>, basis: Bounds): GraphWindow {
   const area = { x: basis.x - basis.width / 2, y: basis.y - basis.height / 2, width: basis.width * 2, height: basis.height * 2 };
-  const kept = new Set(nodesIn(model.grid, model.x, model.y, area));
-  // An edge that crosses the area brings both its ends, even from far away.
-  const crossing = edgesIn(model.grid, model.x, model.y, area);
-  for (const e of crossing) {
-    kept.add(model.grid.source[e]);
-    kept.add(model.grid.target[e]);
-  }
-  return { area, nodes: [...kept].sort((a, b) => a - b).map((i) => model.nodes[i]), edges: crossing.sort((a, b) => a - b).map((e) => model.edges[e]) };
+  return { area, nodes: nodesIn(model.grid, model.x, model.y, area).sort((a, b) => a - b).map((i) => model.nodes[i]) };
 }
 
 /** The node under a point of the flow (graph coordinates), for clicks and hovers on the canvas. */

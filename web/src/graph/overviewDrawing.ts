@@ -1,5 +1,5 @@
 import { NODE_HEIGHT, NODE_WIDTH } from './elkLayout';
-import { CANVAS_EDGE, CRITICAL_COLOUR, PALETTE, statusFill } from './graphColours';
+import { CANVAS_EDGE, CRITICAL_COLOUR, EDGE_COLOUR, PALETTE, statusFill } from './graphColours';
 import type { GraphModel } from './graphModel';
 import { edgesIn, nodesIn, type SpatialGrid } from './spatialGrid';
 import type { Bounds } from './viewport';
@@ -49,7 +49,7 @@ export function drawRaster(drawing: WholeDrawing, bounds: Bounds): ImageBitmap {
   const context = canvas.getContext('2d')!;
   context.setTransform(scale, 0, 0, scale, -bounds.x * scale, -bounds.y * scale);
   const edges = Array.from(drawing.source, (_, e) => e);
-  strokeEdges(context, drawing, edges, scale);
+  strokeEdges(context, drawing, edges, scale, false);
   // At least a pixel each, or tasks vanish between the edges.
   fillTasks(context, drawing, null, 1 / scale);
   return canvas.transferToImageBitmap();
@@ -68,21 +68,30 @@ export type Canvas2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContex
 export function drawGraph(context: Canvas2D, drawing: Drawing, view: Bounds, zoom: number): void {
   const { x, y, grid } = drawing;
   // Edges first, plain ones in one path (one stroke call), the critical path over them.
-  strokeEdges(context, { ...drawing, source: grid.source, target: grid.target }, edgesIn(grid, x, y, view), zoom);
+  strokeEdges(context, { ...drawing, source: grid.source, target: grid.target }, edgesIn(grid, x, y, view), zoom, false);
   fillTasks(context, drawing, nodesIn(grid, x, y, view), 0);
 }
 
+/** The edges that meet `view`, with their arrowheads: under the task nodes of a big graph zoomed in. */
+export function drawEdges(context: Canvas2D, drawing: Drawing, view: Bounds, zoom: number): void {
+  const { x, y, grid } = drawing;
+  strokeEdges(context, { ...drawing, source: grid.source, target: grid.target }, edgesIn(grid, x, y, view), zoom, true);
+}
+
 /** Plain edges in one path (one stroke call), the critical path over them. */
-function strokeEdges(context: Canvas2D, drawing: WholeDrawing, edges: readonly number[], zoom: number): void {
+function strokeEdges(context: Canvas2D, drawing: WholeDrawing, edges: readonly number[], zoom: number, arrows: boolean): void {
   const { x, y, source, target, critical } = drawing;
+  // Zoomed in, lines as React Flow draws them (1.5 px, 2.5 on the critical path); far out, hairlines.
+  const plain = arrows ? 1.5 : 1 / zoom;
+  const thick = arrows ? 2.5 : 2.5 / zoom;
   context.beginPath();
-  for (const e of edges) if (!critical[e]) line(context, x, y, source[e], target[e]);
-  context.lineWidth = 1 / zoom;
-  context.strokeStyle = CANVAS_EDGE;
+  for (const e of edges) if (!critical[e]) line(context, x, y, source[e], target[e], arrows);
+  context.lineWidth = plain;
+  context.strokeStyle = arrows ? EDGE_COLOUR : CANVAS_EDGE;
   context.stroke();
   context.beginPath();
-  for (const e of edges) if (critical[e]) line(context, x, y, source[e], target[e]);
-  context.lineWidth = 2.5 / zoom;
+  for (const e of edges) if (critical[e]) line(context, x, y, source[e], target[e], arrows);
+  context.lineWidth = thick;
   context.strokeStyle = CRITICAL_COLOUR;
   context.stroke();
 }
@@ -103,7 +112,7 @@ export function fillTasks(context: Canvas2D, drawing: Pick<Drawing, 'x' | 'y' | 
   });
 }
 
-function line(context: Canvas2D, x: Float64Array, y: Float64Array, s: number, t: number) {
+function line(context: Canvas2D, x: Float64Array, y: Float64Array, s: number, t: number, arrow: boolean) {
   const x1 = x[s] + NODE_WIDTH;
   const y1 = y[s] + NODE_HEIGHT / 2;
   const x2 = x[t];
@@ -111,4 +120,11 @@ function line(context: Canvas2D, x: Float64Array, y: Float64Array, s: number, t:
   const bend = (x2 - x1) / 2;
   context.moveTo(x1, y1);
   context.bezierCurveTo(x1 + bend, y1, x2 - bend, y2, x2, y2);
+  if (!arrow) return;
+  context.moveTo(x2 - ARROW, y2 - ARROW / 2);
+  context.lineTo(x2, y2);
+  context.lineTo(x2 - ARROW, y2 + ARROW / 2);
 }
+
+/** An arrowhead's length, in graph units. */
+const ARROW = 9;

@@ -41,7 +41,7 @@ export function GraphEdges({ drawing }: { drawing: Drawing }) {
     const context = element.getContext('2d');
     if (!context) return;
     context.setTransform(scale, 0, 0, scale, -sheet.area.x * scale, -sheet.area.y * scale);
-    drawEdges(context, drawing, sheet.area, sheet.zoom);
+    drawEdges(context, drawing, sheet.area);
   }, [drawing, sheet]);
 
   if (!sheet) return null;

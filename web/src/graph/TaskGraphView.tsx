@@ -22,12 +22,13 @@ const MIN_ZOOM = 0.02;
 export const FIRST_PAINT_MEASURE = 'taskdeck:graph-first-paint';
 /**
  * From this many tasks on, React Flow gets only a window of the graph's tasks around the view
- * (graphWindow.ts) and none of its edges, which a canvas under the nodes draws (GraphEdges); zooming out past
- * the detail zoom draws the whole graph on that canvas instead of as DOM nodes (GraphOverview).
- * At 50,000 tasks in the bench's layered shape, a window's edges were a thousand SVG paths and
- * brought 800 tasks from far away for their ends: React Flow took 150-200 ms at each recut. Measured in headless Chromium: with 5,000 DOM nodes and 6,400
- * SVG edges on screen every pan frame was a 300-1,100 ms main-thread task, and handing React
- * Flow all 5,000 nodes again when zooming back in froze the page for 450 ms.
+ * (graphWindow.ts) and none of its edges, which a canvas under the nodes draws (GraphEdges);
+ * zooming out past the detail zoom draws the whole graph on a canvas instead of as DOM nodes
+ * (GraphOverview). Measured in headless Chromium: with 5,000 DOM nodes and 6,400 SVG edges on
+ * screen every pan frame was a 300-1,100 ms main-thread task, and handing React Flow all 5,000
+ * nodes again when zooming back in froze the page for 450 ms; at 50,000 tasks in the bench's
+ * layered shape a window's edges were a thousand SVG paths that brought 800 tasks from far away
+ * for their ends, and React Flow took 150-200 ms at each new window.
  */
 export const BIG_GRAPH_NODES = 400;
 

@@ -15,7 +15,16 @@ export interface Drawing {
   grid: SpatialGrid;
   colour: Uint8Array;
   critical: Uint8Array;
+  /** Each edge's line as React Flow draws it: solid (depends_on), dashed (triggered_by) or dotted (child). */
+  line: Uint8Array;
 }
+
+/** The line of each edge kind, index of `Drawing.line`: as graph.css draws React Flow's edges. */
+const LINES: { kind: string; dash: number[]; arrow: boolean }[] = [
+  { kind: 'depends_on', dash: [], arrow: true },
+  { kind: 'triggered_by', dash: [6, 4], arrow: true },
+  { kind: 'child', dash: [2, 4], arrow: false },
+];
 
 /** What the worker needs to draw a whole graph: the drawing without its grid. */
 export type WholeDrawing = Pick<Drawing, 'x' | 'y' | 'colour' | 'critical'> & { source: Int32Array; target: Int32Array };
@@ -49,7 +58,7 @@ export function drawRaster(drawing: WholeDrawing, bounds: Bounds): ImageBitmap {
   const context = canvas.getContext('2d')!;
   context.setTransform(scale, 0, 0, scale, -bounds.x * scale, -bounds.y * scale);
   const edges = Array.from(drawing.source, (_, e) => e);
-  strokeEdges(context, drawing, edges, scale, false);
+  strokeEdges(context, drawing, edges, scale);
   // At least a pixel each, or tasks vanish between the edges.
   fillTasks(context, drawing, null, 1 / scale);
   return canvas.transferToImageBitmap();
@@ -58,7 +67,8 @@ export function drawRaster(drawing: WholeDrawing, bounds: Bounds): ImageBitmap {
 export function drawingOf(model: Pick<GraphModel, 'nodes' | 'edges' | 'x' | 'y' | 'grid'>): Drawing {
   const colour = Uint8Array.from(model.nodes, (node) => PALETTE.indexOf(statusFill(node.data.task.status)));
   const critical = Uint8Array.from(model.edges, (edge) => (edge.className?.includes('edge-critical') ? 1 : 0));
-  return { x: model.x, y: model.y, grid: model.grid, colour, critical };
+  const line = Uint8Array.from(model.edges, (edge) => Math.max(0, LINES.findIndex((l) => l.kind === edge.data?.kind)));
+  return { x: model.x, y: model.y, grid: model.grid, colour, critical, line };
 }
 
 /** The page's canvas or the worker's offscreen one: the same drawing calls. */
@@ -68,30 +78,44 @@ export type Canvas2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContex
 export function drawGraph(context: Canvas2D, drawing: Drawing, view: Bounds, zoom: number): void {
   const { x, y, grid } = drawing;
   // Edges first, plain ones in one path (one stroke call), the critical path over them.
-  strokeEdges(context, { ...drawing, source: grid.source, target: grid.target }, edgesIn(grid, x, y, view), zoom, false);
+  strokeEdges(context, { ...drawing, source: grid.source, target: grid.target }, edgesIn(grid, x, y, view), zoom);
   fillTasks(context, drawing, nodesIn(grid, x, y, view), 0);
 }
 
-/** The edges that meet `view`, with their arrowheads: under the task nodes of a big graph zoomed in. */
-export function drawEdges(context: Canvas2D, drawing: Drawing, view: Bounds, zoom: number): void {
-  const { x, y, grid } = drawing;
-  strokeEdges(context, { ...drawing, source: grid.source, target: grid.target }, edgesIn(grid, x, y, view), zoom, true);
+/**
+ * The edges that meet `view` as React Flow draws them (line widths, dashes and arrowheads of
+ * graph.css), under the task nodes of a big graph zoomed in.
+ */
+export function drawEdges(context: Canvas2D, drawing: Drawing, view: Bounds): void {
+  const { x, y, grid, critical } = drawing;
+  const edges = edgesIn(grid, x, y, view);
+  LINES.forEach(({ dash, arrow }, kind) => {
+    context.beginPath();
+    for (const e of edges) if (!critical[e] && drawing.line[e] === kind) line(context, x, y, grid.source[e], grid.target[e], arrow);
+    context.setLineDash(dash);
+    context.lineWidth = 1.5;
+    context.strokeStyle = EDGE_COLOUR;
+    context.stroke();
+  });
+  context.setLineDash([]);
+  context.beginPath();
+  for (const e of edges) if (critical[e]) line(context, x, y, grid.source[e], grid.target[e], true);
+  context.lineWidth = 3;
+  context.strokeStyle = CRITICAL_COLOUR;
+  context.stroke();
 }
 
-/** Plain edges in one path (one stroke call), the critical path over them. */
-function strokeEdges(context: Canvas2D, drawing: WholeDrawing, edges: readonly number[], zoom: number, arrows: boolean): void {
+/** Plain edges as hairlines in one path (one stroke call), the critical path over them. */
+function strokeEdges(context: Canvas2D, drawing: WholeDrawing, edges: readonly number[], zoom: number): void {
   const { x, y, source, target, critical } = drawing;
-  // Zoomed in, lines as React Flow draws them (1.5 px, 2.5 on the critical path); far out, hairlines.
-  const plain = arrows ? 1.5 : 1 / zoom;
-  const thick = arrows ? 2.5 : 2.5 / zoom;
   context.beginPath();
-  for (const e of edges) if (!critical[e]) line(context, x, y, source[e], target[e], arrows);
-  context.lineWidth = plain;
-  context.strokeStyle = arrows ? EDGE_COLOUR : CANVAS_EDGE;
+  for (const e of edges) if (!critical[e]) line(context, x, y, source[e], target[e], false);
+  context.lineWidth = 1 / zoom;
+  context.strokeStyle = CANVAS_EDGE;
   context.stroke();
   context.beginPath();
-  for (const e of edges) if (critical[e]) line(context, x, y, source[e], target[e], arrows);
-  context.lineWidth = thick;
+  for (const e of edges) if (critical[e]) line(context, x, y, source[e], target[e], false);
+  context.lineWidth = 2.5 / zoom;
   context.strokeStyle = CRITICAL_COLOUR;
   context.stroke();
 }

@@ -1,12 +1,14 @@
 import { Background, ControlButton, Controls, Panel, ReactFlow, type ReactFlowInstance, type Viewport } from '@xyflow/react';
 import '@xyflow/react/dist/base.css';
-import { useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
+import { startTransition, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { typeLabel, useTaskTypes } from '../lib/taskTypes';
 import './graph.css';
 import type { GraphModel, TaskFlowEdge, TaskFlowNode } from './graphModel';
+import { GraphEdges } from './GraphEdges';
 import { GraphMiniMap } from './GraphMiniMap';
-import { GraphOverview } from './GraphOverview';
+import { GraphOverview, useRaster } from './GraphOverview';
+import { drawingOf } from './overviewDrawing';
 import { graphWindow, needsNewWindow, nodeAt, visibleArea, windowBasis } from './graphWindow';
 import { DETAIL_ZOOM, TaskNode, TaskNodeContext, taskPage } from './TaskNode';
 import { fitViewport, graphBounds, initialViewport, type Bounds } from './viewport';
@@ -19,11 +21,14 @@ const MIN_ZOOM = 0.02;
 
 export const FIRST_PAINT_MEASURE = 'taskdeck:graph-first-paint';
 /**
- * From this many tasks on, React Flow gets only a window of the graph around the view
- * (graphWindow.ts), and zooming out past the detail zoom draws the graph on a canvas instead of
- * as DOM nodes (GraphOverview). Measured in headless Chromium: with 5,000 DOM nodes and 6,400
- * SVG edges on screen every pan frame was a 300-1,100 ms main-thread task, and handing React
- * Flow all 5,000 nodes again when zooming back in froze the page for 450 ms.
+ * From this many tasks on, React Flow gets only a window of the graph's tasks around the view
+ * (graphWindow.ts) and none of its edges, which a canvas under the nodes draws (GraphEdges);
+ * zooming out past the detail zoom draws the whole graph on a canvas instead of as DOM nodes
+ * (GraphOverview). Measured in headless Chromium: with 5,000 DOM nodes and 6,400 SVG edges on
+ * screen every pan frame was a 300-1,100 ms main-thread task, and handing React Flow all 5,000
+ * nodes again when zooming back in froze the page for 450 ms; at 50,000 tasks in the bench's
+ * layered shape a window's edges were a thousand SVG paths that brought 800 tasks from far away
+ * for their ends, and React Flow took 150-200 ms at each new window.
  */
 export const BIG_GRAPH_NODES = 400;
 
@@ -55,9 +60,21 @@ export function TaskGraphView({ model, requestedAt, focusId, compact = false, li
   const painted = useRef(false);
   const big = model.nodes.length >= BIG_GRAPH_NODES;
   const [overview, setOverview] = useState(false);
+  // Whether React Flow holds the window's nodes: they leave and come back a task after the switch
+  // to the canvas, so that switch is one task and taking them out (or back) another.
+  const [flowNodes, setFlowNodes] = useState(true);
+  useEffect(() => {
+    if (flowNodes !== overview) return;
+    const timer = setTimeout(() => setFlowNodes(!overview), 0);
+    return () => clearTimeout(timer);
+  }, [flowNodes, overview]);
+  // The canvas stays until the nodes are back, so the graph never goes blank between.
+  const onCanvas = overview || !flowNodes;
   // What the window of a big graph was cut around (null until the viewport is known).
   const [windowView, setWindowView] = useState<Bounds | null>(null);
-  const cut = useMemo(() => (big && windowView ? graphWindow(model.nodes, model.edges, windowView) : null), [big, model, windowView]);
+  const cut = useMemo(() => (big && windowView ? graphWindow(model, windowView) : null), [big, model, windowView]);
+  const drawing = useMemo(() => drawingOf(model), [model]);
+  const raster = useRaster(drawing);
 
   // The first time tasks are on screen, after the browser painted them.
   useEffect(() => {
@@ -94,34 +111,36 @@ export function TaskGraphView({ model, requestedAt, focusId, compact = false, li
   };
   const follow = (viewport: Viewport) => {
     const far = big && viewport.zoom < DETAIL_ZOOM;
-    setDetailed(viewport.zoom >= DETAIL_ZOOM);
+    // A big graph's nodes are on the canvas, unseen, below the detail zoom: they stay as they are.
+    if (!big) setDetailed(viewport.zoom >= DETAIL_ZOOM);
     setOverview(far);
     if (!big || far || !container.current) return;
     const view = visibleArea(viewport, screenSize());
     const basis = windowBasis(view, viewport.zoom, DETAIL_ZOOM);
-    if (needsNewWindow(cut, view, basis)) setWindowView(basis);
+    // In a transition: the new window's nodes mount in a task of their own, not in the wheel or drag event's.
+    if (needsNewWindow(cut, view, basis)) startTransition(() => setWindowView(basis));
   };
   const onInit = (instance: ReactFlowInstance<TaskFlowNode, TaskFlowEdge>) => {
     flow.current = instance;
     const focus = model.nodes.find((node) => node.id === (focusId ?? model.criticalPath.task_ids[0]));
-    const viewport = initialViewport(graphBounds(model.nodes), screenSize(), focus?.position);
+    const viewport = initialViewport(graphBounds(model), screenSize(), focus?.position);
     follow(viewport);
     void instance.setViewport(viewport);
   };
   const fitAll = () => {
-    const viewport = fitViewport(graphBounds(model.nodes), screenSize(), MIN_ZOOM);
+    const viewport = fitViewport(graphBounds(model), screenSize(), MIN_ZOOM);
     follow(viewport);
     void flow.current?.setViewport(viewport);
   };
   // On the canvas there are no node elements: the pane finds the task under the pointer.
-  const taskAt = (event: MouseEvent) => (overview && flow.current ? nodeAt(model.nodes, flow.current.screenToFlowPosition({ x: event.clientX, y: event.clientY })) : undefined);
+  const taskAt = (event: MouseEvent) => (onCanvas && flow.current ? nodeAt(model, flow.current.screenToFlowPosition({ x: event.clientX, y: event.clientY })) : undefined);
 
   return (
     <TaskNodeContext.Provider value={context}>
-      <div className={`task-graph${compact ? ' task-graph-compact' : ''}`} ref={container} data-testid="task-graph" data-overview={overview || undefined}>
+      <div className={`task-graph${compact ? ' task-graph-compact' : ''}`} ref={container} data-testid="task-graph" data-overview={onCanvas || undefined}>
         <ReactFlow<TaskFlowNode, TaskFlowEdge>
-          nodes={overview ? NO_NODES : big ? (cut?.nodes ?? NO_NODES) : model.nodes}
-          edges={overview ? NO_EDGES : big ? (cut?.edges ?? NO_EDGES) : model.edges}
+          nodes={!flowNodes ? NO_NODES : big ? (cut?.nodes ?? NO_NODES) : model.nodes}
+          edges={big ? NO_EDGES : model.edges}
           nodeTypes={nodeTypes}
           onInit={onInit}
           onMove={(_, viewport) => follow(viewport)}
@@ -145,7 +164,7 @@ export function TaskGraphView({ model, requestedAt, focusId, compact = false, li
           maxZoom={1.5}
         >
           <Background gap={24} size={1} color="#dfe3ea" />
-          {overview && <GraphOverview nodes={model.nodes} edges={model.edges} />}
+          {big && (onCanvas ? <GraphOverview drawing={drawing} raster={raster} /> : <GraphEdges drawing={drawing} />)}
           <Controls showInteractive={false} showFitView={false} aria-label="Zoom and fit">
             <ControlButton onClick={fitAll} title="Fit view" aria-label="Fit view">
               <svg viewBox="0 0 16 16" aria-hidden="true">
@@ -153,7 +172,7 @@ export function TaskGraphView({ model, requestedAt, focusId, compact = false, li
               </svg>
             </ControlButton>
           </Controls>
-          {!compact && <GraphMiniMap nodes={model.nodes} />}
+          {!compact && <GraphMiniMap drawing={drawing} />}
           {!compact && (
             <Panel position="top-right">
               <GraphLegend />

@@ -4,6 +4,8 @@ import { STATUS_LABEL, isFinished } from '../../../core/statuses';
 import type { TaskRecord } from '../api/types';
 import { durationAt } from '../lib/duration';
 import { NODE_HEIGHT, NODE_WIDTH, type LayoutInput, type LayoutResult } from './elkLayout';
+import { CRITICAL_COLOUR, EDGE_COLOUR } from './graphColours';
+import { spatialGrid, type SpatialGrid } from './spatialGrid';
 
 /**
  * The graph page's view model: `GET /graph` turned into React Flow nodes and edges, and kept
@@ -36,7 +38,15 @@ export interface GraphModel {
   upstream: ReadonlyMap<string, { depends_on: string[]; triggered_by: string | null; parent_id: string | null }>;
   /** Blocking failures the server named that are not drawn (beyond a neighbourhood's depth). */
   blockersOutside: ReadonlyMap<string, string[]>;
+  /** Task i's top-left corner, as laid out (the nodes' positions, in arrays). */
+  x: Float64Array;
+  y: Float64Array;
+  /** Where the tasks and edges lie; edge i of the grid is `edges[i]`. */
+  grid: SpatialGrid;
 }
+
+/** A layout as the worker answers it: the positions, and the grid it built from them. */
+export type PlacedLayout = LayoutResult & { grid?: SpatialGrid };
 
 /** The graph's structure as the layout worker takes it. */
 export function layoutInput(graph: Pick<TaskGraph, 'nodes' | 'edges'>): LayoutInput {
@@ -64,7 +74,7 @@ const HANDLES = [
   { type: 'source' as const, position: Position.Right, x: NODE_WIDTH - 1, y: NODE_HEIGHT / 2, width: 1, height: 1 },
 ];
 
-export function buildModel(graph: TaskGraph, layout: LayoutResult, receivedAt: number): GraphModel {
+export function buildModel(graph: TaskGraph, layout: PlacedLayout, receivedAt: number): GraphModel {
   const index = new Map(graph.nodes.map((node, i) => [node.id, i]));
   const names = new Map(graph.nodes.map((node) => [node.id, node]));
   const nodes = graph.nodes.map(
@@ -102,6 +112,10 @@ export function buildModel(graph: TaskGraph, layout: LayoutResult, receivedAt: n
     index,
     upstream,
     blockersOutside,
+    x: layout.x,
+    y: layout.y,
+    // Its edges are layoutInput's, in the order of the model's.
+    grid: layout.grid ?? spatialGrid(layout.x, layout.y, layoutInput(graph).edges),
   };
 }
 
@@ -117,9 +131,6 @@ function toFlowEdge(edge: GraphEdge): TaskFlowEdge {
     markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16, color: edge.critical ? CRITICAL_COLOUR : EDGE_COLOUR },
   };
 }
-
-export const EDGE_COLOUR = '#9aa3b5';
-export const CRITICAL_COLOUR = '#d9480f';
 
 export function edgeClassName(kind: GraphEdge['kind'], critical: boolean): string {
   return [`edge-${kind}`, critical ? 'edge-critical' : ''].filter(Boolean).join(' ');

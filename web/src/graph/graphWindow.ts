@@ -1,12 +1,11 @@
-import { NODE_HEIGHT, NODE_WIDTH } from './elkLayout';
-import type { TaskFlowEdge, TaskFlowNode } from './graphModel';
+import type { GraphModel, TaskFlowNode } from './graphModel';
+import { nodesIn } from './spatialGrid';
 import type { Bounds, Size, Viewport } from './viewport';
 
 /**
  * React Flow keeps every node it is given in its store and walks all of them on each change;
  * at 5,000 tasks that alone costs hundreds of milliseconds. A big graph therefore hands React
- * Flow only a window: the tasks around the visible area and the edges crossing it, with both
- * their ends. The window is cut around the view as large as it gets before nodes give way to
+ * Flow only a window: the tasks around the visible area (its edges are on a canvas). The window is cut around the view as large as it gets before nodes give way to
  * the canvas (so zooming out needs no new window), with half that again on every side, and is
  * cut anew once the view leaves it.
  */
@@ -14,7 +13,6 @@ export interface GraphWindow {
   /** The area covered, in graph coordinates. */
   area: Bounds;
   nodes: TaskFlowNode[];
-  edges: TaskFlowEdge[];
 }
 
 /** The visible area of the graph for a viewport of a screen. */
@@ -40,31 +38,14 @@ export function needsNewWindow(window: GraphWindow | null, view: Bounds, basis: 
   return window === null || !covers(window.area, view) || basis.width * 4 < window.area.width;
 }
 
-/** The window cut around `basis` (see windowBasis). */
-export function graphWindow(nodes: readonly TaskFlowNode[], edges: readonly TaskFlowEdge[], basis: Bounds): GraphWindow {
+/** The window cut around `basis` (see windowBasis), from the model's grid: only the cells it covers are visited. */
+export function graphWindow(model: Pick<GraphModel, 'nodes' | 'x' | 'y' | 'grid'>, basis: Bounds): GraphWindow {
   const area = { x: basis.x - basis.width / 2, y: basis.y - basis.height / 2, width: basis.width * 2, height: basis.height * 2 };
-  const meets = (left: number, top: number, right: number, bottom: number) => right >= area.x && left <= area.x + area.width && bottom >= area.y && top <= area.y + area.height;
-  const byId = new Map(nodes.map((node) => [node.id, node]));
-  const kept = new Set<string>();
-  for (const node of nodes) {
-    const { x, y } = node.position;
-    if (meets(x, y, x + NODE_WIDTH, y + NODE_HEIGHT)) kept.add(node.id);
-  }
-  // An edge that crosses the area brings both its ends, even from far away.
-  const windowEdges = edges.filter((edge) => {
-    const source = byId.get(edge.source)?.position;
-    const target = byId.get(edge.target)?.position;
-    if (!source || !target) return false;
-    const crosses = meets(Math.min(source.x, target.x), Math.min(source.y, target.y), Math.max(source.x, target.x) + NODE_WIDTH, Math.max(source.y, target.y) + NODE_HEIGHT);
-    if (!crosses) return false;
-    kept.add(edge.source);
-    kept.add(edge.target);
-    return true;
-  });
-  return { area, nodes: nodes.filter((node) => kept.has(node.id)), edges: windowEdges };
+  return { area, nodes: nodesIn(model.grid, model.x, model.y, area).sort((a, b) => a - b).map((i) => model.nodes[i]) };
 }
 
 /** The node under a point of the flow (graph coordinates), for clicks and hovers on the canvas. */
-export function nodeAt(nodes: readonly TaskFlowNode[], point: { x: number; y: number }): TaskFlowNode | undefined {
-  return nodes.find((node) => point.x >= node.position.x && point.x <= node.position.x + NODE_WIDTH && point.y >= node.position.y && point.y <= node.position.y + NODE_HEIGHT);
+export function nodeAt(model: Pick<GraphModel, 'nodes' | 'x' | 'y' | 'grid'>, point: { x: number; y: number }): TaskFlowNode | undefined {
+  const [i] = nodesIn(model.grid, model.x, model.y, { ...point, width: 0, height: 0 });
+  return i === undefined ? undefined : model.nodes[i];
 }

@@ -4,8 +4,7 @@ import type { GraphScope } from '../../../core/graph';
 import { graphQuery, queryKeys, type GraphAnswer } from '../api/queries';
 import type { TaskRecord } from '../api/types';
 import { useTaskEvents } from '../live/taskEvents';
-import type { LayoutResult } from './elkLayout';
-import { applyTaskRows, buildModel, isStructural, layoutInput, structureKey, type GraphModel } from './graphModel';
+import { applyTaskRows, buildModel, isStructural, layoutInput, structureKey, type GraphModel, type PlacedLayout } from './graphModel';
 import { layoutInWorker, prepareLayout } from './layout';
 
 /** Live rows are applied in batches: one render for a burst of events, not one per event. */
@@ -20,7 +19,7 @@ interface Drawn {
   query: string;
   answer: GraphAnswer;
   key: string;
-  layout: LayoutResult;
+  layout: PlacedLayout;
   model: GraphModel;
   /** When this scope was first asked for (performance.now()): its first paint is measured from here. */
   requestedAt: number;

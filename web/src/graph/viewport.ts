@@ -25,17 +25,18 @@ const MAX_FIT_ZOOM = 1;
 export const OVERVIEW_MIN_ZOOM = 0.2;
 export const OPENING_ZOOM = 0.75;
 
-export function graphBounds(nodes: readonly { position: { x: number; y: number } }[]): Bounds {
-  if (nodes.length === 0) return { x: 0, y: 0, width: 0, height: 0 };
+/** Where the laid-out tasks lie (task i's top-left corner at x[i], y[i]). */
+export function graphBounds({ x, y }: { x: ArrayLike<number>; y: ArrayLike<number> }): Bounds {
+  if (x.length === 0) return { x: 0, y: 0, width: 0, height: 0 };
   let minX = Infinity;
   let minY = Infinity;
   let maxX = -Infinity;
   let maxY = -Infinity;
-  for (const { position } of nodes) {
-    minX = Math.min(minX, position.x);
-    minY = Math.min(minY, position.y);
-    maxX = Math.max(maxX, position.x + NODE_WIDTH);
-    maxY = Math.max(maxY, position.y + NODE_HEIGHT);
+  for (let i = 0; i < x.length; i++) {
+    minX = Math.min(minX, x[i]);
+    minY = Math.min(minY, y[i]);
+    maxX = Math.max(maxX, x[i] + NODE_WIDTH);
+    maxY = Math.max(maxY, y[i] + NODE_HEIGHT);
   }
   return { x: minX, y: minY, width: maxX - minX, height: maxY - minY };
 }

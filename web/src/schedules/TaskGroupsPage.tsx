@@ -3,9 +3,8 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { errorMessage } from '../api/client';
 import { schedulesQuery, taskListQuery } from '../api/queries';
 import type { TaskRecord } from '../api/types';
-import { buildModel, layoutInput, structureKey } from '../graph/graphModel';
+import { buildModel, layoutInput, structureKey, type PlacedLayout } from '../graph/graphModel';
 import { layoutInWorker } from '../graph/layout';
-import type { LayoutResult } from '../graph/elkLayout';
 import { TaskGraphView } from '../graph/TaskGraphView';
 import { definitionsGraph } from './definitionsGraph';
 import { ScheduleGroups } from './ScheduleGroups';
@@ -26,7 +25,7 @@ export function TaskGroupsPage() {
   // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed by what the drawing shows, not the arrays' identity
   const drawing = useMemo(() => definitionsGraph(schedules ?? [], tasksByRun), [schedules, tasksKey]);
   const key = structureKey(drawing.graph);
-  const [layout, setLayout] = useState<{ key: string; result: LayoutResult; at: number } | null>(null);
+  const [layout, setLayout] = useState<{ key: string; result: PlacedLayout; at: number } | null>(null);
   useEffect(() => {
     if (drawing.graph.nodes.length === 0) return;
     let cancelled = false;

@@ -29,8 +29,9 @@ export const store: typeof anywhere = new Proxy(anywhere, {
 });
 
 /**
- * The heavy activity of a GPU-bound type, on the GPU queue, whose worker runs one at a time; on
- * its node's queue once placed (the allocator then holds the node's GPU for it).
+ * The heavy activity of a GPU-bound type, on the GPU queue, whose worker runs one at a time. The
+ * API refuses these types a target node (their GPU is the allocator's cluster-wide slot); one
+ * placed anyway, started another way, runs it on its node's queue like the rest of its work.
  */
 export function gpuStore() {
   const node = placedNode.getStore();

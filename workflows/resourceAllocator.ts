@@ -21,7 +21,11 @@ const JOIN_GRACE_MS = 30_000;
 /** Every this many liveness checks, holders are checked too: a terminated task never releases. */
 const HOLDER_CHECK_EVERY = 6;
 
-const { nodeLiveness, isTaskOpen } = proxyActivities<TaskActivities>({ startToCloseTimeout: '30 seconds', retry: { maximumAttempts: 3 } });
+// Quick calls (ListWorkers, a describe). The loop waits for them, and with it every grant: one
+// taken by a worker that was just killed must time out in seconds, not hold grants for 90 s
+// (3 attempts of 30 s did, while the suite's node test killed its node). Options are not part of
+// what replay compares, so this needs no patch.
+const { nodeLiveness, isTaskOpen } = proxyActivities<TaskActivities>({ startToCloseTimeout: '5 seconds', retry: { maximumAttempts: 3 } });
 
 /**
  * The nodes of one task queue and who holds their cores, memory and GPUs (workflow ID

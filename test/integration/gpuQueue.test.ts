@@ -21,9 +21,10 @@ describe('GPU-bound task types', () => {
     // Each command logs when it holds the GPU; overlapping runs would interleave start/end lines.
     const command = (name: string, seconds = 2): string =>
       `echo "start ${name}" >> ${trace}; for i in $(seq 1 ${seconds}); do echo "PROGRESS $((i*100/${seconds})) step $i"; sleep 1; done; echo "end ${name}" >> ${trace}`;
-    // The first holds the GPU until the others were seen waiting (its gate opens), however busy the machine.
+    // The first holds the GPU until the others were seen waiting (its gate opens), for at most a
+    // minute: should this test fail, the GPU-bound tasks of the other files still get the GPU.
     const gate = join(work, 'gate');
-    const first = await startTask({ type: 'training', dataset_id: id, input: { command: `while [ ! -f ${gate} ]; do sleep 0.2; done; ${command('first')}` } });
+    const first = await startTask({ type: 'training', dataset_id: id, input: { command: `for i in $(seq 1 300); do [ -f ${gate} ] && break; sleep 0.2; done; ${command('first')}` } });
     await waitForStatus(first.id, ['running']);
     const second = await startTask({ type: 'model_training', dataset_id: id, input: { command: command('second') } });
     const third = await startTask({ type: 'training', dataset_id: id, input: { command: command('third') } });

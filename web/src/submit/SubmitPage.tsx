@@ -91,7 +91,8 @@ function TaskForm({ type, initial }: { type: TaskType; initial: Record<string, s
     }
     const body: StartTaskBody = { type: type.id, input };
     for (const { name } of META_FIELDS) if (meta[name]?.trim()) body[name] = meta[name].trim();
-    const placement = readPlacement(meta, type.id === 'command');
+    // GPU-bound types wait for the cluster's GPU slot, on no node: the API refuses them a node, so the form never sends one.
+    const placement = type.resource === 'gpu' ? { fields: {} } : readPlacement(meta, type.id === 'command');
     if (placement.error) {
       setErrors({ gpu_ids: placement.error });
       focusField('gpu_ids');
@@ -182,7 +183,9 @@ function TaskForm({ type, initial }: { type: TaskType; initial: Record<string, s
           </datalist>
         </div>
       </fieldset>
-      <PlacementFields resources={type.id === 'command'} values={meta} errors={errors} onChange={(name, value) => setMeta({ ...meta, [name]: value })} />
+      {type.resource !== 'gpu' && (
+        <PlacementFields resources={type.id === 'command'} values={meta} errors={errors} onChange={(name, value) => setMeta({ ...meta, [name]: value })} />
+      )}
       {formError && (
         <div className="banner banner-error" role="alert">
           {formError.length === 1 ? (

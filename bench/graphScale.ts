@@ -146,6 +146,7 @@ function syntheticGraph(shape: ShapeName, n: number, batch: string): () => Retur
       dataset_id: null,
       pipeline_id: null,
       batch_id: batch,
+      schedule_id: null,
       error: status === 'failed' ? 'exit code 1' : null,
       depends_on: upstream.map((j) => `${batch}-${j}`),
       triggered_by: null,

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { criticalPath as criticalPathSchema, graphEdge, graphNode, taskGraph } from './contract/graph';
+import type { criticalPath as criticalPathSchema, graphEdge, graphGroup, graphNode, taskGraph } from './contract/graph';
 import { isFinished, type TaskStatus } from './statuses';
 
 /**
@@ -21,6 +21,7 @@ export type GraphTask = Omit<GraphNode, 'blocked_by' | 'critical'> & { depends_o
 
 export type GraphNode = z.infer<typeof graphNode>;
 export type GraphEdge = z.infer<typeof graphEdge>;
+export type GraphGroup = z.infer<typeof graphGroup>;
 export type CriticalPath = z.infer<typeof criticalPathSchema>;
 /** `GET /graph`. */
 export type TaskGraph = z.infer<typeof taskGraph>;
@@ -62,6 +63,7 @@ export function nodeFields(task: Omit<GraphNode, 'blocked_by' | 'critical'>): Om
     dataset_id: task.dataset_id,
     pipeline_id: task.pipeline_id,
     batch_id: task.batch_id,
+    schedule_id: task.schedule_id,
     error: task.error,
   };
 }
@@ -286,15 +288,38 @@ function withFollowUps(links: TaskLinks, members: GraphTask[]): GraphTask[] {
   return [...chosen.values()];
 }
 
+/** What a graph knows of a pipeline beyond its tasks' rows: its name, and the schedule that started it. */
+export type PipelineOf = (id: string) => { name: string; schedule_id: string | null } | undefined;
+
+/** The groups of `tasks`, each once, in the order first met: their pipelines, batches and schedules. */
+export function graphGroups(tasks: Iterable<Pick<GraphNode, 'pipeline_id' | 'batch_id' | 'schedule_id'>>, pipelineOf: PipelineOf = () => undefined): GraphGroup[] {
+  const groups = new Map<string, GraphGroup>();
+  const add = (kind: GraphGroup['kind'], id: string, name: string, within: string | null): void => {
+    if (!groups.has(`${kind}:${id}`)) groups.set(`${kind}:${id}`, { kind, id, name, within });
+  };
+  for (const task of tasks) {
+    if (task.pipeline_id !== null) {
+      const pipeline = pipelineOf(task.pipeline_id);
+      const schedule = pipeline?.schedule_id ?? null;
+      add('pipeline', task.pipeline_id, pipeline?.name ?? task.pipeline_id, schedule);
+      if (schedule !== null) add('schedule', schedule, schedule, null);
+    }
+    if (task.batch_id !== null) add('batch', task.batch_id, task.batch_id, null);
+    if (task.schedule_id !== null) add('schedule', task.schedule_id, task.schedule_id, null);
+  }
+  return [...groups.values()];
+}
+
 /**
- * The graph of a scope: nodes with their blocking failures, edges, and the critical path.
- * `durationOf` defaults to the served duration (running tasks: up to when the row was served).
+ * The graph of a scope: nodes with their blocking failures, edges, the groups they belong to,
+ * and the critical path. `durationOf` defaults to the served duration (running tasks: up to
+ * when the row was served); `pipelineOf` names the pipelines (their ids otherwise).
  */
 export function buildTaskGraph(
   tasks: Iterable<GraphTask>,
   scope: GraphScope,
   now: number,
-  durationOf: (task: GraphTask) => number = (task) => task.duration_ms ?? 0,
+  { durationOf = (task) => task.duration_ms ?? 0, pipelineOf }: { durationOf?: (task: GraphTask) => number; pipelineOf?: PipelineOf } = {},
 ): TaskGraph {
   const links = new TaskLinks(tasks);
   const ids = scopeIds(links, scope, now);
@@ -312,6 +337,7 @@ export function buildTaskGraph(
       critical: onPath.has(task.id),
     })),
     edges: edges.map((edge) => ({ ...edge, critical: pathEdges.has(`${edge.source}\u0000${edge.target}`) })),
+    groups: graphGroups(members, pipelineOf),
     critical_path: path,
     truncated,
   };

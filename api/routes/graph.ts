@@ -13,7 +13,8 @@ export function graphHandlers(index: TaskIndex): Pick<Handlers, 'getGraph'> {
       if (scope.task !== undefined && !index.get(scope.task)) {
         throw new HttpError(404, `Task ${scope.task} not found in the 14-day window`, 'task');
       }
-      return { status: 200, body: buildTaskGraph(index.graphTasks(scope).map((record) => present(record, now)), scope, now) };
+      const pipelineOf = (id: string) => index.pipeline(id);
+      return { status: 200, body: buildTaskGraph(index.graphTasks(scope).map((record) => present(record, now)), scope, now, { pipelineOf }) };
     },
   };
 }

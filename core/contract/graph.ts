@@ -37,6 +37,7 @@ export const graphNode = taskRecord
     dataset_id: true,
     pipeline_id: true,
     batch_id: true,
+    schedule_id: true,
     error: true,
   })
   .extend({
@@ -56,9 +57,22 @@ export const criticalPath = z.strictObject({
   duration_ms: z.number().describe('Sum of the chain\'s durations; running tasks count their time so far'),
 });
 
+/**
+ * A pipeline, a batch or a schedule some drawn tasks belong to: the page can collapse it into one
+ * node with its counts. A task belongs to its pipeline, else its batch, else its schedule; a
+ * scheduled pipeline's group lies within its schedule's.
+ */
+export const graphGroup = z.strictObject({
+  kind: z.enum(['pipeline', 'batch', 'schedule']),
+  id: z.string(),
+  name: z.string().describe("The pipeline's name; a batch's or a schedule's id"),
+  within: z.string().nullable().describe('The id of the schedule whose run this pipeline is, or null'),
+});
+
 export const taskGraph = z.strictObject({
   nodes: z.array(graphNode),
   edges: z.array(graphEdge),
+  groups: z.array(graphGroup).describe('The groups of the drawn tasks, each once'),
   critical_path: criticalPath,
   truncated: z.boolean().describe(`More tasks matched than a graph carries (${MAX_GRAPH_NODES}); the newest were kept`),
 });

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineDetail } from '../../core/contract';
@@ -181,6 +184,64 @@ describe('the dependency graph', () => {
     })()`)) as { from: { left: number; right: number }; to: { left: number; right: number }; start: { x: number }; end: { x: number } };
     expect(Math.abs(ends.start.x - ends.from.right)).toBeLessThan(3);
     expect(Math.abs(ends.end.x - ends.to.left)).toBeLessThan(3);
+  });
+
+  it('collapses pipelines into one node each with their counts, kept live, and expands one on click', async () => {
+    const a = await startPipeline([
+      { key: 'fetch', command: 'true' },
+      { key: 'clean', command: 'true', depends_on: ['fetch'] },
+      { key: 'split', command: 'true', depends_on: ['clean'] },
+    ]);
+    const gate = join(mkdtempSync(join(tmpdir(), 'taskdeck-graph-')), 'go');
+    const b = await startPipeline([
+      { key: 'train', command: 'true' },
+      { key: 'score', command: `while [ ! -e ${gate} ]; do sleep 0.2; done`, depends_on: ['train'] },
+    ]);
+    const report = await api<{ id: string }>('/tasks', {
+      method: 'POST',
+      json: { type: 'command', name: uniqueTag('report'), input: { command: 'true' }, depends_on: [a.ids.split, b.ids.score] },
+    });
+    expect(report.status).toBe(201);
+    await Promise.all([waitForStatus(a.ids.split, ['completed']), waitForStatus(b.ids.score, ['running'])]);
+
+    // The report's neighbourhood holds both pipelines whole: six tasks, drawn as they are.
+    await page.goto(`/ui/graph?task=${report.body.id}&depth=3`);
+    await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 20_000 }).toBe(6);
+    await page.getByTestId('group-notice').getByText('2 pipelines, batches or schedules can be drawn as one node each.').waitFor();
+
+    await page.getByRole('button', { name: 'Collapse groups' }).click();
+    const groupA = page.locator(`.react-flow__node[data-id="pipeline:${a.id}"] .group-node`);
+    const groupB = page.locator(`.react-flow__node[data-id="pipeline:${b.id}"] .group-node`);
+    await groupA.waitFor();
+    expect(await page.locator('.react-flow__node').count()).toBe(3);
+    expect(await groupA.locator('.task-node-name').textContent()).toBe(a.name);
+    expect(await groupA.getByTestId('group-total').textContent()).toBe('3 tasks');
+    expect(await groupA.getByTestId('group-counts').textContent()).toBe('3 completed');
+    expect(await groupA.getAttribute('data-status')).toBe('completed');
+    await expect.poll(() => groupB.getByTestId('group-counts').textContent()).toBe('1 running, 1 completed');
+    expect(await groupB.getAttribute('data-status')).toBe('running');
+    // Each pipeline is one edge into the report, which waits for them.
+    await page.locator(`.react-flow__edge[data-id="pipeline:${a.id}>${report.body.id}:depends_on"]`).waitFor({ state: 'attached' });
+    await page.locator(`.react-flow__edge[data-id="pipeline:${b.id}>${report.body.id}:depends_on"]`).waitFor({ state: 'attached' });
+    expect(await page.getByTestId('graph-summary').textContent()).toContain('6 tasks');
+    await session.screenshot('graph-groups-collapsed');
+
+    // Live while collapsed: B's last task completes, and its group says so without a new layout.
+    writeFileSync(gate, '');
+    await expect.poll(() => groupB.getByTestId('group-counts').textContent(), { timeout: 20_000 }).toBe('2 completed');
+    expect(await groupB.getAttribute('data-status')).toBe('completed');
+
+    // A click expands A in place: its three tasks, B still one node.
+    await groupA.click();
+    await node(a.ids.split).waitFor();
+    expect(await page.locator('.react-flow__node').count()).toBe(5);
+    expect(await groupB.count()).toBe(1);
+    expect(await node(a.ids.clean).getAttribute('data-status')).toBe('completed');
+    await edge(a.ids.split, report.body.id).waitFor({ state: 'attached' });
+    await page.getByTestId('group-notice').getByText('1 group is drawn as one node: click it to expand it.').waitFor();
+    await session.screenshot('graph-group-expanded');
+    await page.getByRole('button', { name: 'Expand all' }).click();
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(6);
   });
 
   it("shows a task's upstream and downstream tasks on its page, and loads no graph code for a task without any", async () => {

@@ -240,6 +240,8 @@ describe('pipelines', () => {
     const { body: graph } = await api<TaskGraph>(`/graph?pipeline=${id}`);
     expect(graph.nodes).toHaveLength(4);
     expect(graph.edges).toHaveLength(3);
+    // Its one group, named as the pipeline is, for the page to draw as one node.
+    expect(graph.groups).toEqual([{ kind: 'pipeline', id, name: 'Nightly invoices', within: null }]);
     expect(graph.nodes.find((n) => n.id === idOf('send'))).toMatchObject({ status: 'upstream_failed', blocked_by: [idOf('render')] });
     expect(graph.nodes.find((n) => n.id === idOf('archive'))).toMatchObject({ status: 'completed', blocked_by: [] });
     // The critical path is the longer of the two chains out of generate (send never ran).

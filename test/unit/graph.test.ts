@@ -19,6 +19,7 @@ function task(id: string, status: TaskStatus, extra: Partial<GraphTask> = {}): G
     dataset_id: null,
     pipeline_id: null,
     batch_id: null,
+    schedule_id: null,
     error: null,
     depends_on: [],
     triggered_by: null,

@@ -11,6 +11,8 @@ import { TIME_WINDOWS } from '../tasks/filters';
 import { DEFAULT_GRAPH_VIEW, depthNotice, graphViewFromUrl, graphViewScope, graphViewToApiQuery, graphViewToUrl, isComplete, type GraphMode, type GraphView } from './graphView';
 import { PipelineBar } from './PipelineBar';
 import { TaskGraphView } from './TaskGraphView';
+import { allTasks, type GraphModel } from './graphModel';
+import type { Collapse } from './graphGroups';
 import { useTaskGraph, type GraphState } from './useTaskGraph';
 
 const MODE_LABEL: Record<GraphMode, string> = { all: 'All linked tasks', pipeline: 'Pipeline', batch: 'Batch', task: 'Task' };
@@ -29,7 +31,15 @@ export function GraphPage() {
   const shown: GraphView = pendingMode && pendingMode !== view.mode ? { ...view, mode: pendingMode, target: '' } : view;
   const complete = isComplete(shown);
   const query = complete ? graphViewToApiQuery(shown).toString() : null;
-  const { state, refresh } = useTaskGraph(query, graphViewScope(shown));
+  // Which groups are drawn as one node: `auto` (all in a big graph) until the user chooses, per graph.
+  const [grouping, setGrouping] = useState<{ query: string | null; collapse: Collapse }>({ query, collapse: 'auto' });
+  const collapse = grouping.query === query ? grouping.collapse : 'auto';
+  const { state, refresh } = useTaskGraph(query, graphViewScope(shown), collapse);
+  const collapsed = state.phase === 'ready' ? state.model.collapsed : undefined;
+  const expandGroup = useCallback(
+    (key: string) => setGrouping({ query, collapse: new Set([...(collapsed ?? [])].filter((k) => k !== key)) }),
+    [query, collapsed],
+  );
 
   const show = useCallback(
     (next: GraphView) => {
@@ -71,26 +81,64 @@ export function GraphPage() {
               More tasks matched than one graph draws; the newest are shown. Narrow the time window or pick a pipeline or batch.
             </p>
           )}
+          {state.model.collapsible.length > 0 && <GroupControls model={state.model} onChange={(next) => setGrouping({ query, collapse: next })} />}
           {/* A task's neighbourhood is drawn around that task, marked. */}
-          <TaskGraphView key={query} model={state.model} requestedAt={state.requestedAt} focusId={shown.mode === 'task' ? shown.target : undefined} />
+          <TaskGraphView
+            key={query}
+            model={state.model}
+            requestedAt={state.requestedAt}
+            focusId={shown.mode === 'task' ? shown.target : undefined}
+            onExpandGroup={expandGroup}
+          />
         </>
       )}
     </section>
   );
 }
 
+/** Collapse every group the graph has, or expand them all; one group expands with a click on it. */
+function GroupControls({ model, onChange }: { model: GraphModel; onChange: (collapse: Collapse) => void }) {
+  const shown = model.book.members.size;
+  return (
+    <div className="graph-groups" role="group" aria-label="Groups">
+      <span data-testid="group-notice">
+        {shown > 0
+          ? shown === 1
+            ? '1 group is drawn as one node: click it to expand it.'
+            : `${shown.toLocaleString()} groups are drawn as one node each: click one to expand it.`
+          : `${model.collapsible.length.toLocaleString()} ${model.collapsible.length === 1 ? 'pipeline, batch or schedule' : 'pipelines, batches or schedules'} can be drawn as one node each.`}
+      </span>
+      <button type="button" className="button" disabled={model.collapsed.size === model.collapsible.length} onClick={() => onChange(new Set(model.collapsible))}>
+        Collapse groups
+      </button>
+      <button type="button" className="button" disabled={model.collapsed.size === 0} onClick={() => onChange(new Set())}>
+        Expand all
+      </button>
+    </div>
+  );
+}
+
 function GraphSummary({ state }: { state: Extract<GraphState, { phase: 'ready' }> }) {
   const { model } = state;
-  const failed = model.nodes.filter((node) => node.data.task.status === 'failed').length;
-  const blocked = model.nodes.filter((node) => node.data.task.blocked_by.length > 0).length;
+  // Counted over every task, those in collapsed groups too.
+  let tasks = 0;
+  let failed = 0;
+  let blocked = 0;
+  for (const task of allTasks(model)) {
+    tasks += 1;
+    if (task.status === 'failed') failed += 1;
+    if (task.blocked_by.length > 0) blocked += 1;
+  }
   return (
     <p className="graph-summary" data-testid="graph-summary">
       <span>
-        {model.nodes.length.toLocaleString()} {model.nodes.length === 1 ? 'task' : 'tasks'}
+        {tasks.toLocaleString()} {tasks === 1 ? 'task' : 'tasks'}
       </span>
-      <span>
-        {model.edges.length.toLocaleString()} {model.edges.length === 1 ? 'edge' : 'edges'}
-      </span>
+      {model.book.members.size === 0 && (
+        <span>
+          {model.edges.length.toLocaleString()} {model.edges.length === 1 ? 'edge' : 'edges'}
+        </span>
+      )}
       {failed > 0 && <span className="graph-summary-failed">{failed} failed</span>}
       {blocked > 0 && <span className="graph-summary-blocked">{blocked} blocked</span>}
       {model.criticalPath.task_ids.length > 1 && (

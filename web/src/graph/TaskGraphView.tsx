@@ -6,6 +6,7 @@ import { typeLabel, useTaskTypes } from '../lib/taskTypes';
 import './graph.css';
 import type { GraphModel, TaskFlowEdge, TaskFlowNode } from './graphModel';
 import { GraphEdges } from './GraphEdges';
+import { GroupNode } from './GroupNode';
 import { GraphMiniMap } from './GraphMiniMap';
 import { GraphOverview, useRaster } from './GraphOverview';
 import { drawingOf } from './overviewDrawing';
@@ -14,7 +15,7 @@ import { DETAIL_ZOOM, TaskNode, TaskNodeContext, taskPage } from './TaskNode';
 import { fitViewport, graphBounds, initialViewport, type Bounds } from './viewport';
 
 /** Node types at module scope: a new object on each render would make React Flow re-mount every node. */
-const nodeTypes = { task: TaskNode };
+const nodeTypes = { task: TaskNode, group: GroupNode };
 const NO_NODES: TaskFlowNode[] = [];
 const NO_EDGES: TaskFlowEdge[] = [];
 const MIN_ZOOM = 0.02;
@@ -42,6 +43,8 @@ interface Props {
   compact?: boolean;
   /** Where a click on a node leads; the node's task page by default. */
   linkOf?: (id: string) => string;
+  /** Expands a collapsed group, whose node a click hits. */
+  onExpandGroup?: (key: string) => void;
 }
 
 
@@ -50,10 +53,13 @@ interface Props {
  * what is on screen is rendered, nodes turn into plain boxes when zoomed out, and a big graph
  * seen from far out is one canvas, so thousands of tasks pan and zoom without freezing.
  */
-export function TaskGraphView({ model, requestedAt, focusId, compact = false, linkOf = taskPage }: Props) {
+export function TaskGraphView({ model, requestedAt, focusId, compact = false, linkOf = taskPage, onExpandGroup }: Props) {
   const { types } = useTaskTypes();
   const [detailed, setDetailed] = useState(true);
-  const context = useMemo<TaskNodeContext>(() => ({ typeLabel: (id) => typeLabel(types, id), focusId, detailed, linkOf }), [types, focusId, detailed, linkOf]);
+  const context = useMemo<TaskNodeContext>(
+    () => ({ typeLabel: (id) => typeLabel(types, id), focusId, detailed, linkOf, onExpand: onExpandGroup }),
+    [types, focusId, detailed, linkOf, onExpandGroup],
+  );
   const navigate = useNavigate();
   const container = useRef<HTMLDivElement>(null);
   const flow = useRef<ReactFlowInstance<TaskFlowNode, TaskFlowEdge> | null>(null);
@@ -146,7 +152,8 @@ export function TaskGraphView({ model, requestedAt, focusId, compact = false, li
           onMove={(_, viewport) => follow(viewport)}
           onPaneClick={(event) => {
             const task = taskAt(event);
-            if (task) void navigate(linkOf(task.id));
+            if (task?.type === 'group') onExpandGroup?.(task.id);
+            else if (task) void navigate(linkOf(task.id));
           }}
           onPaneMouseMove={(event) => {
             const task = taskAt(event);

@@ -21,6 +21,8 @@ export interface TaskNodeContext {
   detailed: boolean;
   /** Where a node links to: its task's page, unless the graph draws something else (definitions). */
   linkOf: (id: string) => string;
+  /** Expands a collapsed group (its node's id); absent where groups never collapse. */
+  onExpand?: (key: string) => void;
 }
 
 export const taskPage = (id: string): string => `/tasks/${encodeURIComponent(id)}`;

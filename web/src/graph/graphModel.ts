@@ -5,6 +5,7 @@ import type { TaskRecord } from '../api/types';
 import { durationAt } from '../lib/duration';
 import { NODE_HEIGHT, NODE_WIDTH, type LayoutInput, type LayoutResult } from './elkLayout';
 import { CRITICAL_COLOUR, EDGE_COLOUR } from './graphColours';
+import { NO_GROUPS, groupNode, summarize, type GroupBook, type GroupSummary, type Grouping } from './graphGroups';
 import { spatialGrid, type SpatialGrid } from './spatialGrid';
 
 /**
@@ -20,11 +21,13 @@ export interface TaskNodeData extends Record<string, unknown> {
   receivedAt: number;
   /** Why the task cannot run: the failed upstream tasks that block it, named; null when none. */
   blockedReason: string | null;
+  /** On a collapsed group's node: the group and its tasks' counts (`task` is then the group as one task). */
+  group?: GroupSummary;
 }
 
 // React Flow's node and edge as far as this model fills them. From @xyflow/system rather than
 // @xyflow/react, so the model stays free of React and its unit tests of the DOM library.
-export type TaskFlowNode = NodeBase<TaskNodeData, 'task'> & { className?: string };
+export type TaskFlowNode = NodeBase<TaskNodeData, 'task' | 'group'> & { className?: string };
 export type TaskFlowEdge = EdgeBase<{ kind: GraphEdge['kind'] }> & { className?: string };
 
 export interface GraphModel {
@@ -43,7 +46,15 @@ export interface GraphModel {
   y: Float64Array;
   /** Where the tasks and edges lie; edge i of the grid is `edges[i]`. */
   grid: SpatialGrid;
+  /** The collapsed groups' tasks, drawn as one node each. */
+  book: GroupBook;
+  /** The groups that can collapse, and those collapsed. */
+  collapsible: readonly string[];
+  collapsed: ReadonlySet<string>;
 }
+
+/** A graph drawn without collapsing anything. */
+const UNGROUPED: Pick<Grouping, 'book' | 'collapsible' | 'collapsed'> = { book: NO_GROUPS, collapsible: [], collapsed: new Set() };
 
 /** A layout as the worker answers it: the positions, and the grid it built from them. */
 export type PlacedLayout = LayoutResult & { grid?: SpatialGrid };
@@ -74,23 +85,26 @@ const HANDLES = [
   { type: 'source' as const, position: Position.Right, x: NODE_WIDTH - 1, y: NODE_HEIGHT / 2, width: 1, height: 1 },
 ];
 
-export function buildModel(graph: TaskGraph, layout: PlacedLayout, receivedAt: number): GraphModel {
+/** `graph` as laid out; `grouping` says which of its nodes are collapsed groups (groupGraph's answer). */
+export function buildModel(graph: TaskGraph, layout: PlacedLayout, receivedAt: number, grouping = UNGROUPED): GraphModel {
+  const { book } = grouping;
   const index = new Map(graph.nodes.map((node, i) => [node.id, i]));
   const names = new Map(graph.nodes.map((node) => [node.id, node]));
-  const nodes = graph.nodes.map(
-    (task, i): TaskFlowNode => ({
+  const nodes = graph.nodes.map((task, i): TaskFlowNode => {
+    const members = book.members.get(task.id);
+    return {
       id: task.id,
-      type: 'task',
+      type: members ? 'group' : 'task',
       position: { x: layout.x[i], y: layout.y[i] },
-      data: { task, receivedAt, blockedReason: blockedReason(task.blocked_by, names) },
+      data: { task, receivedAt, blockedReason: blockedReason(task.blocked_by, names), ...(members && { group: summarize(book.groups.get(task.id)!, members.values()) }) },
       width: NODE_WIDTH,
       height: NODE_HEIGHT,
       handles: HANDLES,
       sourcePosition: Position.Right,
       targetPosition: Position.Left,
       className: nodeClassName(task),
-    }),
-  );
+    };
+  });
   const upstream = new Map(graph.nodes.map((node) => [node.id, { depends_on: [] as string[], triggered_by: null as string | null, parent_id: null as string | null }]));
   for (const edge of graph.edges) {
     const entry = upstream.get(edge.target);
@@ -116,7 +130,19 @@ export function buildModel(graph: TaskGraph, layout: PlacedLayout, receivedAt: n
     y: layout.y,
     // Its edges are layoutInput's, in the order of the model's.
     grid: layout.grid ?? spatialGrid(layout.x, layout.y, layoutInput(graph).edges),
+    book,
+    collapsible: grouping.collapsible,
+    collapsed: grouping.collapsed,
   };
+}
+
+/** The graph's tasks, those in collapsed groups included. */
+export function* allTasks(model: Pick<GraphModel, 'nodes' | 'book'>): Generator<GraphNode> {
+  for (const node of model.nodes) {
+    const members = model.book.members.get(node.id);
+    if (members) yield* members.values();
+    else yield node.data.task;
+  }
 }
 
 function toFlowEdge(edge: GraphEdge): TaskFlowEdge {
@@ -163,11 +189,15 @@ function patchTask(node: GraphNode, row: TaskRecord): GraphNode {
  * one), or a drawn task whose edges differ. Such a change needs a refetch and a new layout.
  */
 export function isStructural(model: GraphModel, row: TaskRecord, scope: GraphScope): boolean {
+  // A task in a collapsed group only changes its group's counts (a task's edges are set at its start).
+  if (model.book.memberOf.has(row.id)) return false;
   const known = model.upstream.get(row.id);
   if (known) {
-    const triggeredBy = row.triggered_by && model.index.has(row.triggered_by) ? row.triggered_by : null;
-    const parent = row.parent_id && row.parent_id !== triggeredBy && model.index.has(row.parent_id) ? row.parent_id : null;
-    const dependsOn = row.depends_on.filter((id) => model.index.has(id));
+    // Upstream tasks in a collapsed group are drawn as the group.
+    const drawnAs = (id: string | null): string | null => (id === null ? null : model.index.has(id) ? id : (model.book.memberOf.get(id) ?? null));
+    const triggeredBy = drawnAs(row.triggered_by);
+    const parent = row.parent_id !== row.triggered_by ? drawnAs(row.parent_id) : null;
+    const dependsOn = [...new Set(row.depends_on.map(drawnAs).filter((id) => id !== null))];
     return triggeredBy !== known.triggered_by || parent !== known.parent_id || !sameMembers(dependsOn, known.depends_on);
   }
   if (scope.pipeline !== undefined) return row.pipeline_id === scope.pipeline || linksToDrawn(model, row);
@@ -177,11 +207,8 @@ export function isStructural(model: GraphModel, row: TaskRecord, scope: GraphSco
 }
 
 function linksToDrawn(model: GraphModel, row: TaskRecord): boolean {
-  return (
-    (row.triggered_by !== null && model.index.has(row.triggered_by)) ||
-    (row.parent_id !== null && model.index.has(row.parent_id)) ||
-    row.depends_on.some((id) => model.index.has(id))
-  );
+  const drawn = (id: string | null) => id !== null && (model.index.has(id) || model.book.memberOf.has(id));
+  return drawn(row.triggered_by) || drawn(row.parent_id) || row.depends_on.some(drawn);
 }
 
 function sameMembers(a: readonly string[], b: readonly string[]): boolean {
@@ -199,7 +226,18 @@ function sameMembers(a: readonly string[], b: readonly string[]): boolean {
 export function applyTaskRows(model: GraphModel, rows: readonly TaskRecord[], receivedAt: number): GraphModel {
   const nodes = [...model.nodes];
   let touched = false;
+  // The collapsed groups whose tasks changed: their members, copied once.
+  const regrouped = new Map<string, Map<string, GraphNode>>();
   for (const row of rows) {
+    const group = model.book.memberOf.get(row.id);
+    if (group !== undefined) {
+      const members = regrouped.get(group) ?? new Map(model.book.members.get(group));
+      const member = members.get(row.id)!;
+      if (isFinished(member.status) && !isFinished(row.status)) continue;
+      members.set(row.id, patchTask(member, row));
+      regrouped.set(group, members);
+      continue;
+    }
     const i = model.index.get(row.id);
     if (i === undefined) continue;
     const current = nodes[i];
@@ -207,8 +245,20 @@ export function applyTaskRows(model: GraphModel, rows: readonly TaskRecord[], re
     nodes[i] = { ...current, data: { ...current.data, task: patchTask(current.data.task, row), receivedAt } };
     touched = true;
   }
+  let book = model.book;
+  if (regrouped.size > 0) {
+    const members = new Map(book.members);
+    for (const [key, group] of regrouped) {
+      members.set(key, group);
+      const i = model.index.get(key)!;
+      const info = book.groups.get(key)!;
+      nodes[i] = { ...nodes[i], data: { ...nodes[i].data, task: groupNode(info, group.values()), group: summarize(info, group.values()), receivedAt } };
+    }
+    book = { ...book, members };
+    touched = true;
+  }
   if (!touched) return model;
-  return withOverlays(model, nodes, receivedAt);
+  return withOverlays({ ...model, book }, nodes, receivedAt);
 }
 
 /** Recomputes blocked-by and the critical path over `nodes` (the model's, possibly patched) at `now`. */

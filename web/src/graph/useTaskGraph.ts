@@ -4,13 +4,29 @@ import type { GraphScope } from '../../../core/graph';
 import { graphQuery, queryKeys, type GraphAnswer } from '../api/queries';
 import type { TaskRecord } from '../api/types';
 import { useTaskEvents } from '../live/taskEvents';
+import { groupGraph, type Collapse } from './graphGroups';
 import { applyTaskRows, buildModel, isStructural, layoutInput, structureKey, type GraphModel, type PlacedLayout } from './graphModel';
 import { layoutInWorker, prepareLayout } from './layout';
+import { isCounting } from '../lib/duration';
 
 /** Live rows are applied in batches: one render for a burst of events, not one per event. */
 const APPLY_EVERY_MS = 250;
 /** A change of structure refetches and lays out again, once the burst that caused it is over. */
 const REFETCH_AFTER_MS = 800;
+
+/** A task row from `/events`, and when it was heard. */
+interface Heard {
+  row: TaskRecord;
+  at: number;
+}
+
+/**
+ * Rows heard earlier, as of `now`: a running task's served duration grows by the time since it
+ * was heard, so applying them all at once (at `now`) keeps each duration where it was.
+ */
+function rowsAsOf(entries: Iterable<Heard>, now: number): TaskRecord[] {
+  return Array.from(entries, ({ row, at }) => (isCounting(row) && row.duration_ms !== null ? { ...row, duration_ms: row.duration_ms + Math.max(0, now - at) } : row));
+}
 
 export type GraphState = { phase: 'loading' } | { phase: 'error'; error: unknown } | { phase: 'ready'; model: GraphModel; requestedAt: number };
 
@@ -18,6 +34,7 @@ export type GraphState = { phase: 'loading' } | { phase: 'error'; error: unknown
 interface Drawn {
   query: string;
   answer: GraphAnswer;
+  collapse: Collapse;
   key: string;
   layout: PlacedLayout;
   model: GraphModel;
@@ -30,8 +47,9 @@ interface Drawn {
  * then kept live: status, progress and duration change in place (no layout), while a new task
  * or edge in scope invalidates the query, which refetches and lays out again. An answer whose
  * structure did not change keeps every position. A resync of the event stream invalidates it too.
+ * `collapse` says which groups are drawn as one node (graphGroups.ts); changing it lays out again.
  */
-export function useTaskGraph(query: string | null, scope: GraphScope): { state: GraphState; refresh: () => void } {
+export function useTaskGraph(query: string | null, scope: GraphScope, collapse: Collapse = 'auto'): { state: GraphState; refresh: () => void } {
   const queryClient = useQueryClient();
   const { data: answer, dataUpdatedAt, error, refetch } = useQuery({ ...graphQuery(query ?? ''), enabled: query !== null });
   const [drawn, setDrawn] = useState<Drawn | null>(null);
@@ -42,8 +60,11 @@ export function useTaskGraph(query: string | null, scope: GraphScope): { state: 
   // Rows heard while an answer is awaited or laid out (which takes a while): the answer may
   // predate them, so those heard after it was asked for are applied to it once it is built
   // (applyTaskRows never takes a finished task back, should one of them be older than the graph).
-  const heard = useRef<{ row: TaskRecord; at: number }[]>([]);
+  const heard = useRef<Heard[]>([]);
   const requested = useRef({ query, at: 0 });
+  // The latest row of each task applied to the drawn answer, and when: a new grouping of the same
+  // answer (a group expanded or collapsed) is built from the answer, then brought up to date with these.
+  const applied = useRef(new Map<string, Heard>());
   // The scope only sorts new rows into "part of the drawing" or not: the latest one, no refetch.
   const latestScope = useRef(scope);
   useEffect(() => {
@@ -77,6 +98,7 @@ export function useTaskGraph(query: string | null, scope: GraphScope): { state: 
     current.current = null;
     queued.current = [];
     heard.current = [];
+    applied.current = new Map();
     requested.current = { query, at: performance.now() };
     if (query !== null) prepareLayout();
     return () => {
@@ -91,24 +113,31 @@ export function useTaskGraph(query: string | null, scope: GraphScope): { state: 
   useEffect(() => {
     if (query === null || !answer) return;
     let cancelled = false;
-    const key = structureKey(answer.graph);
+    const grouping = groupGraph(answer.graph, collapse);
+    const key = structureKey(grouping.graph);
     const previous = current.current?.query === query ? current.current : null;
-    const layoutOf = previous?.key === key ? Promise.resolve(previous.layout) : layoutInWorker(layoutInput(answer.graph));
+    const layoutOf = previous?.key === key ? Promise.resolve(previous.layout) : layoutInWorker(layoutInput(grouping.graph));
     layoutOf.then(
       (layout) => {
         if (cancelled) return;
-        heard.current = heard.current.filter((entry) => entry.at >= answer.askedAt);
-        const late = heard.current.map((entry) => entry.row);
-        const built = buildModel(answer.graph, layout, dataUpdatedAt);
-        if (late.some((row) => isStructural(built, row, latestScope.current))) scheduleRefetch(answer.askedAt);
+        const regrouped = previous?.answer === answer;
+        if (!regrouped) {
+          heard.current = heard.current.filter((entry) => entry.at >= answer.askedAt);
+          applied.current = new Map(heard.current.map((entry) => [entry.row.id, entry]));
+        }
+        const now = Date.now();
+        const late = rowsAsOf(applied.current.values(), now);
+        const built = buildModel(grouping.graph, layout, dataUpdatedAt, grouping);
+        if (!regrouped && late.some((row) => isStructural(built, row, latestScope.current))) scheduleRefetch(answer.askedAt);
         // Rows queued before the answer are older than it; later ones are among the late rows.
         queued.current = [];
         const next: Drawn = {
           query,
           answer,
+          collapse,
           key,
           layout,
-          model: applyTaskRows(built, late, Date.now()),
+          model: applyTaskRows(built, late, now),
           requestedAt: previous?.requestedAt ?? requested.current.at,
         };
         current.current = next;
@@ -121,7 +150,7 @@ export function useTaskGraph(query: string | null, scope: GraphScope): { state: 
     return () => {
       cancelled = true;
     };
-  }, [query, answer, dataUpdatedAt, scheduleRefetch]);
+  }, [query, answer, collapse, dataUpdatedAt, scheduleRefetch]);
 
   // Whether the drawing may be older than a row heard now: an answer is on its way, or arrived
   // and is not drawn yet.
@@ -148,7 +177,9 @@ export function useTaskGraph(query: string | null, scope: GraphScope): { state: 
       const now = current.current;
       if (!now || rows.length === 0) return;
       if (rows.some((r) => isStructural(now.model, r, latestScope.current))) scheduleRefetch(at);
-      const model = applyTaskRows(now.model, rows, Date.now());
+      const appliedAt = Date.now();
+      for (const r of rows) if (now.model.index.has(r.id) || now.model.book.memberOf.has(r.id)) applied.current.set(r.id, { row: r, at: appliedAt });
+      const model = applyTaskRows(now.model, rows, appliedAt);
       if (model === now.model) return;
       const next = { ...now, model };
       current.current = next;

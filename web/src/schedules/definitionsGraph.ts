@@ -36,6 +36,7 @@ export function definitionsGraph(schedules: readonly ScheduleSummary[], pipeline
       dataset_id: null,
       pipeline_id: null,
       batch_id: null,
+      schedule_id: null,
       error: null,
       blocked_by: [],
       critical: false,
@@ -56,5 +57,5 @@ export function definitionsGraph(schedules: readonly ScheduleSummary[], pipeline
       for (const upstream of task.depends_on) edges.push({ source: `def:${schedule.id}/${upstream}`, target: id, kind: 'depends_on', critical: false });
     }
   }
-  return { graph: { nodes, edges, critical_path: { task_ids: [], duration_ms: 0 }, truncated: false }, links };
+  return { graph: { nodes, edges, groups: [], critical_path: { task_ids: [], duration_ms: 0 }, truncated: false }, links };
 }

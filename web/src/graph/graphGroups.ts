@@ -1,0 +1,197 @@
+import { isFailure, type GraphEdge, type GraphGroup, type GraphNode, type TaskGraph } from '../../../core/graph';
+import { TASK_STATUSES, isFinished, type TaskStatus } from '../../../core/statuses';
+
+/**
+ * Groups of a graph (its pipelines, batches and schedules, as `GET /graph` lists them) collapsed
+ * into one node each, with their tasks' counts, so a huge graph opens readable: a hundred
+ * pipelines of a hundred tasks are a hundred nodes, each expanding on click. Pure functions:
+ * the page lays out what `groupGraph` answers, and the model keeps the group nodes live.
+ */
+
+/** From this many tasks on, a graph opens with every group it can collapse collapsed. */
+export const COLLAPSE_ABOVE = 1000;
+
+/** Which groups to collapse: the page's choice, or `auto` (all of them in a big graph, none in a small one). */
+export type Collapse = 'auto' | ReadonlySet<string>;
+
+export const groupKey = (group: Pick<GraphGroup, 'kind' | 'id'>): string => `${group.kind}:${group.id}`;
+
+/** A collapsed group's figures, as its node shows them. */
+export interface GroupSummary {
+  group: GraphGroup;
+  total: number;
+  /** How many of its tasks are in each status. */
+  counts: Partial<Record<TaskStatus, number>>;
+}
+
+/** The tasks a collapsed group stands for, and which group node stands for each hidden task. */
+export interface GroupBook {
+  /** Each hidden task's group node (its key). */
+  memberOf: ReadonlyMap<string, string>;
+  /** Each group node's tasks, by id, as last heard. */
+  members: ReadonlyMap<string, ReadonlyMap<string, GraphNode>>;
+  groups: ReadonlyMap<string, GraphGroup>;
+}
+
+export interface Grouping {
+  /** The graph to draw: each collapsed group's tasks replaced by one node, edges between what is drawn. */
+  graph: TaskGraph;
+  book: GroupBook;
+  /** The groups that can collapse: two tasks or more, not every task of the graph. */
+  collapsible: readonly string[];
+  /** Those collapsed (a group inside a collapsed one stays collapsed when that one expands). */
+  collapsed: ReadonlySet<string>;
+}
+
+export const NO_GROUPS: GroupBook = { memberOf: new Map(), members: new Map(), groups: new Map() };
+
+/** A task's own group: its pipeline, else its batch, else its schedule. */
+function ownGroup(task: GraphNode): string | null {
+  if (task.pipeline_id !== null) return `pipeline:${task.pipeline_id}`;
+  if (task.batch_id !== null) return `batch:${task.batch_id}`;
+  if (task.schedule_id !== null) return `schedule:${task.schedule_id}`;
+  return null;
+}
+
+/** The groups a task is in, outermost first (a scheduled pipeline's schedule, then the pipeline). */
+function chainOf(task: GraphNode, groups: ReadonlyMap<string, GraphGroup>): string[] {
+  const own = ownGroup(task);
+  if (own === null) return [];
+  const within = groups.get(own)?.within;
+  return within ? [`schedule:${within}`, own] : [own];
+}
+
+export function groupGraph(graph: TaskGraph, collapse: Collapse): Grouping {
+  const groups = new Map(graph.groups.map((group) => [groupKey(group), group]));
+  const chains = graph.nodes.map((task) => chainOf(task, groups));
+  const sizes = new Map<string, number>();
+  for (const chain of chains) for (const key of chain) sizes.set(key, (sizes.get(key) ?? 0) + 1);
+  const collapsible = [...sizes].filter(([key, size]) => groups.has(key) && size >= 2 && size < graph.nodes.length).map(([key]) => key);
+  const collapsed = new Set(collapse === 'auto' ? (graph.nodes.length >= COLLAPSE_ABOVE ? collapsible : []) : collapsible.filter((key) => collapse.has(key)));
+  if (collapsed.size === 0) return { graph, book: NO_GROUPS, collapsible, collapsed };
+
+  // Each task is drawn as itself or as the outermost collapsed group it is in.
+  const drawnAs = new Map<string, string>();
+  const memberOf = new Map<string, string>();
+  const members = new Map<string, Map<string, GraphNode>>();
+  graph.nodes.forEach((task, i) => {
+    const key = chains[i].find((k) => collapsed.has(k));
+    if (key === undefined) return drawnAs.set(task.id, task.id);
+    drawnAs.set(task.id, key);
+    memberOf.set(task.id, key);
+    const group = members.get(key);
+    if (group) group.set(task.id, task);
+    else members.set(key, new Map([[task.id, task]]));
+  });
+
+  const nodes: GraphNode[] = [];
+  for (const task of graph.nodes) {
+    const as = drawnAs.get(task.id)!;
+    if (as === task.id) nodes.push({ ...task, blocked_by: unique(task.blocked_by.map((id) => drawnAs.get(id) ?? id)) });
+    else if (members.get(as)!.keys().next().value === task.id) nodes.push(groupNode(groups.get(as)!, members.get(as)!.values()));
+  }
+  const edges = new Map<string, GraphEdge>();
+  for (const edge of graph.edges) {
+    const source = drawnAs.get(edge.source)!;
+    const target = drawnAs.get(edge.target)!;
+    if (source === target) continue;
+    const id = `${source}>${target}:${edge.kind}`;
+    const known = edges.get(id);
+    edges.set(id, { source, target, kind: edge.kind, critical: edge.critical || (known?.critical ?? false) });
+  }
+  const path = graph.critical_path.task_ids.map((id) => drawnAs.get(id) ?? id).filter((id, i, ids) => i === 0 || ids[i - 1] !== id);
+  return {
+    graph: { ...graph, nodes, edges: [...edges.values()], critical_path: { ...graph.critical_path, task_ids: path } },
+    book: { memberOf, members, groups },
+    collapsible,
+    collapsed,
+  };
+}
+
+function unique(ids: string[]): string[] {
+  return [...new Set(ids)];
+}
+
+export function summarize(group: GraphGroup, members: Iterable<GraphNode>): GroupSummary {
+  const counts: Partial<Record<TaskStatus, number>> = {};
+  let total = 0;
+  for (const task of members) {
+    counts[task.status] = (counts[task.status] ?? 0) + 1;
+    total += 1;
+  }
+  return { group, total, counts };
+}
+
+/** Failures a finished group shows, the most telling first. */
+const FINISHED_ORDER: readonly TaskStatus[] = ['failed', 'timed_out', 'terminated', 'aborted', 'rejected', 'upstream_failed'];
+
+/**
+ * One status for a group: running while any task runs (or initializes), paused while one is
+ * paused, then waiting states; a finished group is its worst failure, or completed.
+ */
+export function groupStatus(counts: Partial<Record<TaskStatus, number>>): TaskStatus {
+  const has = (status: TaskStatus) => (counts[status] ?? 0) > 0;
+  if (has('running') || has('initializing')) return 'running';
+  if (has('paused')) return 'paused';
+  const unfinished = (Object.keys(counts) as TaskStatus[]).filter((status) => !isFinished(status));
+  if (unfinished.length > 0) return has('pending_approval') ? 'pending_approval' : has('assigning') ? 'assigning' : 'pending';
+  return FINISHED_ORDER.find(has) ?? 'completed';
+}
+
+/**
+ * A collapsed group as a node of the graph: its tasks' counts, their combined progress, and the
+ * time from the first start to the last figure heard (so a running group's time ticks like a task's).
+ */
+export function groupNode(group: GraphGroup, members: Iterable<GraphNode>): GraphNode {
+  const tasks = [...members];
+  const { counts, total } = summarize(group, tasks);
+  const status = groupStatus(counts);
+  let created = tasks[0].created_at;
+  let firstStart = Infinity;
+  let lastHeard = -Infinity;
+  let lastEnd = -Infinity;
+  let progress = 0;
+  let error: string | null = null;
+  for (const task of tasks) {
+    if (task.created_at < created) created = task.created_at;
+    progress += task.progress;
+    if (task.started_at !== null) {
+      const start = Date.parse(task.started_at);
+      firstStart = Math.min(firstStart, start);
+      if (task.duration_ms !== null) lastHeard = Math.max(lastHeard, start + task.duration_ms);
+    }
+    if (task.end_date !== null) lastEnd = Math.max(lastEnd, Date.parse(task.end_date));
+    if (error === null && isFailure(task.status)) error = task.error;
+  }
+  const started = Number.isFinite(firstStart);
+  const ended = isFinished(status) && Number.isFinite(lastEnd);
+  return {
+    id: groupKey(group),
+    name: group.name,
+    task_type: group.kind,
+    status,
+    progress: Math.round(progress / total),
+    message: countsText(counts),
+    created_at: created,
+    started_at: started ? new Date(firstStart).toISOString() : null,
+    end_date: ended ? new Date(lastEnd).toISOString() : null,
+    duration_ms: started ? Math.max(0, (ended ? Math.max(lastEnd, lastHeard) : lastHeard) - firstStart) : null,
+    dataset: null,
+    dataset_id: null,
+    pipeline_id: group.kind === 'pipeline' ? group.id : null,
+    batch_id: group.kind === 'batch' ? group.id : null,
+    schedule_id: group.kind === 'schedule' ? group.id : null,
+    error,
+    blocked_by: [],
+    critical: tasks.some((task) => task.critical),
+  };
+}
+
+/** "8 completed, 2 running, 1 failed": the statuses present, the most tasks first (ties in the statuses' order). */
+export function countsText(counts: Partial<Record<TaskStatus, number>>): string {
+  return TASK_STATUSES.filter((status) => counts[status])
+    .map((status): [TaskStatus, number] => [status, counts[status]!])
+    .sort((a, b) => b[1] - a[1])
+    .map(([status, n]) => `${n} ${status.replace('_', ' ')}`)
+    .join(', ');
+}

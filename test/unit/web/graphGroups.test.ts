@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildTaskGraph, type PipelineOf } from '../../../core/graph';
 import type { TaskRecord } from '../../../core/contract';
-import { COLLAPSE_ABOVE, groupGraph, groupStatus } from '../../../web/src/graph/graphGroups';
+import { AUTO_COLLAPSE, COLLAPSE_ABOVE, groupGraph, groupStatus } from '../../../web/src/graph/graphGroups';
 import { allTasks, applyTaskRows, buildModel, isStructural } from '../../../web/src/graph/graphModel';
 import { NOW, record } from '../fixtures';
 
@@ -42,7 +42,7 @@ describe('groups of a graph', () => {
   it(`opens a graph of ${COLLAPSE_ABOVE} tasks or more with every group collapsed, its edges between groups, and a small one whole`, () => {
     const length = Math.ceil(COLLAPSE_ABOVE / 10);
     const big = graphOf(pipelines(10, length, (c, i) => (c === 3 && i === 5 ? 'failed' : c === 3 && i > 5 ? 'upstream_failed' : 'completed')));
-    const grouped = groupGraph(big, 'auto');
+    const grouped = groupGraph(big, AUTO_COLLAPSE);
     // The schedule holds p0 and p1; p2..p9 stand alone; the report task is drawn as itself.
     expect(grouped.graph.nodes.map((node) => node.id).sort()).toEqual(['pipeline:p2', 'pipeline:p3', 'pipeline:p4', 'pipeline:p5', 'pipeline:p6', 'pipeline:p7', 'pipeline:p8', 'pipeline:p9', 'report', 'schedule:nightly']);
     expect(grouped.graph.edges).toEqual([{ source: 'schedule:nightly', target: 'report', kind: 'depends_on', critical: expect.any(Boolean) }]);
@@ -57,33 +57,36 @@ describe('groups of a graph', () => {
     expect(model.nodes.find((node) => node.id === 'pipeline:p3')).toMatchObject({ type: 'group', data: { group: { total: length, counts: { completed: 5, failed: 1 } } } });
 
     const small = graphOf(pipelines(3, 4));
-    expect(groupGraph(small, 'auto').graph).toBe(small);
-    expect(groupGraph(small, 'auto').collapsible).toEqual(expect.arrayContaining(['pipeline:p0', 'pipeline:p1', 'pipeline:p2', 'schedule:nightly']));
+    expect(groupGraph(small, AUTO_COLLAPSE).graph).toBe(small);
+    expect(groupGraph(small, AUTO_COLLAPSE).collapsible).toEqual(expect.arrayContaining(['pipeline:p0', 'pipeline:p1', 'pipeline:p2', 'schedule:nightly']));
   });
 
   it('expands one group at a time: a schedule opens onto its pipelines, still collapsed, and a pipeline onto its tasks', () => {
     const graph = graphOf(pipelines(3, 4));
-    const all = new Set(groupGraph(graph, 'auto').collapsible);
-    const ids = (collapse: Set<string>) => groupGraph(graph, collapse).graph.nodes.map((node) => node.id).sort();
-    expect(ids(all)).toEqual(['pipeline:p2', 'report', 'schedule:nightly']);
-    all.delete('schedule:nightly');
-    expect(ids(all)).toEqual(['pipeline:p0', 'pipeline:p1', 'pipeline:p2', 'report']);
-    all.delete('pipeline:p0');
-    expect(ids(all)).toEqual(['p0-0', 'p0-1', 'p0-2', 'p0-3', 'pipeline:p1', 'pipeline:p2', 'report']);
-    expect(groupGraph(graph, all).graph.edges.map((e) => `${e.source}>${e.target}`).sort()).toEqual(['p0-0>p0-1', 'p0-1>p0-2', 'p0-2>p0-3', 'p0-3>report']);
+    const expanded = new Set<string>();
+    const ids = () => groupGraph(graph, { groups: 'all', expanded }).graph.nodes.map((node) => node.id).sort();
+    expect(ids()).toEqual(['pipeline:p2', 'report', 'schedule:nightly']);
+    expanded.add('schedule:nightly');
+    expect(ids()).toEqual(['pipeline:p0', 'pipeline:p1', 'pipeline:p2', 'report']);
+    expanded.add('pipeline:p0');
+    expect(ids()).toEqual(['p0-0', 'p0-1', 'p0-2', 'p0-3', 'pipeline:p1', 'pipeline:p2', 'report']);
+    expect(groupGraph(graph, { groups: 'all', expanded }).graph.edges.map((e) => `${e.source}>${e.target}`).sort()).toEqual(['p0-0>p0-1', 'p0-1>p0-2', 'p0-2>p0-3', 'p0-3>report']);
+    // A pipeline that appears later (a refetch) follows the choice: drawn collapsed.
+    const later = graphOf([...pipelines(4, 4)]);
+    expect(groupGraph(later, { groups: 'all', expanded }).graph.nodes.map((node) => node.id)).toContain('pipeline:p3');
   });
 
   it('never collapses a group that holds the whole graph (a batch drawn on its own)', () => {
     const rows = Array.from({ length: COLLAPSE_ABOVE + 5 }, (_, i) => record({ id: `t${i}`, batch_id: 'B', depends_on: i === 0 ? [] : [`t${i - 1}`] }));
     const graph = buildTaskGraph(rows, { batch: 'B' }, NOW);
-    const grouped = groupGraph(graph, 'auto');
+    const grouped = groupGraph(graph, AUTO_COLLAPSE);
     expect(grouped.collapsible).toEqual([]);
     expect(grouped.graph).toBe(graph);
   });
 
   it('keeps a collapsed group live: a task of it that fails turns its node failed, and no refetch is asked for', () => {
     const graph = graphOf(pipelines(3, 4, (c, i) => (c === 2 && i >= 2 ? 'running' : 'completed')));
-    const grouped = groupGraph(graph, new Set(['pipeline:p2']));
+    const grouped = groupGraph(graph, { groups: 'all', expanded: new Set(['pipeline:p0', 'pipeline:p1', 'schedule:nightly']) });
     const model = buildModel(grouped.graph, layoutOf(grouped.graph.nodes.length), NOW, grouped);
     const group = () => model.nodes[model.index.get('pipeline:p2')!];
     expect(group().data.task.status).toBe('running');
@@ -105,7 +108,7 @@ describe('groups of a graph', () => {
 
   it("draws a task downstream of a collapsed group as depending on the group, so its rows are no new structure, and a new task after a group's task is", () => {
     const graph = graphOf(pipelines(2, 3));
-    const grouped = groupGraph(graph, new Set(['schedule:nightly']));
+    const grouped = groupGraph(graph, { groups: 'all', expanded: new Set() });
     const model = buildModel(grouped.graph, layoutOf(grouped.graph.nodes.length), NOW, grouped);
     expect(model.upstream.get('report')).toEqual({ depends_on: ['schedule:nightly'], triggered_by: null, parent_id: null });
     expect(isStructural(model, record({ id: 'report', depends_on: ['p0-2'] }), {})).toBe(false);

@@ -12,7 +12,7 @@ import { DEFAULT_GRAPH_VIEW, depthNotice, graphViewFromUrl, graphViewScope, grap
 import { PipelineBar } from './PipelineBar';
 import { TaskGraphView } from './TaskGraphView';
 import { allTasks, type GraphModel } from './graphModel';
-import type { Collapse } from './graphGroups';
+import { AUTO_COLLAPSE, type Collapse } from './graphGroups';
 import { useTaskGraph, type GraphState } from './useTaskGraph';
 
 const MODE_LABEL: Record<GraphMode, string> = { all: 'All linked tasks', pipeline: 'Pipeline', batch: 'Batch', task: 'Task' };
@@ -32,14 +32,11 @@ export function GraphPage() {
   const complete = isComplete(shown);
   const query = complete ? graphViewToApiQuery(shown).toString() : null;
   // Which groups are drawn as one node: `auto` (all in a big graph) until the user chooses, per graph.
-  const [grouping, setGrouping] = useState<{ query: string | null; collapse: Collapse }>({ query, collapse: 'auto' });
-  const collapse = grouping.query === query ? grouping.collapse : 'auto';
+  const [grouping, setGrouping] = useState<{ query: string | null; collapse: Collapse }>({ query, collapse: AUTO_COLLAPSE });
+  const collapse = grouping.query === query ? grouping.collapse : AUTO_COLLAPSE;
   const { state, refresh } = useTaskGraph(query, graphViewScope(shown), collapse);
-  const collapsed = state.phase === 'ready' ? state.model.collapsed : undefined;
-  const expandGroup = useCallback(
-    (key: string) => setGrouping({ query, collapse: new Set([...(collapsed ?? [])].filter((k) => k !== key)) }),
-    [query, collapsed],
-  );
+  // Only a collapsed group has a node to click: the groups were all collapsed, this one expands.
+  const expandGroup = useCallback((key: string) => setGrouping({ query, collapse: { groups: 'all', expanded: new Set([...collapse.expanded, key]) } }), [query, collapse]);
 
   const show = useCallback(
     (next: GraphView) => {
@@ -108,10 +105,10 @@ function GroupControls({ model, onChange }: { model: GraphModel; onChange: (coll
             : `${shown.toLocaleString()} groups are drawn as one node each: click one to expand it.`
           : `${model.collapsible.length.toLocaleString()} ${model.collapsible.length === 1 ? 'pipeline, batch or schedule' : 'pipelines, batches or schedules'} can be drawn as one node each.`}
       </span>
-      <button type="button" className="button" disabled={model.collapsed.size === model.collapsible.length} onClick={() => onChange(new Set(model.collapsible))}>
+      <button type="button" className="button" disabled={model.collapsed.size === model.collapsible.length} onClick={() => onChange({ groups: 'all', expanded: new Set() })}>
         Collapse groups
       </button>
-      <button type="button" className="button" disabled={model.collapsed.size === 0} onClick={() => onChange(new Set())}>
+      <button type="button" className="button" disabled={model.collapsed.size === 0} onClick={() => onChange({ groups: 'none', expanded: new Set() })}>
         Expand all
       </button>
     </div>

@@ -11,8 +11,16 @@ import { TASK_STATUSES, isFinished, type TaskStatus } from '../../../core/status
 /** From this many tasks on, a graph opens with every group it can collapse collapsed. */
 export const COLLAPSE_ABOVE = 1000;
 
-/** Which groups to collapse: the page's choice, or `auto` (all of them in a big graph, none in a small one). */
-export type Collapse = 'auto' | ReadonlySet<string>;
+/**
+ * Which groups to draw collapsed: all of them but those the user expanded, or none; `auto` is all
+ * in a big graph and none in a small one. A group that appears later follows the choice.
+ */
+export interface Collapse {
+  groups: 'auto' | 'all' | 'none';
+  expanded: ReadonlySet<string>;
+}
+
+export const AUTO_COLLAPSE: Collapse = { groups: 'auto', expanded: new Set() };
 
 export const groupKey = (group: Pick<GraphGroup, 'kind' | 'id'>): string => `${group.kind}:${group.id}`;
 
@@ -67,7 +75,8 @@ export function groupGraph(graph: TaskGraph, collapse: Collapse): Grouping {
   const sizes = new Map<string, number>();
   for (const chain of chains) for (const key of chain) sizes.set(key, (sizes.get(key) ?? 0) + 1);
   const collapsible = [...sizes].filter(([key, size]) => groups.has(key) && size >= 2 && size < graph.nodes.length).map(([key]) => key);
-  const collapsed = new Set(collapse === 'auto' ? (graph.nodes.length >= COLLAPSE_ABOVE ? collapsible : []) : collapsible.filter((key) => collapse.has(key)));
+  const all = collapse.groups === 'auto' ? graph.nodes.length >= COLLAPSE_ABOVE : collapse.groups === 'all';
+  const collapsed = new Set(all ? collapsible.filter((key) => !collapse.expanded.has(key)) : []);
   if (collapsed.size === 0) return { graph, book: NO_GROUPS, collapsible, collapsed };
 
   // Each task is drawn as itself or as the outermost collapsed group it is in.

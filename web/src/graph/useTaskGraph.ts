@@ -4,7 +4,7 @@ import type { GraphScope } from '../../../core/graph';
 import { graphQuery, queryKeys, type GraphAnswer } from '../api/queries';
 import type { TaskRecord } from '../api/types';
 import { useTaskEvents } from '../live/taskEvents';
-import { groupGraph, type Collapse } from './graphGroups';
+import { AUTO_COLLAPSE, groupGraph, type Collapse } from './graphGroups';
 import { applyTaskRows, buildModel, isStructural, layoutInput, structureKey, type GraphModel, type PlacedLayout } from './graphModel';
 import { layoutInWorker, prepareLayout } from './layout';
 import { isCounting } from '../lib/duration';
@@ -49,7 +49,7 @@ interface Drawn {
  * structure did not change keeps every position. A resync of the event stream invalidates it too.
  * `collapse` says which groups are drawn as one node (graphGroups.ts); changing it lays out again.
  */
-export function useTaskGraph(query: string | null, scope: GraphScope, collapse: Collapse = 'auto'): { state: GraphState; refresh: () => void } {
+export function useTaskGraph(query: string | null, scope: GraphScope, collapse: Collapse = AUTO_COLLAPSE): { state: GraphState; refresh: () => void } {
   const queryClient = useQueryClient();
   const { data: answer, dataUpdatedAt, error, refetch } = useQuery({ ...graphQuery(query ?? ''), enabled: query !== null });
   const [drawn, setDrawn] = useState<Drawn | null>(null);

@@ -140,7 +140,7 @@ function GraphSummary({ state }: { state: Extract<GraphState, { phase: 'ready' }
       {blocked > 0 && <span className="graph-summary-blocked">{blocked} blocked</span>}
       {model.criticalPath.task_ids.length > 1 && (
         <span title="The chain of tasks with the longest total duration: where the time goes">
-          Critical path: {model.criticalPath.task_ids.length} tasks, {formatDuration(model.criticalPath.duration_ms)}
+          Critical path: {model.criticalPath.task_ids.length} {model.book.members.size > 0 ? 'nodes' : 'tasks'}, {formatDuration(model.criticalPath.duration_ms)}
         </span>
       )}
     </p>

@@ -35,8 +35,17 @@ export function GraphPage() {
   const [grouping, setGrouping] = useState<{ query: string | null; collapse: Collapse }>({ query, collapse: AUTO_COLLAPSE });
   const collapse = grouping.query === query ? grouping.collapse : AUTO_COLLAPSE;
   const { state, refresh } = useTaskGraph(query, graphViewScope(shown), collapse);
+  // The tasks of the group expanded last, which the view moves to once they are drawn.
+  const [reveal, setReveal] = useState<{ key: string; ids: readonly string[] }>();
+  const book = state.phase === 'ready' ? state.model.book : undefined;
   // Only a collapsed group has a node to click: the groups were all collapsed, this one expands.
-  const expandGroup = useCallback((key: string) => setGrouping({ query, collapse: { groups: 'all', expanded: new Set([...collapse.expanded, key]) } }), [query, collapse]);
+  const expandGroup = useCallback(
+    (key: string) => {
+      setReveal({ key, ids: [...(book?.members.get(key)?.keys() ?? [])] });
+      setGrouping({ query, collapse: { groups: 'all', expanded: new Set([...collapse.expanded, key]) } });
+    },
+    [query, collapse, book],
+  );
 
   const show = useCallback(
     (next: GraphView) => {
@@ -86,6 +95,7 @@ export function GraphPage() {
             requestedAt={state.requestedAt}
             focusId={shown.mode === 'task' ? shown.target : undefined}
             onExpandGroup={expandGroup}
+            reveal={reveal}
           />
         </>
       )}

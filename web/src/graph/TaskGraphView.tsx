@@ -45,6 +45,8 @@ interface Props {
   linkOf?: (id: string) => string;
   /** Expands a collapsed group, whose node a click hits. */
   onExpandGroup?: (key: string) => void;
+  /** A group just expanded and its tasks: once they are drawn (not as that group), the view moves to the first. */
+  reveal?: { key: string; ids: readonly string[] };
 }
 
 
@@ -53,7 +55,7 @@ interface Props {
  * what is on screen is rendered, nodes turn into plain boxes when zoomed out, and a big graph
  * seen from far out is one canvas, so thousands of tasks pan and zoom without freezing.
  */
-export function TaskGraphView({ model, requestedAt, focusId, compact = false, linkOf = taskPage, onExpandGroup }: Props) {
+export function TaskGraphView({ model, requestedAt, focusId, compact = false, linkOf = taskPage, onExpandGroup, reveal }: Props) {
   const { types } = useTaskTypes();
   const [detailed, setDetailed] = useState(true);
   const context = useMemo<TaskNodeContext>(
@@ -133,6 +135,22 @@ export function TaskGraphView({ model, requestedAt, focusId, compact = false, li
     follow(viewport);
     void instance.setViewport(viewport);
   };
+  // A new layout moves every node: the group the user expanded is found again where it is now.
+  const revealed = useRef(reveal);
+  useEffect(() => {
+    if (!reveal || revealed.current === reveal || !flow.current) return;
+    // Until the new layout arrives, the tasks are still drawn as the group itself.
+    const drawnAs = (id: string) => (model.index.has(id) ? id : model.book.memberOf.get(id));
+    const node = reveal.ids.map(drawnAs).find((id) => id !== undefined && id !== reveal.key);
+    const first = node === undefined ? undefined : model.index.get(node);
+    if (first === undefined) return;
+    revealed.current = reveal;
+    const viewport = initialViewport(graphBounds(model), screenSize(), model.nodes[first].position);
+    follow(viewport);
+    void flow.current.setViewport(viewport);
+    // follow reads only refs and setters; the effect runs for a new reveal or a new model.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [reveal, model]);
   const fitAll = () => {
     const viewport = fitViewport(graphBounds(model), screenSize(), MIN_ZOOM);
     follow(viewport);

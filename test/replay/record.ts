@@ -429,6 +429,11 @@ const SCENARIOS: { name: string; run: (ctx: Context) => Promise<void> }[] = [
       // A bulk retry of two failed tasks: the background task that retries them one by one.
       const failed = await Promise.all(['first', 'second'].map((name) => rec.start('command', { command: `echo ${name} fails; exit 1` }, { name: `bulk ${name}`, tag: 'replay-bulk' })));
       for (const task of failed) await rec.reach(task.id, 'failed');
+      // A bulk action picks its tasks from the API's index, which may list them as running a moment longer.
+      await waitFor('the index to list both failed', async () => {
+        const { body: rows } = await rec.call<Task[]>('/tasks?tag=replay-bulk&limit=100');
+        return failed.every((task) => rows.some((row) => row.id === task.id && row.status === 'failed'));
+      });
       const outcome = await rec.post<{ job_id: string }>('/tasks/bulk/retry', 202, { ids: failed.map((t) => t.id) });
       await rec.keepClosed('bulk_retry.json', outcome.job_id, 'taskdeck_bulk_retry of two failed commands: retries each through the API worker\'s activity, with progress');
     },

@@ -103,3 +103,17 @@ export const AGENT_MEMO = 'agent-memo';
 
 /** GPU-bound tasks take the GPU as the resource allocator's `GPU` slot, not from the GPU queue workflow. */
 export const GPU_BY_ALLOCATOR = 'gpu-by-allocator';
+
+/**
+ * The resource allocator grants while its liveness and holder checks run (one at a time, beside
+ * its loop, their changes applied when they answer) and tells tasks their news in one go, not one
+ * signal after another; runs started before wait for each check and each signal.
+ */
+export const ALLOCATOR_CHECKS_ASIDE = 'allocator-checks-aside';
+
+/**
+ * The resource allocator refuses a cluster-wide slot (the GPU) to a task that names a
+ * target_node, which the slot is on no node to satisfy, instead of granting it and leaving the
+ * task to wait for its node while it holds the slot.
+ */
+export const SLOT_REFUSES_TARGET_NODE = 'slot-refuses-target-node';

@@ -454,17 +454,22 @@ class Leases {
   /**
    * Takes a cluster-wide slot of the resource allocator (the GPU: one GPU-bound task at a time),
    * waiting in pending with its place in line; the same release as a node's resources gives it back.
+   * A slot is on no node, so the allocator refuses it to a task that names a target node (the API
+   * refuses such a task at submit; one started another way fails here, without taking the slot).
    */
   private async takeSlot(slot: string, wait: (message: string) => void): Promise<void> {
     let granted = false;
+    let refusal: string | undefined;
     setHandler(resourceNewsSignal, (news) => {
       if (news.kind === 'granted') granted = true;
       else if (news.kind === 'waiting') wait(news.message);
+      else if (news.kind === 'refused') refusal = news.message;
     });
     this.resources = true;
-    await requestResources({ task_id: this.taskId, exclusive: slot });
-    if (!granted) wait(`Waiting for the ${slot}`);
-    await condition(() => granted);
+    await requestResources({ task_id: this.taskId, exclusive: slot, target_node: this.meta.target_node });
+    if (!granted && refusal === undefined) wait(`Waiting for the ${slot}`);
+    await condition(() => granted || refusal !== undefined);
+    if (refusal !== undefined) throw ApplicationFailure.create({ type: 'Unassignable', message: `The ${slot} slot was refused: ${refusal}`, nonRetryable: true });
   }
 
   async release(indexed: boolean | undefined): Promise<void> {

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { NodeInfo } from '../../core/contract';
 import { folderWith, pngImage } from '../support/fixtures';
 import { removeDir, tempDir } from '../support/stack';
-import { api, startTask, waitFor, waitForStatus, type Task } from './helpers';
+import { api, startTask, temporalClient, waitFor, waitForStatus, type Task } from './helpers';
 
 let work: string;
 beforeAll(() => {
@@ -57,4 +59,31 @@ describe('GPU-bound task types', () => {
     // Its duration counts from when it got the GPU, not from when it was started.
     expect(Date.parse(done.started_at!)).toBeGreaterThan(Date.parse(done.created_at) + 1500);
   });
+
+  it('refuse a target node even when started past the API, and leave the GPU to the others', async () => {
+    const folder = folderWith(join(work, 'targeted'), { 'a.png': pngImage([10, 200, 10]) });
+    const live = await waitFor('a live node', async () => (await api<NodeInfo[]>('/nodes')).body.find((n) => n.alive), 120_000);
+    // The API refuses this task (400 naming target_node); the Temporal CLI or any client can still start it.
+    const temporal = await temporalClient();
+    const targeted = temporal.client.workflow.getHandle(`dataset_creation-${randomUUID()}`);
+    try {
+      await temporal.client.workflow.start('dataset_creation', {
+        taskQueue: inject('taskQueue'),
+        workflowId: targeted.workflowId,
+        args: [{ input: { folder }, dataset_id: `gpu-targeted-${randomUUID().slice(0, 8)}`, target_node: live.name }],
+      });
+      const other = await startTask({ type: 'dataset_creation', dataset_id: `gpu-after-${randomUUID().slice(0, 8)}`, input: { folder } });
+
+      // Refused as the allocator reads the request, not once the GPU is free: it never waits in line.
+      const refused = await waitForStatus(targeted.workflowId, ['failed', 'completed'], 60_000);
+      expect(refused).toMatchObject({ status: 'failed', started_at: null, node: null });
+      expect(refused.error).toBe("The GPU slot was refused: target_node: a GPU-bound task waits for the cluster's one GPU slot, which no node holds; it cannot be given a target node");
+      const done = await waitForStatus(other.id, ['completed', 'failed'], 90_000);
+      expect(done.status, done.error ?? '').toBe('completed');
+    } finally {
+      // Should it not be refused, it must not keep the GPU from the other files' tasks.
+      await targeted.cancel().catch(() => undefined);
+      await temporal.close();
+    }
+  }, 180_000);
 });

@@ -8,14 +8,29 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { ActivityDeps } from '../../activities';
 import { createLeaseActivities } from '../../activities/leases';
-import { SA, pauseUpdate, progressSignal, resumeUpdate, taskStateQuery, type CommandInput, type TaskMemo, type TaskState } from '../../core';
+import {
+  SA,
+  allocatorId,
+  allocatorStateQuery,
+  nodeTaskQueue,
+  pauseUpdate,
+  progressSignal,
+  resumeUpdate,
+  taskStateQuery,
+  type AllocatorState,
+  type CommandInput,
+  type NodeRecord,
+  type TaskMemo,
+  type TaskState,
+} from '../../core';
 import { removeDir, tempDir } from '../support/stack';
 import { waitFor } from './helpers';
 
 /**
  * The workflows on the real dev server, with stub activities: the lifecycle's statuses, search
  * attributes, memo, Updates and follow-ups, without shell commands or a dataset store behind them.
- * The lease activities are the real ones, so the dataset entity workflow runs for real.
+ * The lease activities are the real ones, so the dataset entity workflow runs for real, and so
+ * does the resource allocator, but for its liveness check: that hangs until a test answers it.
  */
 const queue = `workflows-${randomUUID().slice(0, 8)}`;
 let connection: NativeConnection;
@@ -25,6 +40,8 @@ let running: Promise<void>;
 let data: string;
 /** A command task's stub activity waits here until the test lets it finish. */
 const finishers = new Map<string, () => void>();
+/** The allocator's liveness checks: how many were asked, and the answer, which none gets until a test gives one. */
+const liveness: { asked: number; answer?: Record<string, boolean> } = { asked: 0 };
 
 beforeAll(async () => {
   data = tempDir('workflows');
@@ -37,6 +54,12 @@ beforeAll(async () => {
     workflowsPath: join(__dirname, '../../workflows/index.ts'),
     activities: {
       ...leases,
+      nodeLiveness: async (names: string[]) => {
+        liveness.asked += 1;
+        while (!liveness.answer) await new Promise((resolve) => setTimeout(resolve, 100));
+        const { answer } = liveness;
+        return Object.fromEntries(names.map((name) => [name, answer[name] ?? false]));
+      },
       prepareCommand: async (input: CommandInput) => input,
       runCommand: async (input: CommandInput) => {
         const { workflowId } = Context.current().info.workflowExecution!;
@@ -60,6 +83,7 @@ beforeAll(async () => {
 afterAll(async () => {
   // A stub left waiting by a failed test would hold the worker's shutdown.
   for (const finish of finishers.values()) finish();
+  liveness.answer ??= {};
   worker?.shutdown();
   await running;
   await connection?.close();
@@ -136,4 +160,51 @@ describe('the task lifecycle, with stub activities', () => {
     expect(await description.staticSummary()).toBe('Taskdeck Reindex');
     expect((await followUp.query(taskStateQuery)).timeline[0].status).toBe('pending');
   });
+});
+
+describe('the resource allocator, with stub liveness checks', () => {
+  it('grants while a liveness check hangs, and applies what the check found once it answers', async () => {
+    // Two nodes of one core each, which joined long ago: only the liveness check says whether they are up.
+    const joinedAt = new Date(Date.now() - 3_600_000).toISOString();
+    const node = (name: string): NodeRecord => ({ name, cores: 1, memory_mb: 1024, gpus: [], task_queues: [queue, nodeTaskQueue(queue, name)], alive: true, joined_at: joinedAt, lost_at: null });
+    const initial: AllocatorState = { nodes: { a: node('a'), b: node('b') }, holders: [], waiting: [] };
+    const allocator = await client.workflow.start('resourceAllocator', { taskQueue: queue, workflowId: allocatorId(queue), args: [initial] });
+    const tasks: string[] = [];
+    // No worker polls the nodes' own queues: a granted task stays initializing, holding its core.
+    const askForACore = async (): Promise<string> => {
+      const id = randomUUID();
+      tasks.push(id);
+      await client.workflow.start('command', { taskQueue: queue, workflowId: id, args: [{ input: { command: 'ok' }, cpu_cores: 1 }] });
+      return id;
+    };
+    const allocation = () => allocator.query(allocatorStateQuery);
+    const grantOf = (id: string) => async () => (await allocation()).holders.find((h) => h.task_id === id);
+    try {
+      const first = await askForACore();
+      expect((await waitFor('the first task to hold a core', grantOf(first))).node).toBe('a');
+      // A core is held, so the allocator checks its nodes within seconds; the check hangs.
+      await waitFor('a liveness check in flight', async () => liveness.asked > 0);
+
+      const second = await askForACore();
+      const grant = await waitFor('the second task to be granted while the check hangs', grantOf(second), 60_000);
+      expect(liveness.answer).toBeUndefined();
+      expect(grant).toMatchObject({ node: 'b', cores: [0] });
+      expect((await state(second)).status).toBe('initializing');
+
+      // The check answers that node a is down: its holder is freed and told, and asks again, in vain (b is full).
+      liveness.answer = { a: false, b: true };
+      const after = await waitFor('the check’s answer to be applied', async () => {
+        const now = await allocation();
+        return !now.nodes.a.alive && now.waiting.some((w) => w.task_id === first) ? now : undefined;
+      }, 60_000);
+      expect(after.holders.map((h) => h.task_id)).toEqual([second]);
+      expect(after.nodes.a.lost_at).not.toBeNull();
+      await waitFor('the first task to say what it waits for', async () => {
+        const now = await state(first);
+        return now.status === 'assigning' && now.message === 'Waiting for 1 core';
+      });
+    } finally {
+      for (const id of [...tasks, allocator.workflowId]) await client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
+    }
+  }, 180_000);
 });

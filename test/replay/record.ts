@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -120,6 +121,13 @@ class Recorder {
   async start(type: string, input: Record<string, unknown>, extra: Record<string, unknown> = {}, as: Caller = 'operator'): Promise<Task> {
     await sleep(START_PACE_MS);
     return this.post<Task>('/tasks', 201, { type, input, tag: 'replay', ...extra }, as);
+  }
+
+  /** Starts a task's workflow as the Temporal CLI would, past the API's checks; its ID is `<type>-<uuid>` like the API's. */
+  async startPastApi(type: string, request: Record<string, unknown>): Promise<string> {
+    await sleep(START_PACE_MS);
+    const handle = await this.client.workflow.start(type, { taskQueue: TASK_QUEUE, workflowId: `${type}-${randomUUID()}`, args: [{ tag: 'replay', ...request }] });
+    return handle.workflowId;
   }
 
   async startPipeline(body: { name: string; tasks: unknown[] }): Promise<Pipeline> {
@@ -393,7 +401,7 @@ const SCENARIOS: { name: string; run: (ctx: Context) => Promise<void> }[] = [
   },
   {
     name: 'nodes and resources, a segmented pipeline, a bulk retry',
-    run: async ({ rec }) => {
+    run: async ({ rec, work }) => {
       // A command asking for a core: assigning until the allocator grants it, then on its node's own queue.
       const placed = await rec.start('command', { command: 'nproc' }, { name: 'one core', cpu_cores: 1 });
       await rec.reach(placed.id, 'completed');
@@ -403,6 +411,11 @@ const SCENARIOS: { name: string; run: (ctx: Context) => Promise<void> }[] = [
       const targeted = await rec.start('reindex', {}, { dataset_id: DATASET, target_node: nodes[0].name, name: 'reindex on a node' });
       await rec.reach(targeted.id, 'completed');
       await rec.keepClosed('targeted_reindex.json', targeted.id, 'reindex with a target_node: assigning, then its store activities and cleanup on <queue>@<node>');
+      // A GPU-bound task with a target node, which the API refuses, started past it: the allocator refuses it the GPU slot.
+      const folder = folderWith(join(work, 'targeted'), { 'red-5.png': pngImage(RED, 5) });
+      const refused = await rec.startPastApi('dataset_creation', { input: { folder }, dataset_id: `${DATASET}-targeted`, target_node: nodes[0].name });
+      await rec.reach(refused, 'failed');
+      await rec.keepClosed('gpu_target_node_refused.json', refused, 'dataset_creation with a target_node, started past the API: refused the GPU slot by the allocator, failed while pending');
 
       // Six tasks, segment size 4: the tasks come in signals and run through two segment workflows.
       const segmented = await rec.startPipeline({
@@ -416,6 +429,11 @@ const SCENARIOS: { name: string; run: (ctx: Context) => Promise<void> }[] = [
       // A bulk retry of two failed tasks: the background task that retries them one by one.
       const failed = await Promise.all(['first', 'second'].map((name) => rec.start('command', { command: `echo ${name} fails; exit 1` }, { name: `bulk ${name}`, tag: 'replay-bulk' })));
       for (const task of failed) await rec.reach(task.id, 'failed');
+      // A bulk action picks its tasks from the API's index, which may list them as running a moment longer.
+      await waitFor('the index to list both failed', async () => {
+        const { body: rows } = await rec.call<Task[]>('/tasks?tag=replay-bulk&limit=100');
+        return failed.every((task) => rows.some((row) => row.id === task.id && row.status === 'failed'));
+      });
       const outcome = await rec.post<{ job_id: string }>('/tasks/bulk/retry', 202, { ids: failed.map((t) => t.id) });
       await rec.keepClosed('bulk_retry.json', outcome.job_id, 'taskdeck_bulk_retry of two failed commands: retries each through the API worker\'s activity, with progress');
     },

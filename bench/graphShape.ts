@@ -46,8 +46,16 @@ export function chain(n: number): GraphShape {
   return { dependsOn: Array.from({ length: n }, (_, i) => (i === 0 ? [] : [i - 1])), edges: Math.max(0, n - 1) };
 }
 
-export type ShapeName = 'layered' | 'chain';
-export const SHAPES: Record<ShapeName, (n: number) => GraphShape> = { layered: layeredDag, chain };
+/** Tasks per pipeline in the `pipelines` shape. */
+export const PIPELINE_SIZE = 100;
+
+/** Pipelines of PIPELINE_SIZE tasks in a chain each, side by side: task i is in pipeline ⌊i / 100⌋. */
+export function pipelines(n: number): GraphShape {
+  return { dependsOn: Array.from({ length: n }, (_, i) => (i % PIPELINE_SIZE === 0 ? [] : [i - 1])), edges: n - Math.ceil(n / PIPELINE_SIZE) };
+}
+
+export type ShapeName = 'layered' | 'chain' | 'pipelines';
+export const SHAPES: Record<ShapeName, (n: number) => GraphShape> = { layered: layeredDag, chain, pipelines };
 
 /** A shape as the layout takes it: ids, and edges upstream first. */
 export function graphInput(shape: ShapeName, n: number): { ids: string[]; edges: [number, number][] } {

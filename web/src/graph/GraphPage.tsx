@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { MAX_GRAPH_DEPTH } from '../../../core/graph';
 import { STATUS_LABEL } from '../../../core/statuses';
@@ -12,7 +12,7 @@ import { DEFAULT_GRAPH_VIEW, depthNotice, graphViewFromUrl, graphViewScope, grap
 import { PipelineBar } from './PipelineBar';
 import { TaskGraphView } from './TaskGraphView';
 import { allTasks, type GraphModel } from './graphModel';
-import { AUTO_COLLAPSE, type Collapse } from './graphGroups';
+import { AUTO_COLLAPSE, type Collapse, type GroupBook } from './graphGroups';
 import { useTaskGraph, type GraphState } from './useTaskGraph';
 
 const MODE_LABEL: Record<GraphMode, string> = { all: 'All linked tasks', pipeline: 'Pipeline', batch: 'Batch', task: 'Task' };
@@ -37,14 +37,19 @@ export function GraphPage() {
   const { state, refresh } = useTaskGraph(query, graphViewScope(shown), collapse);
   // The tasks of the group expanded last, which the view moves to once they are drawn.
   const [reveal, setReveal] = useState<{ key: string; ids: readonly string[] }>();
-  const book = state.phase === 'ready' ? state.model.book : undefined;
+  // Read when a group is clicked, not a dependency: live rows renew it, and a new callback would
+  // re-render every node of the drawing through their context.
+  const book = useRef<GroupBook | undefined>(undefined);
+  useEffect(() => {
+    book.current = state.phase === 'ready' ? state.model.book : undefined;
+  });
   // Only a collapsed group has a node to click: the groups were all collapsed, this one expands.
   const expandGroup = useCallback(
     (key: string) => {
-      setReveal({ key, ids: [...(book?.members.get(key)?.keys() ?? [])] });
+      setReveal({ key, ids: (book.current?.members.get(key) ?? []).map((task) => task.id) });
       setGrouping({ query, collapse: { groups: 'all', expanded: new Set([...collapse.expanded, key]) } });
     },
-    [query, collapse, book],
+    [query, collapse],
   );
 
   const show = useCallback(
@@ -127,15 +132,16 @@ function GroupControls({ model, onChange }: { model: GraphModel; onChange: (coll
 
 function GraphSummary({ state }: { state: Extract<GraphState, { phase: 'ready' }> }) {
   const { model } = state;
-  // Counted over every task, those in collapsed groups too.
-  let tasks = 0;
-  let failed = 0;
-  let blocked = 0;
-  for (const task of allTasks(model)) {
-    tasks += 1;
-    if (task.status === 'failed') failed += 1;
-    if (task.blocked_by.length > 0) blocked += 1;
-  }
+  // Counted over every task, those in collapsed groups too: once per model, not per render.
+  const { tasks, failed, blocked } = useMemo(() => {
+    const counts = { tasks: 0, failed: 0, blocked: 0 };
+    for (const task of allTasks(model)) {
+      counts.tasks += 1;
+      if (task.status === 'failed') counts.failed += 1;
+      if (task.blocked_by.length > 0) counts.blocked += 1;
+    }
+    return counts;
+  }, [model]);
   return (
     <p className="graph-summary" data-testid="graph-summary">
       <span>

@@ -96,7 +96,7 @@ export function buildModel(graph: TaskGraph, layout: PlacedLayout, receivedAt: n
       id: task.id,
       type: members ? 'group' : 'task',
       position: { x: layout.x[i], y: layout.y[i] },
-      data: { task, receivedAt, blockedReason: blockedReason(task.blocked_by, names), ...(members && { group: summarize(book.groups.get(task.id)!, members.values()) }) },
+      data: { task, receivedAt, blockedReason: blockedReason(task.blocked_by, names), ...(members && { group: summarize(book.groups.get(task.id)!, members) }) },
       width: NODE_WIDTH,
       height: NODE_HEIGHT,
       handles: HANDLES,
@@ -140,7 +140,7 @@ export function buildModel(graph: TaskGraph, layout: PlacedLayout, receivedAt: n
 export function* allTasks(model: Pick<GraphModel, 'nodes' | 'book'>): Generator<GraphNode> {
   for (const node of model.nodes) {
     const members = model.book.members.get(node.id);
-    if (members) yield* members.values();
+    if (members) yield* members;
     else yield node.data.task;
   }
 }
@@ -227,14 +227,14 @@ export function applyTaskRows(model: GraphModel, rows: readonly TaskRecord[], re
   const nodes = [...model.nodes];
   let touched = false;
   // The collapsed groups whose tasks changed: their members, copied once.
-  const regrouped = new Map<string, Map<string, GraphNode>>();
+  const regrouped = new Map<string, GraphNode[]>();
   for (const row of rows) {
     const group = model.book.memberOf.get(row.id);
     if (group !== undefined) {
-      const members = regrouped.get(group) ?? new Map(model.book.members.get(group));
-      const member = members.get(row.id)!;
-      if (isFinished(member.status) && !isFinished(row.status)) continue;
-      members.set(row.id, patchTask(member, row));
+      const members = regrouped.get(group) ?? [...model.book.members.get(group)!];
+      const at = members.findIndex((member) => member.id === row.id);
+      if (isFinished(members[at].status) && !isFinished(row.status)) continue;
+      members[at] = patchTask(members[at], row);
       regrouped.set(group, members);
       continue;
     }
@@ -252,7 +252,7 @@ export function applyTaskRows(model: GraphModel, rows: readonly TaskRecord[], re
       members.set(key, group);
       const i = model.index.get(key)!;
       const info = book.groups.get(key)!;
-      nodes[i] = { ...nodes[i], data: { ...nodes[i].data, task: groupNode(info, group.values()), group: summarize(info, group.values()), receivedAt } };
+      nodes[i] = { ...nodes[i], data: { ...nodes[i].data, task: groupNode(info, group), group: summarize(info, group), receivedAt } };
     }
     book = { ...book, members };
     touched = true;

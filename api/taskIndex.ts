@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import { HttpError } from './errors';
 import { SNAPSHOT_VERSION, loadSnapshot, saveSnapshot } from './indexSnapshot';
 import { changedSinceQuery, startedBetweenQuery, windowQuery } from './visibilityQuery';
-import { DEFAULT_GRAPH_DEPTH, PIPELINE_WORKFLOW, type GraphScope } from '../core';
+import { DEFAULT_GRAPH_DEPTH, PIPELINE_WORKFLOW, type GraphScope, type GraphTask } from '../core';
 import { toPipelineRecord, type PipelineRecord } from './pipelineRecord';
 import { toTaskRecord } from './taskRecord';
 import { TaskTable, type GroupField, type TaskPage } from './taskTable';
@@ -137,9 +137,14 @@ export class TaskIndex extends EventEmitter<TaskIndexEvents> {
     return this.table.groupValues(field);
   }
 
-  /** The tasks `GET /graph` needs for a scope: its own, and what they link to. */
-  graphTasks(scope: GraphScope): TaskRecord[] {
-    return this.table.graphTasks(scope, DEFAULT_GRAPH_DEPTH);
+  /** The tasks `GET /graph` needs for a scope, its own and what they link to, as served at `now`. */
+  graphTasks(scope: GraphScope, now: number): GraphTask[] {
+    return this.table.graphTasks(scope, DEFAULT_GRAPH_DEPTH, now);
+  }
+
+  /** The same, a step at a time (TaskTable.graphTaskSteps), for a big graph served while polls and other requests go on. */
+  graphTaskSteps(scope: GraphScope, now: number): Generator<void, GraphTask[]> {
+    return this.table.graphTaskSteps(scope, DEFAULT_GRAPH_DEPTH, now);
   }
 
   /** Every task type in the window (the catalog's and the plugin's), from counts kept per type. */

@@ -252,28 +252,28 @@ export class TaskTable {
   }
 
   /**
-   * `graphTasks` a step at a time: the rows are chosen at once, then made into tasks
-   * GRAPH_TASKS_PER_STEP at a time (half a second at 50,000 tasks on this machine), with other
-   * work between the steps. Meanwhile no freed row is reused, so a row chosen holds its task, newer
-   * if it changed, or none if it was deleted (then it is left out). Close the steps (`return()`)
-   * when giving up before the end.
+   * `graphTasks` a step at a time, GRAPH_ROWS_PER_STEP rows walked or made into tasks per step
+   * (a second in all at 50,000 tasks on this machine), with other work between the steps.
+   * Meanwhile no freed row is reused, so a row chosen holds its task, newer if it changed, or none
+   * if it was deleted (then it is left out). Close the steps (`return()`) when giving up before the
+   * end.
    */
   *graphTaskSteps(scope: { pipeline?: string; batch?: string; task?: string; depth?: number }, defaultDepth: number, now: number): Generator<void, GraphTask[]> {
-    const rows = this.graphRows(scope, defaultDepth);
-    const tasks: GraphTask[] = [];
     this.pins += 1;
     try {
+      const rows = yield* this.graphRows(scope, defaultDepth);
+      const tasks: GraphTask[] = [];
       for (let i = 0; i < rows.length; i++) {
-        if (i > 0 && i % GRAPH_TASKS_PER_STEP === 0) yield;
+        if (i % GRAPH_ROWS_PER_STEP === 0) yield;
         if (this.alive[rows[i]]) tasks.push(this.graphTask(rows[i], now));
       }
+      return tasks;
     } finally {
       this.pins -= 1;
     }
-    return tasks;
   }
 
-  private graphRows(scope: { pipeline?: string; batch?: string; task?: string; depth?: number }, defaultDepth: number): Int32Array {
+  private *graphRows(scope: { pipeline?: string; batch?: string; task?: string; depth?: number }, defaultDepth: number): Generator<void, Int32Array> {
     const chosen = new Set<number>();
     if (scope.task !== undefined) {
       const start = this.rowOf.get(scope.task);
@@ -281,7 +281,7 @@ export class TaskTable {
     } else if (scope.pipeline !== undefined || scope.batch !== undefined) {
       const [field, value] = scope.batch !== undefined ? (['batch_id', scope.batch] as const) : (['pipeline_id', scope.pipeline!] as const);
       for (const row of this.groupRows(field, value)) chosen.add(row);
-      this.addFollowUps(chosen);
+      yield* this.addFollowUps(chosen);
     } else {
       for (const [upstream, rows] of this.downstream) {
         const row = this.rowOf.get(upstream);
@@ -289,7 +289,7 @@ export class TaskTable {
         for (const r of rows) chosen.add(r);
       }
     }
-    this.addBlockers(chosen);
+    yield* this.addBlockers(chosen);
     // Newest first, then by id: the graph breaks ties in time by the order it is given.
     return Int32Array.from(chosen).sort(this.comparator('time', 'desc', 0));
   }
@@ -865,9 +865,10 @@ export class TaskTable {
   }
 
   /** Follow-ups (triggered_by) of the chosen rows, and theirs, as the graph's group scopes include them. */
-  private addFollowUps(chosen: Set<number>): void {
+  private *addFollowUps(chosen: Set<number>): Generator<void> {
     const queue = [...chosen];
-    while (queue.length > 0) {
+    for (let n = 1; queue.length > 0; n++) {
+      if (n % GRAPH_ROWS_PER_STEP === 0) yield;
       const row = queue.pop()!;
       const id = this.ids.get(row);
       for (const downstream of this.downstream.get(id) ?? []) {
@@ -880,10 +881,11 @@ export class TaskTable {
   }
 
   /** Tasks upstream of the chosen ones, their parents, and what blocks those: what the graph reads of them. */
-  private addBlockers(chosen: Set<number>): void {
+  private *addBlockers(chosen: Set<number>): Generator<void> {
     const queue = [...chosen];
     const seen = new Set(chosen);
-    while (queue.length > 0) {
+    for (let n = 1; queue.length > 0; n++) {
+      if (n % GRAPH_ROWS_PER_STEP === 0) yield;
       const row = queue.pop()!;
       for (const upstream of this.upstreamRows(row)) {
         if (seen.has(upstream)) continue;
@@ -1074,8 +1076,8 @@ export interface TableSnapshot {
   codes: Record<CodedField, Int32Array>;
 }
 
-/** Rows a step of graphTaskSteps makes into tasks. */
-const GRAPH_TASKS_PER_STEP = 5000;
+/** Rows a step of graphTaskSteps walks or makes into tasks. */
+const GRAPH_ROWS_PER_STEP = 5000;
 const DAY_MS = 86_400_000;
 /** The year 10000, from where toISOString writes six-digit years. */
 const ISO_END_MS = 253_402_300_800_000;

@@ -39,7 +39,8 @@ export interface GraphScope {
 /**
  * The most tasks one graph carries: the web app lays out 50,000 in about a second and draws
  * them (first paint and pan and zoom: docs/performance.md, row 10). Building and serialising
- * such an answer holds the API for seconds, which this bound keeps from growing further.
+ * such an answer takes the API seconds of work (in steps between its other requests: row 11),
+ * which this bound keeps from growing further.
  */
 export const MAX_GRAPH_NODES = 50_000;
 export const DEFAULT_GRAPH_DEPTH = 2;

@@ -20,8 +20,9 @@ export function graphHandlers(index: TaskIndex): Pick<Handlers, 'getGraph'> {
       if (scope.task !== undefined && !index.get(scope.task)) {
         throw new HttpError(404, `Task ${scope.task} not found in the 14-day window`, 'task');
       }
-      const graph = await inTurns(graphSteps(index, scope, now));
-      await sendJsonPieces(req, res, 200, graphJson(graph));
+      // A client that went away meanwhile stops the work (and frees the index's rows).
+      const graph = await inTurns(graphSteps(index, scope, now), () => res.destroyed);
+      if (graph) await sendJsonPieces(req, res, 200, graphJson(graph));
       return STREAMED;
     },
   };
@@ -33,13 +34,14 @@ function* graphSteps(index: TaskIndex, scope: GraphScope, now: number): Generato
   return yield* taskGraphSteps(tasks, scope, now);
 }
 
-/** Runs the steps, each in a turn of the event loop of its own. */
-async function inTurns<T>(steps: Generator<void, T>): Promise<T> {
+/** Runs the steps, each in a turn of the event loop of its own, until they end or `stop` says so (undefined then). */
+async function inTurns<T>(steps: Generator<void, T>, stop: () => boolean): Promise<T | undefined> {
   try {
     for (;;) {
       const step = steps.next();
       if (step.done) return step.value;
       await nextTurn();
+      if (stop()) return undefined;
     }
   } finally {
     steps.return(undefined as T);

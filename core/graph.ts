@@ -44,6 +44,8 @@ export interface GraphScope {
  */
 export const MAX_GRAPH_NODES = 50_000;
 export const DEFAULT_GRAPH_DEPTH = 2;
+/** Tasks one step of `taskGraphSteps` goes through (tens of milliseconds at most). */
+const TASKS_PER_STEP = 5000;
 export const MAX_GRAPH_DEPTH = 20;
 
 /** What a node shows of a task row: the row carries more, the graph sends only this. */
@@ -76,10 +78,17 @@ export function isFailure(status: TaskStatus): boolean {
 
 /** Every edge among `tasks` whose both ends are in it. */
 export function edgesAmong(tasks: Iterable<GraphTask>): Omit<GraphEdge, 'critical'>[] {
+  return allSteps(edgeSteps(tasks));
+}
+
+function* edgeSteps(tasks: Iterable<GraphTask>): Generator<void, Omit<GraphEdge, 'critical'>[]> {
   const byId = new Map<string, GraphTask>();
   for (const task of tasks) byId.set(task.id, task);
+  yield;
   const edges: Omit<GraphEdge, 'critical'>[] = [];
+  let n = 0;
   for (const task of byId.values()) {
+    if (++n % TASKS_PER_STEP === 0) yield;
     for (const upstream of new Set(task.depends_on)) {
       if (byId.has(upstream)) edges.push({ source: upstream, target: task.id, kind: 'depends_on' });
     }
@@ -94,14 +103,30 @@ export class TaskLinks {
   readonly byId = new Map<string, GraphTask>();
   private readonly downstream = new Map<string, string[]>();
 
-  constructor(tasks: Iterable<GraphTask>) {
-    for (const task of tasks) this.byId.set(task.id, task);
+  constructor(tasks: Iterable<GraphTask> = []) {
+    allSteps(this.add(tasks));
+  }
+
+  /** The links of `tasks`, made TASKS_PER_STEP tasks a step (see taskGraphSteps). */
+  static *made(tasks: Iterable<GraphTask>): Generator<void, TaskLinks> {
+    const links = new TaskLinks();
+    yield* links.add(tasks);
+    return links;
+  }
+
+  private *add(tasks: Iterable<GraphTask>): Generator<void> {
+    let n = 0;
+    for (const task of tasks) {
+      this.byId.set(task.id, task);
+      if (++n % TASKS_PER_STEP === 0) yield;
+    }
     for (const task of this.byId.values()) {
       for (const upstream of this.upstreamOf(task)) {
         const list = this.downstream.get(upstream);
         if (list) list.push(task.id);
         else this.downstream.set(upstream, [task.id]);
       }
+      if (++n % TASKS_PER_STEP === 0) yield;
     }
   }
 
@@ -221,10 +246,19 @@ export function criticalPath(
   edges: readonly { source: string; target: string }[],
   durationOf: (id: string) => number,
 ): CriticalPath {
+  return allSteps(criticalPathSteps(nodes, edges, durationOf));
+}
+
+function* criticalPathSteps(
+  nodes: readonly { id: string }[],
+  edges: readonly { source: string; target: string }[],
+  durationOf: (id: string) => number,
+): Generator<void, CriticalPath> {
   // By position, in typed arrays: a map entry and an object per task and per edge cost half a second at 50,000 tasks.
   const n = nodes.length;
   const at = new Map<string, number>();
   nodes.forEach((node, i) => at.set(node.id, i));
+  yield;
   const incoming = new Int32Array(n);
   const from: number[] = [];
   const to: number[] = [];
@@ -235,7 +269,9 @@ export function criticalPath(
     incoming[target] += 1;
     from.push(source);
     to.push(target);
+    if (from.length % TASKS_PER_STEP === 0) yield;
   }
+  yield;
   // Each task's outgoing edges, in the order given, as slices of one array.
   const firstOut = new Int32Array(n + 1);
   for (const source of from) firstOut[source + 1] += 1;
@@ -280,6 +316,10 @@ export function criticalPath(
 
 /** The ids of a graph's scope among `links`' tasks, newest first, before truncation. */
 export function scopeIds(links: TaskLinks, scope: GraphScope, now: number): string[] {
+  return allSteps(scopeSteps(links, scope, now));
+}
+
+function* scopeSteps(links: TaskLinks, scope: GraphScope, now: number): Generator<void, string[]> {
   const since = scope.within_hours === undefined ? undefined : now - scope.within_hours * 3600_000;
   const recent = (task: GraphTask): boolean => since === undefined || Date.parse(task.created_at) >= since;
   // Given together, the scopes narrow each other: a pipeline's tasks in a batch, a task's neighbours in a pipeline.
@@ -291,19 +331,23 @@ export function scopeIds(links: TaskLinks, scope: GraphScope, now: number): stri
     // The task asked for is always drawn, however old and whatever its groups.
     chosen = chosen.filter((task) => task.id === scope.task || (recent(task) && inGroups(task)));
   } else if (scope.pipeline !== undefined || scope.batch !== undefined) {
-    chosen = withFollowUps(links, [...links.byId.values()].filter((task) => recent(task) && inGroups(task)));
+    const members = [...links.byId.values()].filter((task) => recent(task) && inGroups(task));
+    yield;
+    chosen = yield* withFollowUps(links, members);
   } else {
     chosen = [...links.byId.values()].filter((task) => recent(task) && links.isLinked(task));
   }
+  yield;
   // Timestamps of one ISO format order as their characters do; localeCompare's collation cost a second at 50,000 tasks.
   return chosen.sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0)).map((task) => task.id);
 }
 
 /** Members plus the follow-ups the system started from them (which carry no pipeline or batch id). */
-function withFollowUps(links: TaskLinks, members: GraphTask[]): GraphTask[] {
+function* withFollowUps(links: TaskLinks, members: GraphTask[]): Generator<void, GraphTask[]> {
   const chosen = new Map(members.map((task) => [task.id, task]));
   const queue = [...chosen.keys()];
-  while (queue.length > 0) {
+  for (let n = 1; queue.length > 0; n++) {
+    if (n % TASKS_PER_STEP === 0) yield;
     const id = queue.pop()!;
     for (const downstreamId of links.downstreamOf(id)) {
       const downstream = links.byId.get(downstreamId)!;
@@ -329,8 +373,6 @@ export interface TaskGraphParts {
   node: (task: GraphTask) => GraphNode;
 }
 
-/** Tasks whose blockers one step of `taskGraphSteps` finds. */
-const BLOCKED_PER_STEP = 5000;
 
 /** What a generator of steps returns, its steps run one after another. */
 export function allSteps<T>(steps: Generator<void, T>): T {
@@ -351,26 +393,31 @@ export function* taskGraphSteps(
   now: number,
   durationOf: (task: GraphTask) => number = (task) => task.duration_ms ?? 0,
 ): Generator<void, TaskGraphParts> {
-  const links = new TaskLinks(tasks);
+  const links = yield* TaskLinks.made(tasks);
   yield;
-  const ids = scopeIds(links, scope, now);
+  const ids = yield* scopeSteps(links, scope, now);
   const truncated = ids.length > MAX_GRAPH_NODES;
   const members = ids.slice(0, MAX_GRAPH_NODES).map((id) => links.byId.get(id)!);
   yield;
-  const edges = edgesAmong(members);
+  const edges = yield* edgeSteps(members);
   yield;
-  const path = criticalPath(members, timedEdges(edges), (id) => durationOf(links.byId.get(id)!));
+  const path = yield* criticalPathSteps(members, timedEdges(edges), (id) => durationOf(links.byId.get(id)!));
   yield;
   const onPath = new Set(path.task_ids);
   // The path visits a task once, so its edges are each task's next one.
   const nextOnPath = new Map(path.task_ids.slice(0, -1).map((id, i) => [id, path.task_ids[i + 1]]));
-  const critical = edges.map((edge) => ({ ...edge, critical: nextOnPath.get(edge.source) === edge.target }));
+  yield;
+  const critical: GraphEdge[] = [];
+  for (const edge of edges) {
+    critical.push({ ...edge, critical: nextOnPath.get(edge.source) === edge.target });
+    if (critical.length % TASKS_PER_STEP === 0) yield;
+  }
   yield;
   // What blocks each task, oldest first (upstream tasks are older), so no one step walks a whole chain.
   const blocked = new Map<string, string[]>();
   for (let i = members.length - 1; i >= 0; i--) {
     links.blockedBy(members[i].id, blocked);
-    if (i % BLOCKED_PER_STEP === 0) yield;
+    if (i % TASKS_PER_STEP === 0) yield;
   }
   return {
     members,

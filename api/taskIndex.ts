@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import { HttpError } from './errors';
 import { SNAPSHOT_VERSION, loadSnapshot, saveSnapshot } from './indexSnapshot';
 import { changedSinceQuery, startedBetweenQuery, windowQuery } from './visibilityQuery';
-import { DEFAULT_GRAPH_DEPTH, PIPELINE_WORKFLOW, type GraphScope } from '../core';
+import { DEFAULT_GRAPH_DEPTH, PIPELINE_WORKFLOW, type GraphScope, type GraphTask } from '../core';
 import { toPipelineRecord, type PipelineRecord } from './pipelineRecord';
 import { toTaskRecord } from './taskRecord';
 import { TaskTable, type GroupField, type TaskPage } from './taskTable';
@@ -68,6 +68,8 @@ export class TaskIndex extends EventEmitter<TaskIndexEvents> {
     /** Checks that found a difference, and the rows their ranges listed. */
     repairs: 0,
     repairListedRows: 0,
+    /** Visibility calls those repairs made (counts and list pages), among `visibilityCalls`. */
+    repairVisibilityCalls: 0,
     /** How the window was first loaded: rows from the snapshot (null: listed), and the time until ready. */
     snapshotRows: null as number | null,
     readyMs: null as number | null,
@@ -111,7 +113,7 @@ export class TaskIndex extends EventEmitter<TaskIndexEvents> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.repairing;
-    if (this.unsaved) await this.save();
+    if (this.options.snapshot && this.unsaved) await this.save();
   }
 
   get size(): number {
@@ -137,9 +139,14 @@ export class TaskIndex extends EventEmitter<TaskIndexEvents> {
     return this.table.groupValues(field);
   }
 
-  /** The tasks `GET /graph` needs for a scope: its own, and what they link to. */
-  graphTasks(scope: GraphScope): TaskRecord[] {
-    return this.table.graphTasks(scope, DEFAULT_GRAPH_DEPTH);
+  /** The tasks `GET /graph` needs for a scope, its own and what they link to, as served at `now`. */
+  graphTasks(scope: GraphScope, now: number): GraphTask[] {
+    return this.table.graphTasks(scope, DEFAULT_GRAPH_DEPTH, now);
+  }
+
+  /** The same, a step at a time (TaskTable.graphTaskSteps), for a big graph served while polls and other requests go on. */
+  graphTaskSteps(scope: GraphScope, now: number): Generator<void, GraphTask[]> {
+    return this.table.graphTaskSteps(scope, DEFAULT_GRAPH_DEPTH, now);
   }
 
   /** Every task type in the window (the catalog's and the plugin's), from counts kept per type. */
@@ -264,7 +271,7 @@ export class TaskIndex extends EventEmitter<TaskIndexEvents> {
     if (this.stopped || theirs === this.countKnown(from, to)) return;
     if (theirs <= LEAF_ROWS || to - from <= 1) return this.relist(from, to);
     const middle = Math.floor((from + to) / 2);
-    const left = await this.countVisible(from, middle);
+    const left = await this.countVisible(from, middle, true);
     await this.repair(from, middle, left);
     await this.repair(middle, to, theirs - left);
   }
@@ -274,7 +281,7 @@ export class TaskIndex extends EventEmitter<TaskIndexEvents> {
     const ids = new Set<string>();
     const runs = new Set<string>();
     await this.pace();
-    for await (const record of this.list(startedBetweenQuery(new Date(from), new Date(to)), () => this.pace())) {
+    for await (const record of this.list(startedBetweenQuery(new Date(from), new Date(to)), () => this.pace(), true)) {
       this.stats.repairListedRows += 1;
       ids.add(record.id);
       runs.add(record.run_id);
@@ -295,9 +302,9 @@ export class TaskIndex extends EventEmitter<TaskIndexEvents> {
     return count;
   }
 
-  private async countVisible(from: number, to: number): Promise<number> {
+  private async countVisible(from: number, to: number, repair = false): Promise<number> {
     await this.pace();
-    this.stats.visibilityCalls += 1;
+    this.countCall(repair);
     return (await this.client.workflow.count(startedBetweenQuery(new Date(from), new Date(to)))).count;
   }
 
@@ -332,14 +339,19 @@ export class TaskIndex extends EventEmitter<TaskIndexEvents> {
     }
   }
 
-  private async *list(query: string, beforePage?: () => Promise<void>): AsyncGenerator<TaskRecord | PipelineRecord> {
+  private countCall(repair: boolean): void {
     this.stats.visibilityCalls += 1;
+    if (repair) this.stats.repairVisibilityCalls += 1;
+  }
+
+  private async *list(query: string, beforePage?: () => Promise<void>, repair = false): AsyncGenerator<TaskRecord | PipelineRecord> {
+    this.countCall(repair);
     let rows = 0;
     for await (const info of this.client.workflow.list({ query, pageSize: PAGE_SIZE })) {
       rows += 1;
       if (rows % PAGE_SIZE === 0) {
         await beforePage?.();
-        this.stats.visibilityCalls += 1;
+        this.countCall(repair);
       }
       yield info.type === PIPELINE_WORKFLOW ? toPipelineRecord(info) : toTaskRecord(info);
     }

@@ -202,7 +202,7 @@ async function run(): Promise<void> {
     filtered_sort_ms: { duration_of_failed: p50(list({ status: 'failed', sort: 'duration' })), dataset_of_command: p50(list({ task_type: 'command', sort: 'dataset', order: 'asc' })) },
     count_ms: p50(() => index.query(q({ limit: '1' })).total),
     task_types_ms: p50(() => index.taskTypes()),
-    graph_batch_of_100_ms: p50(() => index.graphTasks({ batch: smallBatch })),
+    graph_batch_of_100_ms: p50(() => index.graphTasks({ batch: smallBatch }, NOW)),
     ...(await changeFigures(index, q)),
   };
   const snapshotFigures = await snapshotRestart(index, file);

@@ -13,6 +13,7 @@ import { openBrowser } from '../test/e2e/browser';
 import { ROOT, startStack, type Stack } from '../test/support/stack';
 import { graphFigures } from './graph';
 import { graphScaleFigures } from './graphScale';
+import { graphServeFigures } from './graphServe';
 import { indexFigures } from './index';
 import { pluginFigures } from './plugin';
 import { followEvents } from './sse';
@@ -50,6 +51,8 @@ interface Bench {
 interface SectionSpec {
   title: string;
   needsWindow: boolean;
+  /** False: measured without the bench's stack (the section starts what it measures itself). */
+  needsStack?: false;
   measure: (bench: Bench) => Promise<object>;
 }
 
@@ -58,7 +61,7 @@ interface SectionSpec {
  * window holds the 10,000 seeded tasks and not the thousands the start rounds add, and the graph
  * comes last for the same reason. `needsWindow`: measured with the 10,000 seeded tasks in the window.
  */
-const SECTIONS: Record<'list' | 'index' | 'sort' | 'table_first_rows' | 'progress' | 'plugin' | 'events' | 'starts' | 'graph' | 'graph_scale', SectionSpec> = {
+const SECTIONS: Record<'list' | 'index' | 'sort' | 'table_first_rows' | 'progress' | 'plugin' | 'events' | 'starts' | 'graph' | 'graph_scale' | 'graph_serve', SectionSpec> = {
   list: { title: 'list', needsWindow: true, measure: ({ client, http }) => listFigures(client, http) },
   index: {
     title: 'the task index at 10k, 100k and 1M tasks',
@@ -74,6 +77,7 @@ const SECTIONS: Record<'list' | 'index' | 'sort' | 'table_first_rows' | 'progres
   starts: { title: 'starts', needsWindow: false, measure: startFigures },
   graph: { title: 'the graph page at 100, 1,000 and 5,000 tasks', needsWindow: false, measure: ({ stack, client }) => graphFigures(stack, client, IDLE_QUEUE) },
   graph_scale: { title: 'graphs of 5,000 to 50,000 tasks: ELK and the layered layout, and the page at 50,000', needsWindow: false, measure: ({ stack }) => graphScaleFigures(stack) },
+  graph_serve: { title: 'serving a 50,000-task graph, and the other requests meanwhile', needsWindow: false, needsStack: false, measure: () => graphServeFigures() },
 };
 type Section = keyof typeof SECTIONS;
 
@@ -93,25 +97,32 @@ function selectedSections(): Section[] {
 async function run(): Promise<void> {
   const sections = selectedSections();
   const all = sections.length === Object.keys(SECTIONS).length;
+  const results: Record<string, unknown> = { date: new Date().toISOString() };
+  if (sections.some((name) => SECTIONS[name].needsStack !== false)) await withStack(sections, results);
+  else for (const name of sections) await measureSection(name, undefined, results);
+  report(results, all ? 'latest.json' : `${sections.join('-')}.json`);
+}
+
+async function measureSection(name: Section, bench: Bench | undefined, results: Record<string, unknown>): Promise<void> {
+  log(SECTIONS[name].title);
+  results[name] = await figure(() => SECTIONS[name].measure(bench!));
+}
+
+async function withStack(sections: Section[], results: Record<string, unknown>): Promise<void> {
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
   // Every one of the running tasks holds an activity slot while its process sleeps.
   const stack = await startStack('bench', 'taskdeck-bench', { TASKDECK_WORKER_ACTIVITIES: String(RUNNING + 100) });
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const bench: Bench = { stack, client: new Client({ connection }), http: httpClient(stack.apiUrl) };
   try {
-    const seeded = sections.some((name) => SECTIONS[name].needsWindow);
-    if (seeded) {
+    if (sections.some((name) => SECTIONS[name].needsWindow)) {
       log(`seeding ${TASKS} tasks`);
       await pool(TASKS, CONCURRENCY, (i) => startRaw(bench.client, IDLE_QUEUE, `bench-seed-${i}`, { command: 'true' }, i).then(() => undefined));
       await waitForIndex(bench.http, TASKS);
+      results.tasks_in_window = TASKS;
     }
-    const results: Record<string, unknown> = { date: new Date().toISOString(), ...(seeded && { tasks_in_window: TASKS }) };
-    for (const name of sections) {
-      log(SECTIONS[name].title);
-      results[name] = await figure(() => SECTIONS[name].measure(bench));
-    }
+    for (const name of sections) await measureSection(name, bench, results);
     if (sections.includes('graph')) results.web_bundle_gzip_bytes = bundleSize(resolve(ROOT, 'web/dist'));
-    report(results, all ? 'latest.json' : `${sections.join('-')}.json`);
   } finally {
     await connection.close();
     await stack.stop();

@@ -40,10 +40,13 @@ export interface GraphScope {
 /**
  * The most tasks one graph carries: the web app lays out 50,000 in about a second and draws
  * them (first paint and pan and zoom: docs/performance.md, row 10). Building and serialising
- * such an answer holds the API for seconds, which this bound keeps from growing further.
+ * such an answer takes the API seconds of work (in steps between its other requests: row 11),
+ * which this bound keeps from growing further.
  */
 export const MAX_GRAPH_NODES = 50_000;
 export const DEFAULT_GRAPH_DEPTH = 2;
+/** Tasks one step of `taskGraphSteps` goes through (tens of milliseconds at most). */
+const TASKS_PER_STEP = 5000;
 export const MAX_GRAPH_DEPTH = 20;
 
 /** What a node shows of a task row: the row carries more, the graph sends only this. */
@@ -77,10 +80,17 @@ export function isFailure(status: TaskStatus): boolean {
 
 /** Every edge among `tasks` whose both ends are in it. */
 export function edgesAmong(tasks: Iterable<GraphTask>): Omit<GraphEdge, 'critical'>[] {
+  return allSteps(edgeSteps(tasks));
+}
+
+function* edgeSteps(tasks: Iterable<GraphTask>): Generator<void, Omit<GraphEdge, 'critical'>[]> {
   const byId = new Map<string, GraphTask>();
   for (const task of tasks) byId.set(task.id, task);
+  yield;
   const edges: Omit<GraphEdge, 'critical'>[] = [];
+  let n = 0;
   for (const task of byId.values()) {
+    if (++n % TASKS_PER_STEP === 0) yield;
     for (const upstream of new Set(task.depends_on)) {
       if (byId.has(upstream)) edges.push({ source: upstream, target: task.id, kind: 'depends_on' });
     }
@@ -95,14 +105,30 @@ export class TaskLinks {
   readonly byId = new Map<string, GraphTask>();
   private readonly downstream = new Map<string, string[]>();
 
-  constructor(tasks: Iterable<GraphTask>) {
-    for (const task of tasks) this.byId.set(task.id, task);
+  constructor(tasks: Iterable<GraphTask> = []) {
+    allSteps(this.add(tasks));
+  }
+
+  /** The links of `tasks`, made TASKS_PER_STEP tasks a step (see taskGraphSteps). */
+  static *made(tasks: Iterable<GraphTask>): Generator<void, TaskLinks> {
+    const links = new TaskLinks();
+    yield* links.add(tasks);
+    return links;
+  }
+
+  private *add(tasks: Iterable<GraphTask>): Generator<void> {
+    let n = 0;
+    for (const task of tasks) {
+      this.byId.set(task.id, task);
+      if (++n % TASKS_PER_STEP === 0) yield;
+    }
     for (const task of this.byId.values()) {
       for (const upstream of this.upstreamOf(task)) {
         const list = this.downstream.get(upstream);
         if (list) list.push(task.id);
         else this.downstream.set(upstream, [task.id]);
       }
+      if (++n % TASKS_PER_STEP === 0) yield;
     }
   }
 
@@ -158,16 +184,26 @@ export class TaskLinks {
           continue;
         }
       }
-      const causes = new Set<string>();
-      for (const upstreamId of task.depends_on) {
-        const upstream = this.byId.get(upstreamId);
-        if (upstream && isFailure(upstream.status)) causes.add(upstreamId);
-      }
-      for (const upstreamId of through) for (const cause of memo.get(upstreamId) ?? []) causes.add(cause);
-      memo.set(current, [...causes].sort());
+      memo.set(current, this.causes(task, through, memo));
       stack.pop();
     }
     return memo.get(id)!;
+  }
+
+  /**
+   * The failed tasks right upstream and the causes of the tasks `through` which failures block:
+   * sorted, each once. Behind one unfinished task and no failure of its own a task shares that
+   * task's list (the lists of a long pending chain are one list, not a copy per task).
+   */
+  private causes(task: GraphTask, through: readonly string[], memo: ReadonlyMap<string, string[]>): string[] {
+    const failed = task.depends_on.filter((upstreamId) => {
+      const upstream = this.byId.get(upstreamId);
+      return upstream !== undefined && isFailure(upstream.status);
+    });
+    if (failed.length === 0 && through.length === 1) return memo.get(through[0]) ?? [];
+    const causes = new Set(failed);
+    for (const upstreamId of through) for (const cause of memo.get(upstreamId) ?? []) causes.add(cause);
+    return [...causes].sort();
   }
 
   /** The task and its upstream and downstream tasks, following at most `depth` edges each way. */
@@ -212,49 +248,82 @@ export function criticalPath(
   edges: readonly { source: string; target: string }[],
   durationOf: (id: string) => number,
 ): CriticalPath {
-  const incoming = new Map<string, number>();
-  const outgoing = new Map<string, string[]>();
-  for (const node of nodes) {
-    incoming.set(node.id, 0);
-    outgoing.set(node.id, []);
-  }
-  for (const edge of edges) {
-    if (!incoming.has(edge.source) || !incoming.has(edge.target)) continue;
-    incoming.set(edge.target, incoming.get(edge.target)! + 1);
-    outgoing.get(edge.source)!.push(edge.target);
-  }
-  // Longest path in a DAG: visit in topological order, keeping the best chain ending at each node.
-  const best = new Map<string, { total: number; length: number; previous: string | null }>();
-  const ready = [...incoming].filter(([, count]) => count === 0).map(([id]) => id);
-  for (const id of ready) best.set(id, { total: Math.max(0, durationOf(id)), length: 1, previous: null });
-  let end: string | null = null;
-  for (let i = 0; i < ready.length; i++) {
-    const id = ready[i];
-    const here = best.get(id)!;
-    if (end === null || isLonger(here, best.get(end)!)) end = id;
-    for (const next of outgoing.get(id)!) {
-      const candidate = { total: here.total + Math.max(0, durationOf(next)), length: here.length + 1, previous: id };
-      const known = best.get(next);
-      if (!known || isLonger(candidate, known)) best.set(next, candidate);
-      const left = incoming.get(next)! - 1;
-      incoming.set(next, left);
-      if (left === 0) ready.push(next);
-    }
-  }
-  if (end === null) return { task_ids: [], duration_ms: 0 };
-  const chain: string[] = [];
-  for (let at: string | null = end; at !== null; at = best.get(at)!.previous) chain.push(at);
-  return { task_ids: chain.reverse(), duration_ms: best.get(end)!.total };
+  return allSteps(criticalPathSteps(nodes, edges, durationOf));
 }
 
-function isLonger(a: { total: number; length: number }, b: { total: number; length: number }): boolean {
-  return a.total > b.total || (a.total === b.total && a.length > b.length);
+function* criticalPathSteps(
+  nodes: readonly { id: string }[],
+  edges: readonly { source: string; target: string }[],
+  durationOf: (id: string) => number,
+): Generator<void, CriticalPath> {
+  // By position, in typed arrays: a map entry and an object per task and per edge cost half a second at 50,000 tasks.
+  const n = nodes.length;
+  const at = new Map<string, number>();
+  nodes.forEach((node, i) => at.set(node.id, i));
+  yield;
+  const incoming = new Int32Array(n);
+  const from: number[] = [];
+  const to: number[] = [];
+  for (const edge of edges) {
+    const source = at.get(edge.source);
+    const target = at.get(edge.target);
+    if (source === undefined || target === undefined) continue;
+    incoming[target] += 1;
+    from.push(source);
+    to.push(target);
+    if (from.length % TASKS_PER_STEP === 0) yield;
+  }
+  yield;
+  // Each task's outgoing edges, in the order given, as slices of one array.
+  const firstOut = new Int32Array(n + 1);
+  for (const source of from) firstOut[source + 1] += 1;
+  for (let i = 0; i < n; i++) firstOut[i + 1] += firstOut[i];
+  const outgoing = new Int32Array(from.length);
+  const filled = firstOut.slice(0, n);
+  from.forEach((source, k) => (outgoing[filled[source]++] = to[k]));
+  // Longest path in a DAG: visit in topological order, keeping the best chain ending at each node.
+  const weight = Float64Array.from(nodes, (node) => Math.max(0, durationOf(node.id)));
+  const total = new Float64Array(n);
+  const length = new Int32Array(n);
+  const previous = new Int32Array(n).fill(-1);
+  const ready: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (incoming[i] > 0) continue;
+    ready.push(i);
+    total[i] = weight[i];
+    length[i] = 1;
+  }
+  const longer = (a: number, aLength: number, b: number, bLength: number) => a > b || (a === b && aLength > bLength);
+  let end = -1;
+  for (let r = 0; r < ready.length; r++) {
+    const i = ready[r];
+    if (end === -1 || longer(total[i], length[i], total[end], length[end])) end = i;
+    for (let k = firstOut[i]; k < firstOut[i + 1]; k++) {
+      const next = outgoing[k];
+      const candidate = total[i] + weight[next];
+      // length 0: not reached yet.
+      if (length[next] === 0 || longer(candidate, length[i] + 1, total[next], length[next])) {
+        total[next] = candidate;
+        length[next] = length[i] + 1;
+        previous[next] = i;
+      }
+      if (--incoming[next] === 0) ready.push(next);
+    }
+  }
+  if (end === -1) return { task_ids: [], duration_ms: 0 };
+  const chain: string[] = [];
+  for (let i = end; i !== -1; i = previous[i]) chain.push(nodes[i].id);
+  return { task_ids: chain.reverse(), duration_ms: total[end] };
 }
 
 /** The ids of a graph's scope among `links`' tasks, newest first, before truncation. */
 export function scopeIds(links: TaskLinks, scope: GraphScope, now: number): string[] {
-  const since = scope.within_hours === undefined ? -Infinity : now - scope.within_hours * 3600_000;
-  const recent = (task: GraphTask): boolean => Date.parse(task.created_at) >= since;
+  return allSteps(scopeSteps(links, scope, now));
+}
+
+function* scopeSteps(links: TaskLinks, scope: GraphScope, now: number): Generator<void, string[]> {
+  const since = scope.within_hours === undefined ? undefined : now - scope.within_hours * 3600_000;
+  const recent = (task: GraphTask): boolean => since === undefined || Date.parse(task.created_at) >= since;
   // Given together, the scopes narrow each other: a pipeline's tasks in a batch, a task's neighbours in a pipeline.
   const inGroups = (task: GraphTask): boolean =>
     (scope.pipeline === undefined || task.pipeline_id === scope.pipeline) && (scope.batch === undefined || task.batch_id === scope.batch);
@@ -264,18 +333,23 @@ export function scopeIds(links: TaskLinks, scope: GraphScope, now: number): stri
     // The task asked for is always drawn, however old and whatever its groups.
     chosen = chosen.filter((task) => task.id === scope.task || (recent(task) && inGroups(task)));
   } else if (scope.pipeline !== undefined || scope.batch !== undefined) {
-    chosen = withFollowUps(links, [...links.byId.values()].filter((task) => recent(task) && inGroups(task)));
+    const members = [...links.byId.values()].filter((task) => recent(task) && inGroups(task));
+    yield;
+    chosen = yield* withFollowUps(links, members);
   } else {
     chosen = [...links.byId.values()].filter((task) => recent(task) && links.isLinked(task));
   }
-  return chosen.sort((a, b) => b.created_at.localeCompare(a.created_at)).map((task) => task.id);
+  yield;
+  // Timestamps of one ISO format order as their characters do; localeCompare's collation cost a second at 50,000 tasks.
+  return chosen.sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0)).map((task) => task.id);
 }
 
 /** Members plus the follow-ups the system started from them (which carry no pipeline or batch id). */
-function withFollowUps(links: TaskLinks, members: GraphTask[]): GraphTask[] {
+function* withFollowUps(links: TaskLinks, members: GraphTask[]): Generator<void, GraphTask[]> {
   const chosen = new Map(members.map((task) => [task.id, task]));
   const queue = [...chosen.keys()];
-  while (queue.length > 0) {
+  for (let n = 1; queue.length > 0; n++) {
+    if (n % TASKS_PER_STEP === 0) yield;
     const id = queue.pop()!;
     for (const downstreamId of links.downstreamOf(id)) {
       const downstream = links.byId.get(downstreamId)!;
@@ -311,36 +385,98 @@ export function graphGroups(tasks: Iterable<Pick<GraphNode, 'pipeline_id' | 'bat
 }
 
 /**
- * The graph of a scope: nodes with their blocking failures, edges, the groups they belong to,
- * and the critical path. `durationOf` defaults to the served duration (running tasks: up to
- * when the row was served); `pipelineOf` names the pipelines (their ids otherwise).
+ * A graph of a scope in parts: its tasks, edges and critical path, and each node made when asked.
+ * Nodes are most of the answer (what blocks each task), so a server can make and write them a few
+ * at a time; in the order of `members` they are `buildTaskGraph`'s nodes.
  */
+export interface TaskGraphParts {
+  members: readonly GraphTask[];
+  edges: GraphEdge[];
+  groups: GraphGroup[];
+  critical_path: CriticalPath;
+  truncated: boolean;
+  node: (task: GraphTask) => GraphNode;
+}
+
+/**
+ * `durationOf` says what a task weighs on the critical path (by default its served duration:
+ * running tasks up to when the row was served); `pipelineOf` names the pipelines (their ids otherwise).
+ */
+export interface GraphOptions {
+  durationOf?: (task: GraphTask) => number;
+  pipelineOf?: PipelineOf;
+}
+
+/** What a generator of steps returns, its steps run one after another. */
+export function allSteps<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The parts of a graph, a step at a time: each `next()` does one pass over the tasks or edges
+ * (tens to hundreds of milliseconds at 50,000 tasks), so a server can let other requests run in
+ * between. The tasks are read in the first step only.
+ */
+export function* taskGraphSteps(
+  tasks: Iterable<GraphTask>,
+  scope: GraphScope,
+  now: number,
+  { durationOf = (task) => task.duration_ms ?? 0, pipelineOf }: GraphOptions = {},
+): Generator<void, TaskGraphParts> {
+  const links = yield* TaskLinks.made(tasks);
+  yield;
+  const ids = yield* scopeSteps(links, scope, now);
+  const truncated = ids.length > MAX_GRAPH_NODES;
+  const members = ids.slice(0, MAX_GRAPH_NODES).map((id) => links.byId.get(id)!);
+  yield;
+  const edges = yield* edgeSteps(members);
+  yield;
+  const path = yield* criticalPathSteps(members, timedEdges(edges), (id) => durationOf(links.byId.get(id)!));
+  yield;
+  const onPath = new Set(path.task_ids);
+  // The path visits a task once, so its edges are each task's next one.
+  const nextOnPath = new Map(path.task_ids.slice(0, -1).map((id, i) => [id, path.task_ids[i + 1]]));
+  yield;
+  const critical: GraphEdge[] = [];
+  for (const edge of edges) {
+    critical.push({ ...edge, critical: nextOnPath.get(edge.source) === edge.target });
+    if (critical.length % TASKS_PER_STEP === 0) yield;
+  }
+  yield;
+  // What blocks each task, oldest first (upstream tasks are older), so no one step walks a whole chain.
+  const blocked = new Map<string, string[]>();
+  for (let i = members.length - 1; i >= 0; i--) {
+    links.blockedBy(members[i].id, blocked);
+    if (i % TASKS_PER_STEP === 0) yield;
+  }
+  const groups = graphGroups(members, pipelineOf);
+  yield;
+  return {
+    members,
+    edges: critical,
+    groups,
+    critical_path: path,
+    truncated,
+    node: (task) => ({
+      ...nodeFields(task),
+      blocked_by: links.blockedBy(task.id, blocked),
+      critical: onPath.has(task.id),
+    }),
+  };
+}
+
+/** The graph of a scope: nodes with their blocking failures, edges, the groups they belong to, and the critical path. */
 export function buildTaskGraph(
   tasks: Iterable<GraphTask>,
   scope: GraphScope,
   now: number,
-  { durationOf = (task) => task.duration_ms ?? 0, pipelineOf }: { durationOf?: (task: GraphTask) => number; pipelineOf?: PipelineOf } = {},
+  options: GraphOptions = {},
 ): TaskGraph {
-  const links = new TaskLinks(tasks);
-  const ids = scopeIds(links, scope, now);
-  const truncated = ids.length > MAX_GRAPH_NODES;
-  const members = ids.slice(0, MAX_GRAPH_NODES).map((id) => links.byId.get(id)!);
-  const edges = edgesAmong(members);
-  const path = criticalPath(members, timedEdges(edges), (id) => durationOf(links.byId.get(id)!));
-  const onPath = new Set(path.task_ids);
-  const pathEdges = new Set(path.task_ids.slice(1).map((id, i) => `${path.task_ids[i]}\u0000${id}`));
-  const blocked = new Map<string, string[]>();
-  return {
-    nodes: members.map((task) => ({
-      ...nodeFields(task),
-      blocked_by: links.blockedBy(task.id, blocked),
-      critical: onPath.has(task.id),
-    })),
-    edges: edges.map((edge) => ({ ...edge, critical: pathEdges.has(`${edge.source}\u0000${edge.target}`) })),
-    groups: graphGroups(members, pipelineOf),
-    critical_path: path,
-    truncated,
-  };
+  const parts = allSteps(taskGraphSteps(tasks, scope, now, options));
+  return { nodes: parts.members.map(parts.node), edges: parts.edges, groups: parts.groups, critical_path: parts.critical_path, truncated: parts.truncated };
 }
 
 /**

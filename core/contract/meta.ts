@@ -46,6 +46,7 @@ export const health = z.strictObject({
     checks: z.number().int().describe("Counts of the window compared with visibility's"),
     repairs: z.number().int().describe('Checks that found a difference (a deletion, a missed change) and repaired it'),
     repairListedRows: z.number().int().describe('Rows those repairs listed: the size of the damage, not of the window'),
+    repairVisibilityCalls: z.number().int().describe('Visibility calls those repairs made (counts and list pages), among visibilityCalls'),
     snapshotRows: z.number().int().nullable().describe('Rows loaded from the snapshot at start; null when the window was listed'),
     readyMs: z.number().int().nullable().describe('From the start of the process until the window was loaded'),
   }),

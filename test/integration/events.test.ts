@@ -33,7 +33,7 @@ async function openEvents(path: string, headers: Record<string, string> = {}, ba
 }
 
 interface Health {
-  index: { visibilityCalls: number; polls: number; checks: number };
+  index: { visibilityCalls: number; polls: number; checks: number; repairVisibilityCalls: number };
   event_clients: number;
 }
 
@@ -68,8 +68,10 @@ describe('GET /events', () => {
       const calls = after.index.visibilityCalls - before.index.visibilityCalls;
       const polls = after.index.polls - before.index.polls;
       const checks = after.index.checks - before.index.checks;
+      // A repair (a check that found a difference, on a busy machine a change visibility showed late) counts and lists ranges of its own.
+      const repairs = after.index.repairVisibilityCalls - before.index.repairVisibilityCalls;
       // One list call per poll (and one count per periodic check), whatever the number of listeners.
-      expect(calls).toBeLessThanOrEqual(polls + checks + 1);
+      expect(calls).toBeLessThanOrEqual(polls + checks + repairs + 1);
       for (const stream of streams) {
         await waitFor('every client to see the completion', async () =>
           stream.events.some((e) => e.event === 'task' && JSON.parse(e.data).id === task.id && JSON.parse(e.data).status === 'completed') ? true : undefined,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { TaskTable, type TaskPage } from '../../api/taskTable';
+import { TaskTable, iso, type TaskPage } from '../../api/taskTable';
 import { durationMs, present } from '../../api/taskRecord';
 import { buildTaskGraph, statusesForFilter, STATUS_CODE, TASK_STATUSES, type GraphScope, type TaskStatus } from '../../core';
 import { listTasksQuery, SORT_KEYS, type ListTasksQuery, type TaskRecord } from '../../core/contract';
-import { HOUR, NOW } from './fixtures';
+import { HOUR, NOW, record } from './fixtures';
 
 /** A seeded generator (mulberry32): a failure names its seed, and the same seed replays it. */
 function random(seed: number) {
@@ -240,7 +240,7 @@ describe('TaskTable against a naive reference over random data', () => {
     for (let i = 0; i < 20; i++) scopes.push({ task: r.pick(ids), depth: 1 + r.int(3) }, { task: r.pick(ids), within_hours: 48 });
     for (const scope of scopes) {
       const whole = buildTaskGraph(records.map((t) => present(t, NOW)), scope, NOW);
-      const scoped = buildTaskGraph(table.graphTasks(scope, 2).map((t) => present(t, NOW)), scope, NOW);
+      const scoped = buildTaskGraph(table.graphTasks(scope, 2, NOW), scope, NOW);
       expect(scoped, JSON.stringify(scope)).toEqual(whole);
     }
   });
@@ -259,5 +259,30 @@ describe('TaskTable against a naive reference over random data', () => {
     }
     copy.put(records[0]);
     expect(copy.group('batch_id', 'b1').length).toBe(table.group('batch_id', 'b1').length);
+  });
+
+  it('makes a big graph in steps: a task deleted meanwhile is left out, and its row not reused by a new one', () => {
+    const batch = Array.from({ length: 12_000 }, (_, i) => record({ id: `c${i}`, batch_id: 'big', depends_on: i === 0 ? [] : [`c${i - 1}`], created_at: new Date(NOW - HOUR + i).toISOString() }));
+    const table = TaskTable.from(batch);
+    const steps = table.graphTaskSteps({ batch: 'big' }, 2, NOW);
+    expect(steps.next().done).toBe(false);
+    // The oldest tasks come last: c0 is not made yet.
+    table.delete('c0');
+    table.put(record({ id: 'newcomer', batch_id: 'big' }));
+    let step = steps.next();
+    while (!step.done) step = steps.next();
+    const ids = step.value.map((task) => task.id);
+    expect(ids).toHaveLength(11_999);
+    expect(ids).not.toContain('c0');
+    expect(ids).not.toContain('newcomer');
+    expect(table.graphTasks({ batch: 'big' }, 2, NOW).map((task) => task.id)).toContain('newcomer');
+  });
+
+  it('writes times as toISOString does', () => {
+    const r = random(11);
+    const times = [0, 1, 86_399_999, 86_400_000, Date.parse('2024-02-29T23:59:59.999Z'), Date.parse('9999-12-31T23:59:59.999Z'), -1, -86_400_001, 253_402_300_800_000, 1.5, NOW];
+    for (let i = 0; i < 2000; i++) times.push(NOW - r.int(2_000_000_000_000));
+    for (const ms of times) expect(iso(ms), String(ms)).toBe(new Date(ms).toISOString());
+    expect(iso(NaN)).toBeNull();
   });
 });

@@ -5,6 +5,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import { createApp, type AppDeps } from '../../../api/app';
 import type { FailureLimit, Tokens } from '../../../api/auth';
 import { TaskTable } from '../../../api/taskTable';
+import { DEFAULT_GRAPH_DEPTH, type GraphScope } from '../../../core';
 import type { ListTasksQuery, TaskRecord } from '../../../core/contract';
 import { contractProblem } from '../../support/contract';
 
@@ -24,7 +25,7 @@ export async function inProcessApi(
   const table = TaskTable.from(options.tasks ?? []);
   const deps = {
     connection: { workflowService: { getSystemInfo: async () => ({}) } } as unknown as ConnectionLike,
-    index: { whenReady: async () => undefined, get: () => undefined, query: (query: ListTasksQuery) => table.query(query), size: table.size, stats: { visibilityCalls: 0, polls: 1, lastPollAt: null, lastError: null, checks: 0, repairs: 0, repairListedRows: 0, snapshotRows: null, readyMs: 1 } },
+    index: { whenReady: async () => undefined, get: () => undefined, query: (query: ListTasksQuery) => table.query(query), graphTaskSteps: (scope: GraphScope, now: number) => table.graphTaskSteps(scope, DEFAULT_GRAPH_DEPTH, now), size: table.size, stats: { visibilityCalls: 0, polls: 1, lastPollAt: null, lastError: null, checks: 0, repairs: 0, repairListedRows: 0, repairVisibilityCalls: 0, snapshotRows: null, readyMs: 1 } },
     service: new Proxy({ temporalUiTemplate: null }, { get: (target, key) => (key in target ? target[key as 'temporalUiTemplate'] : notStubbed(`TaskService.${String(key)}`)) }),
     batches: new Proxy({}, { get: (_t, key) => notStubbed(`BatchService.${String(key)}`) }),
     pipelines: new Proxy({}, { get: (_t, key) => notStubbed(`PipelineService.${String(key)}`) }),

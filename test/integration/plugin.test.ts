@@ -71,8 +71,11 @@ describe('a stranger’s application with the packed plugin', () => {
   it('completes a workflow whose children are tasks too, drawn as child edges', async () => {
     const done = await waitForStatus(started.invoices, ['completed'], 90_000);
     expect(done).toMatchObject({ progress: 100, message: '3 of 3 rendered' });
-    const children = (await api<Task[]>(`/tasks?task_type=renderInvoice&limit=100`)).body.filter((t) => t.parent_id === started.invoices);
-    expect(children).toHaveLength(3);
+    // The parent's row comes from Temporal first-hand; its children's from the table's next poll.
+    const children = await waitFor('the three children completed in the table', async () => {
+      const rows = (await api<Task[]>(`/tasks?task_type=renderInvoice&limit=100`)).body.filter((t) => t.parent_id === started.invoices);
+      return rows.length === 3 && rows.every((t) => t.status === 'completed') ? rows : undefined;
+    });
     for (const child of children) expect(child).toMatchObject({ status: 'completed', progress: 100, message: 'page 4 of 4' });
     const graph = (await api<TaskGraph>(`/graph?task=${started.invoices}`)).body;
     expect(graph.edges.filter((e) => e.kind === 'child' && e.source === started.invoices).map((e) => e.target).sort()).toEqual(children.map((c) => c.id).sort());

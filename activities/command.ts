@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { logFilePath, type CommandInput, type LogStream, type ProcessLimits } from '../core';
-import { ProgressThrottle } from '../plugin/src/progressThrottle';
+import { ProgressThrottle, oneAfterAnother } from '../plugin/src/progressThrottle';
 import { LineSplitter, parseProgressLine } from './progress';
 import { taskExecution } from './context';
 import { startHeartbeat } from './heartbeat';
@@ -57,7 +57,7 @@ export function createCommandActivities(deps: ActivityDeps) {
         stdoutFile.write(marker);
         stderrFile.write(marker);
       }
-      const throttle = new ProgressThrottle((update) => deps.reportProgress(workflowId, runId, update));
+      const throttle = new ProgressThrottle(oneAfterAnother((update) => deps.reportProgress(workflowId, runId, update)));
 
       const [program, ...args] = [...limitedBy(limits), '/bin/sh', '-c', input.command];
       const child = spawn(program, args, {

@@ -7,7 +7,7 @@ import { logFilePath, type LogStream } from '../../core';
 import { taskExecution } from '../context';
 import type { ActivityDeps } from '../deps';
 import { startHeartbeat } from '../heartbeat';
-import { ProgressThrottle } from '../../plugin/src/progressThrottle';
+import { ProgressThrottle, oneAfterAnother } from '../../plugin/src/progressThrottle';
 
 /** One store activity's link to its task: progress, heartbeats, cancellation. */
 export interface Job {
@@ -119,7 +119,7 @@ export async function withJob<T>(deps: ActivityDeps, phase: 'initializing' | 'ru
 async function runJob<T>(deps: ActivityDeps, phase: 'initializing' | 'running', log: TaskLog, work: (job: Job) => Promise<T>): Promise<T> {
   const ctx = Context.current();
   const execution = taskExecution();
-  const throttle = new ProgressThrottle((update) => deps.reportProgress(execution.workflowId, execution.runId, update));
+  const throttle = new ProgressThrottle(oneAfterAnother((update) => deps.reportProgress(execution.workflowId, execution.runId, update)));
   const resumed = (ctx.info.heartbeatDetails as HeartbeatDetails | undefined)?.checkpoint;
   let saved = resumed;
   // Every heartbeat, the first included, carries the checkpoint: a retry that dies before it

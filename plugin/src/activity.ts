@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { progressSignal } from './messages';
-import { ProgressThrottle } from './progressThrottle';
+import { ProgressThrottle, oneAfterAnother } from './progressThrottle';
 
 export { ProgressThrottle } from './progressThrottle';
 
@@ -30,7 +30,7 @@ export async function reportProgress(percent: number, message?: string): Promise
   let throttle = throttles.get(context);
   if (!throttle) {
     const workflow = context.client.workflow.getHandle(execution.workflowId, execution.runId);
-    throttle = new ProgressThrottle((update) => workflow.signal(progressSignal, update));
+    throttle = new ProgressThrottle(oneAfterAnother((update) => workflow.signal(progressSignal, update)));
     throttles.set(context, throttle);
     // The last report of a finished attempt must not arrive after the next attempt began.
     context.cancelled.catch(() => throttle?.stop());

@@ -73,3 +73,17 @@ export class ProgressThrottle {
     return Math.floor(update.percent) > Math.floor(this.sent.percent);
   }
 }
+
+/**
+ * `send` made to run one call after another. Two progress signals in flight at once can reach
+ * the workflow in either order, and it keeps the later arrival's message: on a loaded machine
+ * the last page's report ("page 6 of 6") was overtaken by the one before it.
+ */
+export function oneAfterAnother<T>(send: (update: T) => Promise<void>): (update: T) => Promise<void> {
+  let last: Promise<unknown> = Promise.resolve();
+  return (update) => {
+    const next = last.then(() => send(update));
+    last = next.catch(() => undefined);
+    return next;
+  };
+}

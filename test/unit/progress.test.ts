@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ProgressUpdate } from '../../core';
 import { LineSplitter, parseProgressLine } from '../../activities/progress';
-import { ProgressThrottle } from '../../plugin/src/progressThrottle';
+import { ProgressThrottle, oneAfterAnother } from '../../plugin/src/progressThrottle';
 
 describe('parseProgressLine', () => {
   it('reads a PROGRESS line with a message', () => {
@@ -95,6 +95,25 @@ describe('LineSplitter', () => {
 
   it('keeps empty lines between consecutive newlines', () => {
     expect(collect(['a\n\nb\n'])).toEqual(['a', '', 'b']);
+  });
+});
+
+describe('oneAfterAnother', () => {
+  it('sends one report after another, so a slow one is never overtaken by the next, and a failed one stops nothing', async () => {
+    const arrived: ProgressUpdate[] = [];
+    const delays = [30, 0, 0];
+    const send = oneAfterAnother(async (u: ProgressUpdate) => {
+      await new Promise((done) => setTimeout(done, delays.shift()));
+      if (u.percent === 90) throw new Error('lost');
+      arrived.push(u);
+    });
+    const sends = [send({ percent: 83, message: 'page 5 of 6' }), send({ percent: 90 }), send({ percent: 100, message: 'page 6 of 6' })];
+    await expect(sends[1]).rejects.toThrow('lost');
+    await Promise.all([sends[0], sends[2]]);
+    expect(arrived).toEqual([
+      { percent: 83, message: 'page 5 of 6' },
+      { percent: 100, message: 'page 6 of 6' },
+    ]);
   });
 });
 

@@ -185,6 +185,24 @@ def test_drain_waits_until_what_was_sent_arrived() -> None:
     asyncio.run(main())
 
 
+def test_sends_one_report_after_another_so_a_slow_one_is_never_overtaken() -> None:
+    async def main() -> None:
+        arrived: list[dict[str, Any]] = []
+        delays = [0.05, 0.0]
+
+        async def send(update: dict[str, Any]) -> None:
+            await asyncio.sleep(delays.pop(0))
+            arrived.append(update)
+
+        throttle = ProgressThrottle(send, 0.0)
+        throttle.report({"percent": 83, "message": "page 5 of 6"})
+        throttle.report({"percent": 100, "message": "page 6 of 6"})
+        await throttle.drain()
+        assert arrived == [{"percent": 83, "message": "page 5 of 6"}, {"percent": 100, "message": "page 6 of 6"}]
+
+    asyncio.run(main())
+
+
 def test_a_failed_send_never_fails_the_work() -> None:
     async def main() -> None:
         async def broken(update: dict[str, Any]) -> None:

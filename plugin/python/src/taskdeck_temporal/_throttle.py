@@ -49,6 +49,7 @@ class ProgressThrottle:
         self._last_sent_at = -math.inf
         self._timer: _Timer | None = None
         self._in_flight: set[asyncio.Task[None]] = set()
+        self._last_send: asyncio.Task[None] | None = None
 
     @property
     def current(self) -> ProgressUpdate | None:
@@ -93,14 +94,19 @@ class ProgressThrottle:
     def _deliver(self, update: ProgressUpdate) -> None:
         self._sent = update
         self._last_sent_at = self._now()
-        task = asyncio.get_running_loop().create_task(self._send_quietly(update))
+        # One after another: two signals in flight at once can arrive in either order, and the
+        # workflow would keep the older one's message (the last page overtaken by the one before).
+        task = asyncio.get_running_loop().create_task(self._send_quietly(update, self._last_send))
+        self._last_send = task
         # Held until done: the loop keeps only weak references to tasks.
         self._in_flight.add(task)
         task.add_done_callback(self._in_flight.discard)
 
-    async def _send_quietly(self, update: ProgressUpdate) -> None:
+    async def _send_quietly(self, update: ProgressUpdate, after: asyncio.Task[None] | None) -> None:
         # A lost progress report is harmless (the next one supersedes it): it never fails the work.
         try:
+            if after is not None and not after.done():
+                await asyncio.wait([after])
             await self._send(update)
         except Exception:
             pass

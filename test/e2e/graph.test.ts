@@ -145,7 +145,8 @@ describe('the dependency graph', () => {
     page.once('dialog', (dialog) => void dialog.accept());
     await bar.getByRole('button', { name: 'Abort pipeline' }).click();
     await page.getByText(`Abort requested for pipeline ${name}`).waitFor();
-    await expect.poll(() => node(ids.slow).getAttribute('data-status')).toBe('aborted');
+    // Cancellation reaches the command at its next heartbeat, and the row the page at the next poll: seconds under a loaded suite.
+    await expect.poll(() => node(ids.slow).getAttribute('data-status'), { timeout: 30_000 }).toBe('aborted');
     // A waiting task hears the cancellation itself, or first that its upstream task ended: either way it never runs.
     for (const key of ['next', 'last']) await expect.poll(() => node(ids[key]).getAttribute('data-status')).toMatch(/^(aborted|upstream_failed)$/);
     await expect.poll(() => bar.locator('.badge').getAttribute('data-status')).toBe('aborted');

@@ -148,7 +148,7 @@ export function TaskGraphView({ model, requestedAt, focusId, compact = false, li
     const viewport = initialViewport(graphBounds(model), screenSize(), model.nodes[first].position);
     follow(viewport);
     void flow.current.setViewport(viewport);
-    // follow reads only refs and setters; the effect runs for a new reveal or a new model.
+    // It runs for a new reveal or a new model only; follow and screenSize are those of this render.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [reveal, model]);
   const fitAll = () => {

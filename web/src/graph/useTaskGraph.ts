@@ -3,11 +3,11 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { GraphScope } from '../../../core/graph';
 import { graphQuery, queryKeys, type GraphAnswer } from '../api/queries';
 import type { TaskRecord } from '../api/types';
+import { isCounting } from '../lib/duration';
 import { useTaskEvents } from '../live/taskEvents';
 import { AUTO_COLLAPSE, groupGraph, type Collapse } from './graphGroups';
 import { applyTaskRows, buildModel, isStructural, layoutInput, structureKey, type GraphModel, type PlacedLayout } from './graphModel';
 import { layoutInWorker, prepareLayout } from './layout';
-import { isCounting } from '../lib/duration';
 
 /** Live rows are applied in batches: one render for a burst of events, not one per event. */
 const APPLY_EVERY_MS = 250;
@@ -34,7 +34,6 @@ export type GraphState = { phase: 'loading' } | { phase: 'error'; error: unknown
 interface Drawn {
   query: string;
   answer: GraphAnswer;
-  collapse: Collapse;
   key: string;
   layout: PlacedLayout;
   model: GraphModel;
@@ -134,7 +133,6 @@ export function useTaskGraph(query: string | null, scope: GraphScope, collapse: 
         const next: Drawn = {
           query,
           answer,
-          collapse,
           key,
           layout,
           model: applyTaskRows(built, late, now),

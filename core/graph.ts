@@ -372,7 +372,8 @@ export function graphGroups(tasks: Iterable<Pick<GraphNode, 'pipeline_id' | 'bat
     if (!groups.has(`${kind}:${id}`)) groups.set(`${kind}:${id}`, { kind, id, name, within });
   };
   for (const task of tasks) {
-    if (task.pipeline_id !== null) {
+    // Each pipeline looked up once, not once per task of it.
+    if (task.pipeline_id !== null && !groups.has(`pipeline:${task.pipeline_id}`)) {
       const pipeline = pipelineOf(task.pipeline_id);
       const schedule = pipeline?.schedule_id ?? null;
       add('pipeline', task.pipeline_id, pipeline?.name ?? task.pipeline_id, schedule);

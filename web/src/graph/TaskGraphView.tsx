@@ -4,7 +4,7 @@ import { startTransition, useEffect, useMemo, useRef, useState, type MouseEvent 
 import { useNavigate } from 'react-router';
 import { typeLabel, useTaskTypes } from '../lib/taskTypes';
 import './graph.css';
-import type { GraphModel, TaskFlowEdge, TaskFlowNode } from './graphModel';
+import { drawnAs, type GraphModel, type TaskFlowEdge, type TaskFlowNode } from './graphModel';
 import { GraphEdges } from './GraphEdges';
 import { GroupNode } from './GroupNode';
 import { GraphMiniMap } from './GraphMiniMap';
@@ -140,8 +140,7 @@ export function TaskGraphView({ model, requestedAt, focusId, compact = false, li
   useEffect(() => {
     if (!reveal || revealed.current === reveal || !flow.current) return;
     // Until the new layout arrives, the tasks are still drawn as the group itself.
-    const drawnAs = (id: string) => (model.index.has(id) ? id : model.book.memberOf.get(id));
-    const node = reveal.ids.map(drawnAs).find((id) => id !== undefined && id !== reveal.key);
+    const node = reveal.ids.map((id) => drawnAs(model, id)).find((id) => id !== undefined && id !== reveal.key);
     const first = node === undefined ? undefined : model.index.get(node);
     if (first === undefined) return;
     revealed.current = reveal;

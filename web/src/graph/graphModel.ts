@@ -194,10 +194,10 @@ export function isStructural(model: GraphModel, row: TaskRecord, scope: GraphSco
   const known = model.upstream.get(row.id);
   if (known) {
     // Upstream tasks in a collapsed group are drawn as the group.
-    const drawnAs = (id: string | null): string | null => (id === null ? null : model.index.has(id) ? id : (model.book.memberOf.get(id) ?? null));
-    const triggeredBy = drawnAs(row.triggered_by);
-    const parent = row.parent_id !== row.triggered_by ? drawnAs(row.parent_id) : null;
-    const dependsOn = [...new Set(row.depends_on.map(drawnAs).filter((id) => id !== null))];
+    const drawn = (id: string | null): string | null => (id === null ? null : (drawnAs(model, id) ?? null));
+    const triggeredBy = drawn(row.triggered_by);
+    const parent = row.parent_id !== row.triggered_by ? drawn(row.parent_id) : null;
+    const dependsOn = [...new Set(row.depends_on.map(drawn).filter((id) => id !== null))];
     return triggeredBy !== known.triggered_by || parent !== known.parent_id || !sameMembers(dependsOn, known.depends_on);
   }
   if (scope.pipeline !== undefined) return row.pipeline_id === scope.pipeline || linksToDrawn(model, row);
@@ -207,8 +207,13 @@ export function isStructural(model: GraphModel, row: TaskRecord, scope: GraphSco
 }
 
 function linksToDrawn(model: GraphModel, row: TaskRecord): boolean {
-  const drawn = (id: string | null) => id !== null && (model.index.has(id) || model.book.memberOf.has(id));
+  const drawn = (id: string | null) => id !== null && drawnAs(model, id) !== undefined;
   return drawn(row.triggered_by) || drawn(row.parent_id) || row.depends_on.some(drawn);
+}
+
+/** The node a task is drawn as: itself, or the collapsed group it is in; undefined when not drawn. */
+export function drawnAs(model: Pick<GraphModel, 'index' | 'book'>, id: string): string | undefined {
+  return model.index.has(id) ? id : model.book.memberOf.get(id);
 }
 
 function sameMembers(a: readonly string[], b: readonly string[]): boolean {

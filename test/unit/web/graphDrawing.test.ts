@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildTaskGraph } from '../../../core/graph';
 import { buildModel } from '../../../web/src/graph/graphModel';
-import { drawingOf } from '../../../web/src/graph/overviewDrawing';
+import { drawGraph, drawingOf, type Canvas2D } from '../../../web/src/graph/overviewDrawing';
 import { NOW, record } from '../fixtures';
 
 /**
@@ -35,5 +35,24 @@ describe('the canvas drawing of a graph', () => {
     expect(new Set(['extract', 'load', 'reindex', 'child'].map(colourOf)).size).toBe(4);
     expect(drawing.grid.source.length).toBe(model.edges.length);
     expect(Array.from(drawing.grid.target, (t) => model.nodes[t].id)).toEqual(model.edges.map((edge) => edge.target));
+  });
+
+  it('draws edges as curves up close and as straight lines far out, where a curve is a pixel of bend', () => {
+    const strokes = (zoom: number) => {
+      const calls = { curves: 0, lines: 0 };
+      const context = new Proxy({} as Record<string | symbol, unknown>, {
+        get: (target, name) => {
+          if (name === 'bezierCurveTo') return () => calls.curves++;
+          if (name === 'lineTo') return () => calls.lines++;
+          return target[name] ?? (() => undefined);
+        },
+        set: (target, name, value) => ((target[name] = value), true),
+      });
+      drawGraph(context as unknown as Canvas2D, drawing, { x: -1000, y: -1000, width: 5000, height: 2000 }, zoom);
+      return calls;
+    };
+    // Arrowless hairlines: one curve, or one straight line, per edge.
+    expect(strokes(0.3)).toEqual({ curves: model.edges.length, lines: 0 });
+    expect(strokes(0.1)).toEqual({ curves: 0, lines: model.edges.length });
   });
 });

@@ -13,7 +13,7 @@ export const GROUP_KIND_LABEL = { pipeline: 'Pipeline', batch: 'Batch', schedule
  * tasks it holds and in which statuses, as a bar and in words. A click expands it in place.
  */
 function GroupNodeView({ id, data }: NodeProps<TaskFlowNode>) {
-  const { detailed, onExpand } = useContext(TaskNodeContext);
+  const { detailed, onExpand, handles } = useContext(TaskNodeContext);
   const { task, group } = data;
   const { total, counts } = group!;
   const kind = GROUP_KIND_LABEL[group!.group.kind];
@@ -29,7 +29,7 @@ function GroupNodeView({ id, data }: NodeProps<TaskFlowNode>) {
       aria-label={`Expand ${kind.toLowerCase()} ${task.name}, ${total} tasks`}
       onClick={() => onExpand?.(id)}
     >
-      <Handle type="target" position={Position.Left} isConnectable={false} />
+      {handles && <Handle type="target" position={Position.Left} isConnectable={false} />}
       {detailed && (
         <>
           <span className="task-node-head">
@@ -50,7 +50,7 @@ function GroupNodeView({ id, data }: NodeProps<TaskFlowNode>) {
           </span>
         </>
       )}
-      <Handle type="source" position={Position.Right} isConnectable={false} />
+      {handles && <Handle type="source" position={Position.Right} isConnectable={false} />}
     </button>
   );
 }

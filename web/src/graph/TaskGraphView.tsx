@@ -1,6 +1,6 @@
-import { Background, ControlButton, Controls, Panel, ReactFlow, type ReactFlowInstance, type Viewport } from '@xyflow/react';
+import { Background, ControlButton, Controls, Panel, ReactFlow, ReactFlowProvider, useStoreApi, type ReactFlowInstance, type Viewport } from '@xyflow/react';
 import '@xyflow/react/dist/base.css';
-import { startTransition, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
+import { startTransition, useEffect, useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { typeLabel, useTaskTypes } from '../lib/taskTypes';
 import './graph.css';
@@ -55,32 +55,41 @@ interface Props {
  * what is on screen is rendered, nodes turn into plain boxes when zoomed out, and a big graph
  * seen from far out is one canvas, so thousands of tasks pan and zoom without freezing.
  */
-export function TaskGraphView({ model, requestedAt, focusId, compact = false, linkOf = taskPage, onExpandGroup, reveal }: Props) {
-  const { types } = useTaskTypes();
-  const [detailed, setDetailed] = useState(true);
-  const context = useMemo<TaskNodeContext>(
-    () => ({ typeLabel: (id) => typeLabel(types, id), focusId, detailed, linkOf, onExpand: onExpandGroup }),
-    [types, focusId, detailed, linkOf, onExpandGroup],
+export function TaskGraphView(props: Props) {
+  // A provider of its own, so the drawing reaches React Flow's store (see `follow`).
+  return (
+    <ReactFlowProvider>
+      <TaskGraphDrawing {...props} />
+    </ReactFlowProvider>
   );
+}
+
+function TaskGraphDrawing({ model, requestedAt, focusId, compact = false, linkOf = taskPage, onExpandGroup, reveal }: Props) {
+  const { types } = useTaskTypes();
+  const store = useStoreApi<TaskFlowNode, TaskFlowEdge>();
+  const [detailed, setDetailed] = useState(true);
   const navigate = useNavigate();
   const container = useRef<HTMLDivElement>(null);
   const flow = useRef<ReactFlowInstance<TaskFlowNode, TaskFlowEdge> | null>(null);
   const painted = useRef(false);
   const big = model.nodes.length >= BIG_GRAPH_NODES;
+  const context = useMemo<TaskNodeContext>(
+    () => ({ typeLabel: (id) => typeLabel(types, id), focusId, detailed, linkOf, onExpand: onExpandGroup, handles: !big }),
+    [types, focusId, detailed, linkOf, onExpandGroup, big],
+  );
   const [overview, setOverview] = useState(false);
-  // Whether React Flow holds the window's nodes: they leave and come back a task after the switch
-  // to the canvas, so that switch is one task and taking them out (or back) another.
-  const [flowNodes, setFlowNodes] = useState(true);
-  useEffect(() => {
-    if (flowNodes !== overview) return;
-    const timer = setTimeout(() => setFlowNodes(!overview), 0);
-    return () => clearTimeout(timer);
-  }, [flowNodes, overview]);
-  // The canvas stays until the nodes are back, so the graph never goes blank between.
-  const onCanvas = overview || !flowNodes;
   // What the window of a big graph was cut around (null until the viewport is known).
   const [windowView, setWindowView] = useState<Bounds | null>(null);
   const cut = useMemo(() => (big && windowView ? graphWindow(model, windowView) : null), [big, model, windowView]);
+  // On the canvas React Flow keeps the window's tasks, hidden: its node components then unmount
+  // with their tasks still in its store. Taking the tasks out instead made every mounted node's
+  // store selector throw (React Flow reads `node.internals` of a task no longer there) before
+  // the node unmounted: one caught exception per node, 90-100 ms for 80 nodes in the bench.
+  const hiddenWindow = useMemo(() => (big && cut ? cut.nodes.map((node) => ({ ...node, hidden: true })) : NO_NODES), [big, cut]);
+  const latestHidden = useRef(hiddenWindow);
+  useLayoutEffect(() => {
+    latestHidden.current = hiddenWindow;
+  }, [hiddenWindow]);
   const drawing = useMemo(() => drawingOf(model), [model]);
   const raster = useRaster(drawing);
 
@@ -122,6 +131,10 @@ export function TaskGraphView({ model, requestedAt, focusId, compact = false, li
     // A big graph's nodes are on the canvas, unseen, below the detail zoom: they stay as they are.
     if (!big) setDetailed(viewport.zoom >= DETAIL_ZOOM);
     setOverview(far);
+    // The window's tasks are hidden in React Flow's store at once, in this event: handed over as
+    // the `nodes` prop they would reach it only after the next render, which would first mount
+    // every task the zoom brought into view (some sixty at 50,000) to unmount them right after.
+    if (far && store.getState().nodes !== latestHidden.current) store.getState().setNodes(latestHidden.current);
     if (!big || far || !container.current) return;
     const view = visibleArea(viewport, screenSize());
     const basis = windowBasis(view, viewport.zoom, DETAIL_ZOOM);
@@ -156,13 +169,13 @@ export function TaskGraphView({ model, requestedAt, focusId, compact = false, li
     void flow.current?.setViewport(viewport);
   };
   // On the canvas there are no node elements: the pane finds the task under the pointer.
-  const taskAt = (event: MouseEvent) => (onCanvas && flow.current ? nodeAt(model, flow.current.screenToFlowPosition({ x: event.clientX, y: event.clientY })) : undefined);
+  const taskAt = (event: MouseEvent) => (overview && flow.current ? nodeAt(model, flow.current.screenToFlowPosition({ x: event.clientX, y: event.clientY })) : undefined);
 
   return (
     <TaskNodeContext.Provider value={context}>
-      <div className={`task-graph${compact ? ' task-graph-compact' : ''}`} ref={container} data-testid="task-graph" data-overview={onCanvas || undefined}>
+      <div className={`task-graph${compact ? ' task-graph-compact' : ''}`} ref={container} data-testid="task-graph" data-overview={overview || undefined}>
         <ReactFlow<TaskFlowNode, TaskFlowEdge>
-          nodes={!flowNodes ? NO_NODES : big ? (cut?.nodes ?? NO_NODES) : model.nodes}
+          nodes={!big ? model.nodes : overview ? hiddenWindow : (cut?.nodes ?? NO_NODES)}
           edges={big ? NO_EDGES : model.edges}
           nodeTypes={nodeTypes}
           onInit={onInit}
@@ -188,7 +201,7 @@ export function TaskGraphView({ model, requestedAt, focusId, compact = false, li
           maxZoom={1.5}
         >
           <Background gap={24} size={1} color="#dfe3ea" />
-          {big && (onCanvas ? <GraphOverview drawing={drawing} raster={raster} /> : <GraphEdges drawing={drawing} />)}
+          {big && (overview ? <GraphOverview drawing={drawing} raster={raster} /> : <GraphEdges drawing={drawing} />)}
           <Controls showInteractive={false} showFitView={false} aria-label="Zoom and fit">
             <ControlButton onClick={fitAll} title="Fit view" aria-label="Fit view">
               <svg viewBox="0 0 16 16" aria-hidden="true">

@@ -23,10 +23,16 @@ export interface TaskNodeContext {
   linkOf: (id: string) => string;
   /** Expands a collapsed group (its node's id); absent where groups never collapse. */
   onExpand?: (key: string) => void;
+  /**
+   * Whether nodes carry React Flow's handles, where its edges end: only when React Flow draws the
+   * edges. A big graph's are on a canvas, and each handle is two more components, one of them
+   * subscribed to React Flow's store, mounted with every node that comes into view.
+   */
+  handles: boolean;
 }
 
 export const taskPage = (id: string): string => `/tasks/${encodeURIComponent(id)}`;
-export const TaskNodeContext = createContext<TaskNodeContext>({ typeLabel: (id) => id, detailed: true, linkOf: taskPage });
+export const TaskNodeContext = createContext<TaskNodeContext>({ typeLabel: (id) => id, detailed: true, linkOf: taskPage, handles: true });
 
 /**
  * A task in the graph: name (or type and short id), type, status and progress, and duration
@@ -34,7 +40,7 @@ export const TaskNodeContext = createContext<TaskNodeContext>({ typeLabel: (id) 
  * update re-renders only the node whose data changed.
  */
 function TaskNodeView({ id, data }: NodeProps<TaskFlowNode>) {
-  const { typeLabel, focusId, detailed, linkOf } = useContext(TaskNodeContext);
+  const { typeLabel, focusId, detailed, linkOf, handles } = useContext(TaskNodeContext);
   const { task, receivedAt, blockedReason } = data;
   const counting = isCounting(task);
   const now = useNow(counting && detailed);
@@ -56,7 +62,7 @@ function TaskNodeView({ id, data }: NodeProps<TaskFlowNode>) {
 
   return (
     <Link to={linkOf(id)} className={classes} title={tooltip} data-status={task.status} data-blocked={blockedReason ? 'true' : undefined}>
-      <Handle type="target" position={Position.Left} isConnectable={false} />
+      {handles && <Handle type="target" position={Position.Left} isConnectable={false} />}
       {detailed && (
         <>
           <span className="task-node-head">
@@ -83,7 +89,7 @@ function TaskNodeView({ id, data }: NodeProps<TaskFlowNode>) {
           </span>
         </>
       )}
-      <Handle type="source" position={Position.Right} isConnectable={false} />
+      {handles && <Handle type="source" position={Position.Right} isConnectable={false} />}
     </Link>
   );
 }

@@ -241,6 +241,11 @@ describe('the dependency graph', () => {
     await edge(a.ids.split, report.body.id).waitFor({ state: 'attached' });
     await page.getByTestId('group-notice').getByText('1 group is drawn as one node: click it to expand it.').waitFor();
     await session.screenshot('graph-group-expanded');
+    // A's chip collapses it alone again: one node, B untouched.
+    await page.getByRole('button', { name: `Collapse pipeline ${a.name}` }).click();
+    await groupA.waitFor();
+    expect(await page.locator('.react-flow__node').count()).toBe(3);
+    expect(await page.getByRole('list', { name: 'Expanded groups' }).count()).toBe(0);
     await page.getByRole('button', { name: 'Expand all' }).click();
     await expect.poll(() => page.locator('.react-flow__node').count()).toBe(6);
   });

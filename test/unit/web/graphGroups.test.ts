@@ -58,6 +58,8 @@ describe('groups of a graph', () => {
 
     const small = graphOf(pipelines(3, 4));
     expect(groupGraph(small, AUTO_COLLAPSE).graph).toBe(small);
+    // Its groups are still named, for the page's chips of groups the user expanded.
+    expect(groupGraph(small, AUTO_COLLAPSE).book.groups.get('pipeline:p1')).toMatchObject({ kind: 'pipeline', id: 'p1' });
     expect(groupGraph(small, AUTO_COLLAPSE).collapsible).toEqual(expect.arrayContaining(['pipeline:p0', 'pipeline:p1', 'pipeline:p2', 'schedule:nightly']));
   });
 

@@ -12,7 +12,8 @@ import { DEFAULT_GRAPH_VIEW, depthNotice, graphViewFromUrl, graphViewScope, grap
 import { PipelineBar } from './PipelineBar';
 import { TaskGraphView } from './TaskGraphView';
 import { allTasks, type GraphModel } from './graphModel';
-import { AUTO_COLLAPSE, type Collapse, type GroupBook } from './graphGroups';
+import { AUTO_COLLAPSE, groupKey, type Collapse, type GroupBook } from './graphGroups';
+import { GROUP_KIND_LABEL } from './GroupNode';
 import { useTaskGraph, type GraphState } from './useTaskGraph';
 
 const MODE_LABEL: Record<GraphMode, string> = { all: 'All linked tasks', pipeline: 'Pipeline', batch: 'Batch', task: 'Task' };
@@ -92,7 +93,7 @@ export function GraphPage() {
               More tasks matched than one graph draws; the newest are shown. Narrow the time window or pick a pipeline or batch.
             </p>
           )}
-          {state.model.collapsible.length > 0 && <GroupControls model={state.model} onChange={(next) => setGrouping({ query, collapse: next })} />}
+          {state.model.collapsible.length > 0 && <GroupControls model={state.model} collapse={collapse} onChange={(next) => setGrouping({ query, collapse: next })} />}
           {/* A task's neighbourhood is drawn around that task, marked. */}
           <TaskGraphView
             key={query}
@@ -108,9 +109,13 @@ export function GraphPage() {
   );
 }
 
-/** Collapse every group the graph has, or expand them all; one group expands with a click on it. */
-function GroupControls({ model, onChange }: { model: GraphModel; onChange: (collapse: Collapse) => void }) {
+/**
+ * Collapse every group the graph has, or expand them all; one group expands with a click on it,
+ * and collapses again from its chip here (its tasks, drawn one by one, have no node of its own).
+ */
+function GroupControls({ model, collapse, onChange }: { model: GraphModel; collapse: Collapse; onChange: (collapse: Collapse) => void }) {
   const shown = model.book.members.size;
+  const expanded = collapse.groups === 'all' ? [...collapse.expanded].flatMap((key) => model.book.groups.get(key) ?? []) : [];
   return (
     <div className="graph-groups" role="group" aria-label="Groups">
       <span data-testid="group-notice">
@@ -126,6 +131,27 @@ function GroupControls({ model, onChange }: { model: GraphModel; onChange: (coll
       <button type="button" className="button" disabled={model.collapsed.size === 0} onClick={() => onChange({ groups: 'none', expanded: new Set() })}>
         Expand all
       </button>
+      {expanded.length > 0 && (
+        <ul className="filter-chips" aria-label="Expanded groups">
+          {expanded.map((group) => {
+            const label = `${GROUP_KIND_LABEL[group.kind]} ${group.name}`;
+            return (
+              <li key={groupKey(group)} className="filter-chip">
+                <span>{label}</span>
+                <button
+                  type="button"
+                  className="filter-chip-remove"
+                  aria-label={`Collapse ${GROUP_KIND_LABEL[group.kind].toLowerCase()} ${group.name}`}
+                  title="Draw it as one node again"
+                  onClick={() => onChange({ groups: 'all', expanded: new Set([...collapse.expanded].filter((key) => key !== groupKey(group))) })}
+                >
+                  ×
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      )}
     </div>
   );
 }

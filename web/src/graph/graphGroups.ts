@@ -38,6 +38,7 @@ export interface GroupBook {
   memberOf: ReadonlyMap<string, string>;
   /** Each group node's tasks, as last heard. */
   members: ReadonlyMap<string, readonly GraphNode[]>;
+  /** Every group of the graph, collapsed or not, by key. */
   groups: ReadonlyMap<string, GraphGroup>;
 }
 
@@ -91,7 +92,7 @@ export function groupGraph(graph: TaskGraph, collapse: Collapse): Grouping {
   const collapsible = [...sizes].filter(([key, size]) => groups.has(key) && size >= 2 && size < graph.nodes.length).map(([key]) => key);
   const all = collapse.groups === 'auto' ? graph.nodes.length >= COLLAPSE_ABOVE : collapse.groups === 'all';
   const collapsed = new Set(all ? collapsible.filter((key) => !collapse.expanded.has(key)) : []);
-  if (collapsed.size === 0) return { graph, book: NO_GROUPS, collapsible, collapsed };
+  if (collapsed.size === 0) return { graph, book: { ...NO_GROUPS, groups }, collapsible, collapsed };
 
   // Each task is drawn as itself or as the outermost collapsed group it is in.
   const memberOf = new Map<string, string>();

@@ -17,7 +17,7 @@ import { median, round, target, timed } from './stats';
 
 /**
  * Issue 20: graphs of 5,000 to 50,000 tasks. The same graphs laid out by ELK (as the app ran it
- * for every size before) and by the layered layout that now takes graphs above 1,000 tasks, in
+ * for every size before) and by the layered layout that now takes graphs above 200 tasks, in
  * Node and in a Chromium Web Worker; then the graph page with 50,000 tasks, layered and one
  * chain: request to first paint, and the longest main-thread block while the page loads and
  * while the user pans and zooms.

@@ -19,14 +19,17 @@ interface Dataset {
 }
 
 let server: FixtureServer;
+// Its downloads last until they are aborted: a task held on one never ends before the test says.
+let stalled: FixtureServer;
 let work: string;
 
 beforeAll(async () => {
   work = tempDir('rules');
   server = await fixtureServer({ 'green.png': pngImage([20, 240, 20], 1), 'dup.png': pngImage([20, 240, 20], 2) }, 6000);
+  stalled = await fixtureServer({ 'green.png': pngImage([20, 240, 20], 3) }, 10 * 60_000);
 });
 afterAll(async () => {
-  await server.close();
+  await Promise.all([server.close(), stalled.close()]);
   removeDir(work);
 });
 
@@ -103,7 +106,8 @@ describe('dataset status and concurrency', () => {
   it('60 concurrent starts of data-modifying tasks give exactly one task and 409 naming it for the rest', async () => {
     const id = newId('race');
     await create(id);
-    const slow = `${server.url}/slow/green.png`;
+    // The winner must still hold the dataset when it is aborted at the end, however loaded the machine.
+    const slow = `${stalled.url}/slow/green.png`;
     const bodies = Array.from({ length: 60 }, (_, i) =>
       i % 2 === 0
         ? { type: 'media_addition', input: { urls: [slow] } }

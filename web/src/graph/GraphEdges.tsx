@@ -35,9 +35,10 @@ function sheetAround(view: Bounds, zoom: number): { area: Bounds; zoom: number }
  * A big graph's edges when zoomed in: one canvas sheet under React Flow's task nodes, inside its
  * viewport, so a pan moves it with the nodes and costs no drawing. It is drawn anew (the edges
  * that meet it, found through the grid) when the view leaves it or the zoom moves far from the
- * one it was drawn at, and, between gestures, around a view that rests off its centre. Redrawing a screen-sized canvas on every pan frame cost each frame
- * 20-25 ms of handing it to the compositor; as SVG, a window's thousand edges (and their far
- * ends as nodes) cost React Flow 150-200 ms at each new window.
+ * one it was drawn at, and, between gestures, around a view that rests off its centre.
+ * Redrawing a screen-sized canvas on every pan frame cost each frame 20-25 ms of handing it to
+ * the compositor; as SVG, a window's thousand edges (and their far ends as nodes) cost React
+ * Flow 150-200 ms at each new window.
  */
 export function GraphEdges({ drawing }: { drawing: Drawing }) {
   const canvas = useRef<HTMLCanvasElement>(null);

@@ -86,6 +86,11 @@ describe('a plugin’s workflows in the web app', () => {
     await Promise.all([waitForStatus(ts.ledger, ['failed']), waitForStatus(py.ledger, ['failed'])]);
 
     await page.goto(`/ui/?q=${customer}`);
+    // The task's own API answer comes from Temporal first-hand; the table's rows from visibility,
+    // which may still be a step behind: the comparison starts once the rows have ended too.
+    for (const [id, status] of [[ts.invoices, 'completed'], [py.invoices, 'completed'], [ts.ledger, 'failed'], [py.ledger, 'failed']]) {
+      await expect.poll(() => page.locator(`tbody tr[data-task-id="${id}"]`).getAttribute('data-status'), { timeout: 20_000 }).toBe(status);
+    }
     // Each column but time and duration reads the same for the pair: type label, name, status, lifecycle.
     const cells = async (id: string) => {
       const row = page.locator(`tbody tr[data-task-id="${id}"]`);

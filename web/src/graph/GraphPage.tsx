@@ -5,6 +5,7 @@ import { MAX_GRAPH_DEPTH } from '../../../core/graph';
 import { STATUS_LABEL } from '../../../core/statuses';
 import { ApiError, errorMessage } from '../api/client';
 import { pipelinesQuery } from '../api/queries';
+import { RemovableChips } from '../components/RemovableChips';
 import { TextFilter } from '../components/TextFilter';
 import { formatDuration, formatWindow } from '../lib/format';
 import { TIME_WINDOWS } from '../tasks/filters';
@@ -131,27 +132,16 @@ function GroupControls({ model, collapse, onChange }: { model: GraphModel; colla
       <button type="button" className="button" disabled={model.collapsed.size === 0} onClick={() => onChange({ groups: 'none', expanded: new Set() })}>
         Expand all
       </button>
-      {expanded.length > 0 && (
-        <ul className="filter-chips" aria-label="Expanded groups">
-          {expanded.map((group) => {
-            const label = `${GROUP_KIND_LABEL[group.kind]} ${group.name}`;
-            return (
-              <li key={groupKey(group)} className="filter-chip">
-                <span>{label}</span>
-                <button
-                  type="button"
-                  className="filter-chip-remove"
-                  aria-label={`Collapse ${GROUP_KIND_LABEL[group.kind].toLowerCase()} ${group.name}`}
-                  title="Draw it as one node again"
-                  onClick={() => onChange({ groups: 'all', expanded: new Set([...collapse.expanded].filter((key) => key !== groupKey(group))) })}
-                >
-                  ×
-                </button>
-              </li>
-            );
-          })}
-        </ul>
-      )}
+      <RemovableChips
+        label="Expanded groups"
+        removeTitle="Draw it as one node again"
+        chips={expanded.map((group) => ({
+          key: groupKey(group),
+          text: `${GROUP_KIND_LABEL[group.kind]} ${group.name}`,
+          removeLabel: `Collapse ${GROUP_KIND_LABEL[group.kind].toLowerCase()} ${group.name}`,
+          onRemove: () => onChange({ groups: 'all', expanded: new Set([...collapse.expanded].filter((key) => key !== groupKey(group))) }),
+        }))}
+      />
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { useCallback, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
+import { RemovableChips } from '../components/RemovableChips';
 import { formatWindow } from '../lib/format';
 import { typeLabel, useTaskTypes } from '../lib/taskTypes';
 import { BulkBar } from './BulkBar';
@@ -105,18 +106,6 @@ export function TaskTablePage() {
  * a pipeline, which the filter bar has no field for, shows what it did and is undone in one click.
  */
 function FilterChips({ view, label, onChange }: { view: TableView; label: (id: string) => string; onChange: (patch: Partial<TableView>) => void }) {
-  const chips = activeFilters(view, label);
-  if (chips.length === 0) return null;
-  return (
-    <ul className="filter-chips" aria-label="Active filters">
-      {chips.map((chip) => (
-        <li key={chip.key} className="filter-chip">
-          <span>{chip.text}</span>
-          <button type="button" className="filter-chip-remove" aria-label={`Remove filter ${chip.text}`} title="Remove this filter" onClick={() => onChange(chip.remove)}>
-            ×
-          </button>
-        </li>
-      ))}
-    </ul>
-  );
+  const chips = activeFilters(view, label).map((chip) => ({ key: chip.key, text: chip.text, removeLabel: `Remove filter ${chip.text}`, onRemove: () => onChange(chip.remove) }));
+  return <RemovableChips label="Active filters" removeTitle="Remove this filter" chips={chips} />;
 }
